@@ -1,0 +1,266 @@
+"""Time `edustat coefficient` (or `edustat validate`) on a national-scale table against a plain
+`pandas.read_csv` of the same file, plus the CLI's start-up cost.
+
+    python benchmarks/bench_coefficient.py                    # national.csv, 5 repeats
+    python benchmarks/bench_coefficient.py --validate-only
+    python benchmarks/bench_coefficient.py data/2022.csv --repeat 11
+
+Every measurement is a fresh subprocess of this interpreter (sys.executable), started from the
+repository root. The wall time therefore includes interpreter start-up and imports, which is what
+a user at a terminal waits for. The runs are interleaved (baseline, edustat, edustat, baseline,
+...) after one untimed warm-up each. The report gives the median. The file is generated with
+make_national.py if it is missing.
+
+Exit status: 0 when every edustat command succeeded. 1 when one failed (its stderr is printed),
+when the JSON it wrote is not a coefficient result, or when a run timed out. With --strict, also 1
+when `import edustat.cli` loads pandas (the start-up check prints the result either way). 2 on a
+usage error.
+"""
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from importlib import metadata
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+PY = sys.executable
+
+BASELINE = [PY, "-c", "import pandas, sys; pandas.read_csv(sys.argv[1])"]
+IMPORT_CHECK = [PY, "-c", "import sys; import edustat.cli; print('pandas' in sys.modules)"]
+
+
+class Failed(Exception):
+    """An edustat command failed; the message is printed and the script exits 1."""
+
+
+class Run:
+    def __init__(self, cmd, seconds, returncode, stdout, stderr, max_rss_mb, timed_out):
+        self.cmd, self.seconds, self.returncode = cmd, seconds, returncode
+        self.stdout, self.stderr = stdout, stderr
+        self.max_rss_mb, self.timed_out = max_rss_mb, timed_out
+
+    @property
+    def ok(self):
+        return self.returncode == 0 and not self.timed_out
+
+
+def run(cmd, timeout):
+    """Run cmd from the repo root; wall time, exit code, output and (on POSIX) peak RSS."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=REPO, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        timed_out = threading.Event()
+
+        def kill():
+            timed_out.set()
+            proc.kill()
+
+        timer = threading.Timer(timeout, kill)
+        timer.start()
+        rss = None
+        try:
+            if hasattr(os, "wait4"):
+                _, status, usage = os.wait4(proc.pid, 0)
+                seconds = time.perf_counter() - t0
+                proc.returncode = returncode = os.waitstatus_to_exitcode(status)
+                # ru_maxrss: kilobytes on Linux, bytes on macOS
+                rss = usage.ru_maxrss / (2**20 if sys.platform == "darwin" else 2**10)
+            else:
+                returncode = proc.wait()
+                seconds = time.perf_counter() - t0
+        finally:
+            timer.cancel()
+        out.seek(0)
+        err.seek(0)
+        return Run(cmd, seconds, returncode, out.read().decode("utf-8", "replace"),
+                   err.read().decode("utf-8", "replace"), rss, timed_out.is_set())
+
+
+def describe_failure(r, what):
+    cmd = " ".join(str(c) for c in r.cmd)
+    why = "timed out" if r.timed_out else f"exited with {r.returncode}"
+    text = [f"FAILED: {what} {why}", f"  command: {cmd}"]
+    if r.stdout.strip():
+        text += ["  --- stdout (last 40 lines) ---", *r.stdout.rstrip().splitlines()[-40:]]
+    text += ["  --- stderr ---", r.stderr.rstrip() or "  (empty)"]
+    return "\n".join(text)
+
+
+def check_coefficient_json(path):
+    """The JSON written by `coefficient --format json -o` must be a SPEC §7.1 result."""
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise Failed(f"FAILED: edustat coefficient exited 0 but {path} is not readable JSON: {e}")
+    results = doc.get("results") if isinstance(doc, dict) else None
+    if not isinstance(results, list) or not results:
+        raise Failed(f"FAILED: {path} has no non-empty 'results' list (SPEC §7.1)")
+    counties = {r.get("county") for r in results if isinstance(r, dict)}
+    return f"{len(results)} results, {len(counties)} counties"
+
+
+def compare(label_a, cmd_a, label_b, cmd_b, repeat, warmup, timeout, after_b=None):
+    """Interleaved timings of a (baseline) and b (edustat). b failing raises Failed."""
+    times = {label_a: [], label_b: []}
+    rss = {label_a: [], label_b: []}
+    note = None
+    for i in range(warmup + repeat):
+        order = [(label_a, cmd_a), (label_b, cmd_b)]
+        if i % 2:
+            order.reverse()
+        for label, cmd in order:
+            if label == label_b and after_b is not None:
+                after_b("before")
+            r = run(cmd, timeout)
+            if not r.ok:
+                if label == label_b:
+                    raise Failed(describe_failure(r, label))
+                raise Failed(describe_failure(r, f"baseline ({label})"))
+            if label == label_b and after_b is not None:
+                note = after_b("after")
+            if i >= warmup:
+                times[label].append(r.seconds)
+                if r.max_rss_mb is not None:
+                    rss[label].append(r.max_rss_mb)
+    return times, rss, note
+
+
+def fmt_s(xs):
+    return f"{statistics.median(xs):.3f}"
+
+
+def fmt_mb(xs):
+    return f"{max(xs):.0f}" if xs else "n/a"
+
+
+def count_rows(path):
+    with open(path, "rb") as f:
+        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+        f.seek(-1, os.SEEK_END)
+        if f.read(1) != b"\n":
+            lines += 1
+    return max(0, lines - 1)
+
+
+def version(dist):
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("file", nargs="?", default=str(HERE / "national.csv"),
+                    help="school table to time (default: benchmarks/national.csv, generated if missing)")
+    ap.add_argument("--repeat", type=int, default=5, help="timed runs of each command (default 5)")
+    ap.add_argument("--warmup", type=int, default=1, help="untimed runs first (default 1)")
+    ap.add_argument("--validate-only", action="store_true",
+                    help="time `edustat validate FILE` instead of `edustat coefficient`")
+    ap.add_argument("--schools", type=int, default=200_000, help="rows if the file is generated")
+    ap.add_argument("--counties", type=int, default=2_850, help="counties if the file is generated")
+    ap.add_argument("--timeout", type=float, default=900, help="seconds before a run is killed")
+    ap.add_argument("--out-dir", default=str(HERE / "out"), help="where edustat writes its JSON")
+    ap.add_argument("--strict", action="store_true",
+                    help="also exit 1 when `import edustat.cli` imports pandas")
+    args = ap.parse_args(argv)
+    if args.repeat < 1 or args.warmup < 0:
+        ap.error("--repeat must be >= 1 and --warmup >= 0")
+
+    data = Path(args.file).resolve()
+    if not data.exists():
+        print(f"{data} is missing; generating it ...", file=sys.stderr)
+        gen = run([PY, str(HERE / "make_national.py"), str(data),
+                   "--schools", str(args.schools), "--counties", str(args.counties)], args.timeout)
+        sys.stderr.write(gen.stderr)
+        if not gen.ok:
+            print(describe_failure(gen, "make_national.py"), file=sys.stderr)
+            return 1
+    rows = count_rows(data)
+    out_dir = Path(args.out_dir).resolve()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out_json = out_dir / f"{data.stem}.coefficient.json"
+
+    if args.validate_only:
+        label = "edustat validate"
+        cmd = [PY, "-m", "edustat", "validate", str(data)]
+        after = None
+    else:
+        label = "edustat coefficient"
+        cmd = [PY, "-m", "edustat", "coefficient", str(data), "--format", "json", "-o", str(out_json)]
+
+        def after(when):
+            if when == "before":
+                # a stale file from an earlier run must not pass for this run's output
+                out_json.unlink(missing_ok=True)
+                return None
+            if not out_json.exists():
+                raise Failed(f"FAILED: edustat coefficient exited 0 but wrote no {out_json}")
+            return check_coefficient_json(out_json)
+
+    base_label = "pandas.read_csv"
+    print(f"benchmarking {data.name} ({rows} rows): {args.repeat} runs each after "
+          f"{args.warmup} warm-up ...", file=sys.stderr)
+    failures = []
+    try:
+        times, rss, note = compare(base_label, BASELINE + [str(data)], label, cmd,
+                                   args.repeat, args.warmup, args.timeout, after)
+    except Failed as e:
+        print(e, file=sys.stderr)
+        return 1
+
+    try:
+        st_times, st_rss, _ = compare("python -c pass", [PY, "-c", "pass"],
+                                      "edustat --help", [PY, "-m", "edustat", "--help"],
+                                      args.repeat, args.warmup, args.timeout)
+    except Failed as e:
+        failures.append(str(e))
+        st_times = None
+
+    imp = run(IMPORT_CHECK, args.timeout)
+    if imp.ok:
+        loaded = imp.stdout.strip()
+        lazy = {"False": "no (lazy, ok)", "True": "**yes** (not lazy)"}.get(loaded, f"unexpected output {loaded!r}")
+        if args.strict and loaded != "False":
+            failures.append(f"FAILED (--strict): `import edustat.cli` printed {loaded!r}, expected 'False'")
+    else:
+        failures.append(describe_failure(imp, "import edustat.cli"))
+        lazy = "import failed"
+
+    b, e = statistics.median(times[base_label]), statistics.median(times[label])
+    print()
+    print(f"python {platform.python_version()} ({PY}), pandas {version('pandas')}, "
+          f"edustat {version('edustat')}, {platform.system()} {platform.machine()}, "
+          f"{os.cpu_count()} CPUs; median of {args.repeat} runs, wall time incl. start-up")
+    print()
+    print(f"| file | rows | {base_label} s | {label} s | ratio edustat/baseline "
+          f"| peak RSS baseline MB | peak RSS edustat MB |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    print(f"| {data.name} | {rows} | {fmt_s(times[base_label])} | {fmt_s(times[label])} "
+          f"| {e / b:.2f} | {fmt_mb(rss[base_label])} | {fmt_mb(rss[label])} |")
+    print()
+    if st_times is not None:
+        p, h = statistics.median(st_times["python -c pass"]), statistics.median(st_times["edustat --help"])
+        print("| start-up | python -c pass s | python -m edustat --help s | difference s | ratio |")
+        print("|---|---:|---:|---:|---:|")
+        print(f"| | {p:.3f} | {h:.3f} | {h - p:.3f} | {h / p:.1f} |")
+        print()
+    print(f"pandas imported by `import edustat.cli`: {lazy}")
+    if note:
+        print(f"coefficient output: {out_json} ({note})")
+    for f in failures:
+        print(f, file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,302 @@
+"""The `edustat` command line: parse arguments, call one core function, render, pick the exit code.
+
+Exit codes: 0 done; 1 the data has problems (or a verdict failed with --strict); 2 usage error
+(unknown option, missing file); 3 an internal error in edustat itself.
+pandas is imported only inside commands, so `edustat --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any, NoReturn, Optional
+
+import typer
+from rich.console import Console
+
+from edustat.problems import MESSAGES, InputError, Problem
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+app = typer.Typer(
+    name="edustat",
+    help="县域教育统计指标计算：差异系数、入学率、巩固率、升学率。"
+         "Indicator calculator for county education statistics.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class Format(str, Enum):
+    """Output formats on standard output."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class Lang(str, Enum):
+    """Language of labels and messages."""
+
+    zh = "zh"
+    en = "en"
+
+
+class Standard(str, Enum):
+    """The balanced-development method."""
+
+    basic = "basic"
+    quality = "quality"
+
+
+class Stage(str, Enum):
+    """A compulsory-education stage."""
+
+    primary = "primary"
+    junior = "junior"
+
+
+FilesArg = Annotated[list[Path], typer.Argument(help="School tables: CSV (UTF-8/GBK) or XLSX.",
+                                                show_default=False)]
+FormatOpt = Annotated[Optional[Format], typer.Option(
+    "--format", "-f", help="table|json|csv (default: table on a terminal, json when piped).")]
+OutputOpt = Annotated[Optional[Path], typer.Option(
+    "--output", "-o", help="Write to a file; the format follows the extension: .csv .json .xlsx.")]
+DecimalsOpt = Annotated[int, typer.Option("--decimals", min=0, max=12,
+                                          help="Decimal places shown in tables.")]
+EncodingOpt = Annotated[Optional[str], typer.Option(
+    "--encoding", help="CSV encoding (default: detect UTF-8, UTF-8 BOM, GB18030/GBK).")]
+SheetOpt = Annotated[Optional[str], typer.Option("--sheet", help="XLSX sheet (default: first).")]
+LangOpt = Annotated[Lang, typer.Option("--lang", help="Labels and messages: zh or en.")]
+StandardOpt = Annotated[Standard, typer.Option(
+    "--standard", help="basic (2012 基本均衡) or quality (2017 优质均衡).")]
+StandardsFileOpt = Annotated[Optional[Path], typer.Option(
+    "--standards", help="JSON file of provincial thresholds and weights (overrides national).")]
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Exit 1 when a verdict fails.")]
+DebugOpt = Annotated[bool, typer.Option("--debug", help="Show a traceback on internal errors.")]
+
+
+def _stdout(width: int | None = None) -> Console:
+    return Console(width=width or _width(), soft_wrap=False)
+
+
+def _stderr() -> Console:
+    return Console(stderr=True, width=_width())
+
+
+def _width() -> int | None:
+    value = os.environ.get("EDUSTAT_WIDTH")
+    return int(value) if value and value.isdigit() else None
+
+
+def _message(code: str, lang: str, **params: Any) -> str:
+    zh, en = MESSAGES[code]
+    return (zh if lang == "zh" else en).format(**params)
+
+
+def _usage_error(text: str) -> NoReturn:
+    _stderr().print(f"[red]edustat:[/red] {text}", highlight=False)
+    raise typer.Exit(EXIT_USAGE)
+
+
+def _check_paths(files: list[Path], lang: str, output: Path | None = None) -> None:
+    """Usage errors before any work: missing inputs, an output that is an input, bad extension."""
+    from edustat.render import output_format
+
+    for path in files:
+        if not path.exists():
+            _usage_error(f"{path}: {_message('file_missing', lang)}")
+        if path.is_dir():
+            _usage_error(f"{path}: is a directory / 是文件夹，请给出文件")
+    if output is not None:
+        if output_format(output) is None:
+            _usage_error(f"{output}: {_message('bad_output_ext', lang, ext=output.suffix or '?')}")
+        if any(output.resolve() == path.resolve() for path in files):
+            _usage_error(f"{output}: {_message('output_is_input', lang)}")
+        if not output.resolve().parent.is_dir():
+            _usage_error(f"{output}: folder does not exist / 输出文件夹不存在")
+
+
+def _resolve_format(fmt: Format | None) -> Format:
+    if fmt is not None:
+        return fmt
+    return Format.table if sys.stdout.isatty() else Format.json
+
+
+def _guard(debug: bool, lang: str, action: Callable[[], int]) -> NoReturn:
+    """Run a command: input problems become a report and exit 1, never a traceback."""
+    from edustat.render import print_problems
+
+    try:
+        code = action()
+    except InputError as exc:
+        print_problems(_stderr(), exc.problems, lang)  # type: ignore[arg-type]
+        raise typer.Exit(EXIT_USAGE if _is_usage(exc.problems) else EXIT_DATA) from None
+    except typer.Exit:
+        raise
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+    except Exception as exc:  # a bug in edustat: say so plainly, keep the traceback for --debug
+        if debug:
+            traceback.print_exc()
+        else:
+            _stderr().print(f"[red]edustat internal error / 内部错误:[/red] {type(exc).__name__}: "
+                            f"{exc}\nRun again with --debug and report it. 请加 --debug 重试并报告。",
+                            highlight=False)
+        raise typer.Exit(EXIT_INTERNAL) from None
+    raise typer.Exit(code)
+
+
+def _is_usage(problems: list[Problem]) -> bool:
+    return any(p.code in ("file_missing", "unknown_encoding", "no_sheet") for p in problems)
+
+
+def _emit(lang: str, fmt: Format | None, output: Path | None, *, payload: dict[str, Any],
+          sheets: dict[str, list[dict[str, Any]]], table: Callable[[], Any]) -> None:
+    """Send a result to -o, or to standard output as table, JSON or CSV."""
+    import json
+
+    from edustat.render import csv_text, label, write_output
+
+    if output is not None:
+        write_output(output, payload, sheets)
+        _stderr().print(label("written", lang, path=output), highlight=False)  # type: ignore
+        return
+    chosen = _resolve_format(fmt)
+    if chosen is Format.json:
+        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
+    elif chosen is Format.csv:
+        sys.stdout.write(csv_text(next(iter(sheets.values()))))
+    else:
+        _stdout().print(table())
+
+
+def _print_notes(problems: list[Problem], lang: str) -> None:
+    from edustat.render import print_problems
+
+    if problems:
+        print_problems(_stderr(), problems, lang)  # type: ignore[arg-type]
+
+
+@app.command()
+def validate(
+    files: FilesArg,
+    standard: Annotated[Optional[Standard], typer.Option(
+        "--standard", help="Also require the columns this method needs.")] = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    encoding: EncodingOpt = None,
+    sheet: SheetOpt = None,
+    lang: LangOpt = Lang.zh,
+    debug: DebugOpt = False,
+) -> None:
+    """Check school tables and list every problem (exit 0 clean, 1 problems). 校验学校基表。"""
+    _check_paths(files, lang.value, output)
+
+    def action() -> int:
+        from edustat import api
+        from edustat.render import label, print_problems, problems_table
+
+        report = api.validate(files, standard=standard.value if standard else None,
+                              encoding=encoding, sheet=sheet)
+        if output is None and _resolve_format(fmt) is Format.table:
+            console = _stdout()
+            if report.problems:
+                print_problems(console, report.problems, lang.value)  # type: ignore[arg-type]
+            else:
+                console.print(label("clean", lang.value, rows=report.rows))  # type: ignore
+        else:
+            _emit(lang.value, fmt, output, payload=report.to_dict(lang.value),  # type: ignore
+                  sheets={"problems": report.to_rows(lang.value)},  # type: ignore[arg-type]
+                  table=lambda: problems_table(report.problems, lang.value))  # type: ignore
+        return EXIT_OK if report.ok else EXIT_DATA
+
+    _guard(debug, lang.value, action)
+
+
+@app.command()
+def coefficient(
+    files: FilesArg,
+    standard: StandardOpt = Standard.basic,
+    stage: Annotated[Optional[list[Stage]], typer.Option(
+        "--stage", help="primary and/or junior (default: both).")] = None,
+    schools: Annotated[bool, typer.Option(
+        "--schools", help="Add the per-school view: values, gaps, share of variance.")] = False,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    decimals: DecimalsOpt = 4,
+    encoding: EncodingOpt = None,
+    sheet: SheetOpt = None,
+    standards_file: StandardsFileOpt = None,
+    strict: StrictOpt = False,
+    lang: LangOpt = Lang.zh,
+    debug: DebugOpt = False,
+) -> None:
+    """Difference coefficients (校际差异系数, 综合差异系数) per county, year and stage."""
+    _check_paths(files + ([standards_file] if standards_file else []), lang.value, output)
+    stages = tuple(s.value for s in stage) if stage else ("primary", "junior")
+
+    def action() -> int:
+        from edustat import api
+        from edustat.render import coefficient_renderable, coefficient_unit_rows
+
+        report = api.coefficient(files, standard=standard.value,  # type: ignore[arg-type]
+                                 stages=stages, standards_file=standards_file,
+                                 encoding=encoding, sheet=sheet,
+                                 lang=lang.value, schools=schools)  # type: ignore[arg-type]
+        sheets = {"coefficients": report.to_rows()}
+        if schools:
+            unit_rows = coefficient_unit_rows(report)
+            sheets = ({"schools": unit_rows, **sheets} if fmt is Format.csv or (
+                output is not None and output.suffix.lower() == ".csv") else
+                {**sheets, "schools": unit_rows})
+        _emit(lang.value, fmt, output, payload=report.to_dict(), sheets=sheets,
+              table=lambda: coefficient_renderable(report, lang.value,  # type: ignore[arg-type]
+                                                   decimals))
+        _print_notes(report.problems, lang.value)
+        failed = any(not r.meets for r in report.results)
+        return EXIT_DATA if strict and failed else EXIT_OK
+
+    _guard(debug, lang.value, action)
+
+
+@app.command()
+def template(
+    output: Annotated[Path, typer.Argument(help="File to write: .csv or .xlsx.",
+                                           show_default=False)],
+    table: Annotated[str, typer.Option(
+        "--table", help="schools, population or exams.")] = "schools",
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+    lang: LangOpt = Lang.zh,
+    debug: DebugOpt = False,
+) -> None:
+    """Write an empty table with the Chinese headers edustat reads. 生成空白模板。"""
+    from edustat.schema import TABLES, template_header
+
+    if table not in TABLES:
+        _usage_error(f"--table {table}: use one of {', '.join(TABLES)}")
+    if output.suffix.lower() not in (".csv", ".xlsx"):
+        _usage_error(f"{output}: {_message('bad_output_ext', lang.value, ext=output.suffix)}")
+    if output.exists() and not force:
+        _usage_error(f"{output}: exists; use --force to overwrite / 文件已存在，加 --force 覆盖")
+
+    def action() -> int:
+        from edustat.render import label, write_header_only
+
+        write_header_only(output, [template_header(spec) for spec in TABLES[table].columns])
+        _stderr().print(label("written", lang.value, path=output),  # type: ignore[arg-type]
+                        highlight=False)
+        return EXIT_OK
+
+    _guard(debug, lang.value, action)
+
+
+def main() -> None:
+    """Entry point of the `edustat` script."""
+    app()

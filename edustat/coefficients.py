@@ -1,0 +1,242 @@
+"""Difference coefficients (差异系数) per county, year and stage (SPEC §3, §7.1).
+
+For unit i with students P_i and resource R_i: X_i = R_i / P_i (× 100 for "per 100"). County:
+P = Σ P_i, X̄ = Σ R_i / P, S = sqrt(Σ (P_i / P)(X_i − X̄)²) (population form, enrolment weights),
+CV = S / X̄. The composite is the plain mean of the CVs. All groups are computed at once with
+bincount over group codes, so a national file costs a few array passes, not a loop per county.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, Field
+
+from edustat.indicators import Indicator, Method, indicators_for
+from edustat.norms import Norms
+from edustat.problems import Lang, Problem
+from edustat.schema import STAGES
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+NOTES: dict[str, tuple[str, str]] = {
+    "single_unit": ("只有一所学校（单位），差异系数按 0 计", "one school unit only: CV taken as 0"),
+    "all_zero": ("{name}：所有学校均为 0，差异系数按 0 计",
+                 "{name}: every school has none, CV taken as 0"),
+}
+
+
+def note_text(code: str, lang: Lang, **params: Any) -> str:
+    """A result note worded in `lang`."""
+    zh, en = NOTES[code]
+    return (zh if lang == "zh" else en).format(**params)
+
+
+class UnitIndicator(BaseModel):
+    """One school unit's value of one indicator and its part in the county's spread."""
+
+    key: str
+    value: float
+    gap: float  # value − county value
+    variance_share: float  # (P_i/P)(X_i − X̄)² / S²; 0 when S = 0
+
+
+class UnitDetail(BaseModel):
+    """One school unit of a county and stage (the per-school view)."""
+
+    school_id: str | None
+    school_name: str | None
+    students: int
+    indicators: list[UnitIndicator]
+    drive: float  # mean variance share over the indicators: how much it drives the CVs
+
+
+class IndicatorResult(BaseModel):
+    """One indicator's county value, spread and difference coefficient."""
+
+    key: str
+    name: str
+    mean: float
+    sd: float
+    cv: float
+    limit: float | None = None
+    meets: bool | None = None
+
+
+class CoefficientResult(BaseModel):
+    """The coefficients of one county, year and stage."""
+
+    county: str | None
+    year: int | None
+    stage: str
+    schools: int
+    students: int
+    indicators: list[IndicatorResult]
+    composite: float
+    limit: float | None
+    meets: bool
+    notes: list[str] = Field(default_factory=list)
+    units: list[UnitDetail] | None = None
+
+
+class CoefficientReport(BaseModel):
+    """Everything `edustat coefficient` computes; `to_json()` gives the documented JSON."""
+
+    standard: Method
+    results: list[CoefficientResult]
+    problems: list[Problem] = Field(default_factory=list, exclude=True)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON as Python objects (per-school units only when computed)."""
+        data = self.model_dump(exclude={"problems"})
+        for result in data["results"]:
+            if result["units"] is None:
+                del result["units"]
+        return data
+
+    def to_json(self, indent: int | None = 1) -> str:
+        """The documented JSON of SPEC §7.1, values unrounded."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    def to_rows(self) -> list[dict[str, Any]]:
+        """One flat record per (county, year, stage, indicator), for CSV and XLSX."""
+        rows = []
+        for result in self.results:
+            for indicator in result.indicators:
+                rows.append({
+                    "standard": self.standard, "county": result.county, "year": result.year,
+                    "stage": result.stage, "schools": result.schools,
+                    "students": result.students, "key": indicator.key,
+                    "name": indicator.name, "mean": indicator.mean, "sd": indicator.sd,
+                    "cv": indicator.cv, "limit": indicator.limit, "meets": indicator.meets,
+                    "composite": result.composite, "composite_limit": result.limit,
+                    "composite_meets": result.meets, "notes": "; ".join(result.notes)})
+        return rows
+
+
+def _group_codes(units: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+    """Group code per unit, and one row per group with its county, year and stage."""
+    import pandas as pd
+
+    keys = pd.DataFrame({
+        "county": units["county"].astype(object).where(units["county"].notna(), None),
+        "year": units["year"],
+        "stage": units["stage"],
+    })
+    grouped = keys.groupby(["county", "year", "stage"], dropna=False, sort=False)
+    codes = grouped.ngroup().to_numpy()
+    groups = keys.drop_duplicates().reset_index(drop=True)
+    # drop_duplicates keeps first appearance, the same order ngroup numbers groups in.
+    return codes, groups
+
+
+def indicator_values(units: pd.DataFrame, indicator: Indicator) -> np.ndarray:
+    """X_i of every unit: resource per student (× per)."""
+    return units[indicator.resource].to_numpy(dtype=float) / units["students"].to_numpy(
+        dtype=float) * indicator.per
+
+
+def compute_coefficients(units: pd.DataFrame, method: Method, norms: Norms, *,
+                         lang: Lang = "zh", with_units: bool = False) -> CoefficientReport:
+    """Coefficients of every county, year and stage found in the unit frame."""
+    import numpy as np
+
+    if units.empty:
+        return CoefficientReport(standard=method, results=[])
+    codes, groups = _group_codes(units)
+    n_groups = len(groups)
+    students = units["students"].to_numpy(dtype=float)
+    total_students = np.bincount(codes, students, n_groups)
+    unit_counts = np.bincount(codes, minlength=n_groups)
+    indicators = indicators_for(method)
+    stats = {}
+    for indicator in indicators:
+        resource = units[indicator.resource].to_numpy(dtype=float)
+        mean = np.bincount(codes, resource, n_groups) / total_students * indicator.per
+        values = resource / students * indicator.per
+        deviation = values - mean[codes]
+        weighted_sq = students * deviation**2
+        sd = np.sqrt(np.bincount(codes, weighted_sq, n_groups) / total_students)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            cv = np.where(mean > 0, sd / mean, 0.0)
+        stats[indicator.key] = (mean, sd, cv, values, deviation, weighted_sq)
+
+    detail_rows = _unit_detail_index(codes, n_groups) if with_units else None
+    results = []
+    for g in range(n_groups):
+        stage = groups.at[g, "stage"]
+        notes = []
+        if unit_counts[g] == 1:
+            notes.append(note_text("single_unit", lang))
+        indicator_results = []
+        for indicator in indicators:
+            mean, sd, cv, *_ = stats[indicator.key]
+            if mean[g] == 0:
+                notes.append(note_text("all_zero", lang, name=indicator.label(lang)))
+            indicator_results.append(IndicatorResult(
+                key=indicator.key, name=indicator.label(lang), mean=float(mean[g]),
+                sd=float(sd[g]), cv=float(cv[g])))
+        composite = math.fsum(r.cv for r in indicator_results) / len(indicator_results)
+        if method == "basic":
+            limit = norms.composite_limits[stage]
+            meets = composite <= limit
+        else:
+            limit = None
+            for result in indicator_results:
+                result.limit = norms.indicator_limits[stage]
+                result.meets = result.cv <= result.limit
+            meets = all(r.meets for r in indicator_results)
+        year = groups.at[g, "year"]
+        county = groups.at[g, "county"]
+        result = CoefficientResult(
+            county=None if county is None or county != county else str(county),
+            year=None if year != year else int(year), stage=stage, schools=int(unit_counts[g]),
+            students=int(round(total_students[g])), indicators=indicator_results,
+            composite=composite, limit=limit, meets=bool(meets), notes=notes)
+        if detail_rows is not None:
+            result.units = _unit_details(units, detail_rows[g], indicators, stats)
+        results.append(result)
+    stage_order = {stage: i for i, stage in enumerate(STAGES)}
+    results.sort(key=lambda r: (r.county is None, r.county or "", r.year is None, r.year or 0,
+                                stage_order.get(r.stage, 9)))
+    return CoefficientReport(standard=method, results=results)
+
+
+def _unit_detail_index(codes: np.ndarray, n_groups: int) -> list[np.ndarray]:
+    import numpy as np
+
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(n_groups + 1))
+    return [order[bounds[g]:bounds[g + 1]] for g in range(n_groups)]
+
+
+def _unit_details(units: pd.DataFrame, rows: np.ndarray, indicators: list[Indicator],
+                  stats: dict[str, tuple]) -> list[UnitDetail]:
+    total = float(units["students"].to_numpy()[rows].sum())
+    # Σ (P_i/P)(X_i − X̄)² of this group per indicator, i.e. S².
+    group_variance = {ind.key: math.fsum(stats[ind.key][5][rows]) / total for ind in indicators}
+    details = []
+    for pos in rows:
+        per_indicator = []
+        for indicator in indicators:
+            values, deviation, weighted_sq = stats[indicator.key][3:]
+            variance = group_variance[indicator.key]
+            share = weighted_sq[pos] / total / variance if variance > 0 else 0.0
+            per_indicator.append(UnitIndicator(key=indicator.key, value=float(values[pos]),
+                                               gap=float(deviation[pos]),
+                                               variance_share=float(share)))
+        details.append(UnitDetail(
+            school_id=_text(units["school_id"].iat[pos]),
+            school_name=_text(units["school_name"].iat[pos]),
+            students=int(units["students"].iat[pos]), indicators=per_indicator,
+            drive=math.fsum(i.variance_share for i in per_indicator) / len(per_indicator)))
+    details.sort(key=lambda d: -d.drive)
+    return details
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None or value != value else str(value)

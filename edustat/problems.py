@@ -1,0 +1,112 @@
+"""Problems found in the input, as data: file, spreadsheet row, column as written, value, message.
+
+Messages are kept as a code plus parameters and worded in Chinese or English only when shown, so
+the same problem list serves the table, JSON and CSV in either language.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+Severity = Literal["error", "warning", "note"]
+Lang = Literal["zh", "en"]
+
+# code -> (Chinese, English). Parameters are filled with str.format.
+MESSAGES: dict[str, tuple[str, str]] = {
+    "file_missing": ("找不到文件", "file not found"),
+    "file_empty": ("文件是空的，没有表头也没有数据", "the file is empty: no header, no data"),
+    "no_rows": ("只有表头，没有数据行", "the file has a header but no data rows"),
+    "binary": ("这不是文本表格（含二进制内容）；Excel 文件请保存为 .xlsx 或另存为 CSV",
+               "not a text table (binary content); save Excel files as .xlsx or CSV"),
+    "bad_encoding": ("无法解码：在第 {offset} 字节处既不是 UTF-8 也不是 GB18030/GBK；"
+                     "请用 --encoding 指定编码，或在 Excel 中另存为 CSV UTF-8",
+                     "cannot decode: at byte {offset} the file is neither UTF-8 nor GB18030/GBK; "
+                     "name the encoding with --encoding, or save as CSV UTF-8"),
+    "bad_encoding_given": ("按指定编码 {encoding} 在第 {offset} 字节处无法解码",
+                           "cannot decode with the given encoding {encoding} at byte {offset}"),
+    "unknown_encoding": ("不认识的编码名 {encoding}", "unknown encoding name {encoding}"),
+    "unreadable": ("无法读取表格：{reason}", "cannot read the table: {reason}"),
+    "no_sheet": ("工作簿中没有名为 {sheet} 的工作表；现有：{sheets}",
+                 "the workbook has no sheet {sheet}; it has: {sheets}"),
+    "zip_as_xlsx": ("文件内容是 Excel 工作簿（.xlsx），已按工作簿读取",
+                    "the file holds an Excel workbook (.xlsx); read as a workbook"),
+    "unknown_columns": ("以下列不认识，已忽略：{columns}",
+                        "these columns are not known and were ignored: {columns}"),
+    "duplicate_column": ("列 {canonical} 出现了两次（{headers}）；请删除其中一列",
+                         "column {canonical} appears twice ({headers}); delete one of them"),
+    "unknown_unit": ("表头单位“{unit}”无法换算；可用的单位：{units}",
+                     "the unit '{unit}' in the header cannot be converted; accepted: {units}"),
+    "missing_column": ("缺少必需的列“{zh}”（{name}）{why}；请在表头中加入该列",
+                       "required column '{zh}' ({name}) is missing{why}; add it to the header"),
+    "missing_value": ("必填项为空{why}", "required value is blank{why}"),
+    "not_number": ("不是数字；请填写数字，不能填文字（空白表示缺失）",
+                   "not a number; write a number, not text (leave blank if missing)"),
+    "negative": ("不能为负数", "must not be negative"),
+    "not_whole": ("人数、台数等计数必须是整数", "counts must be whole numbers"),
+    "not_positive": ("必须大于 0", "must be greater than 0"),
+    "bad_year": ("年份应为四位数字，如 2022", "year must be four digits, e.g. 2022"),
+    "bad_school_type": ("不认识的学校类型；可用：{values}",
+                        "unknown school type; accepted: {values}"),
+    "bad_exam": ("不认识的考试；可用：高考 gaokao、中考 zhongkao",
+                 "unknown exam; accepted: 高考 gaokao, 中考 zhongkao"),
+    "type_conflict": ("学校类型为{type_zh}，但{stage_zh}在校生数为 {count}；请核对学校类型或学生数",
+                      "school type is {type_en} but it has {count} {stage_en} students; "
+                      "check the type or the counts"),
+    "type_unknown": ("未填学校类型，且无法从学生数推断（{stages}）；请填写学校类型",
+                     "no school type, and the student counts ({stages}) do not tell it; "
+                     "fill in school_type"),
+    "subset_exceeds": ("大于{total_zh}（{total}）；它是其中的一部分，不能超过",
+                       "exceeds {total_en} ({total}); it is part of that total"),
+    "categories_exceed": ("{parts_zh}合计 {sum} 超过{total_zh} {total}",
+                          "{parts_en} add up to {sum}, more than {total_en} {total}"),
+    "duplicate_id": ("学校标识码重复（同一年份），另见第 {other_rows} 行",
+                     "duplicate school_id within the year; see also row {other_rows}"),
+    "duplicate_key": ("同一{what}在同一年份出现多次，另见第 {other_rows} 行",
+                      "the same {what} appears more than once in a year; see also row {other_rows}"),
+    "no_year": ("无年份列，文件名中也没有四位年份；结果年份为空",
+                "no year column and no 4-digit year in the file name; year left empty"),
+    "bad_standards": ("标准文件有误：{field}：{reason}", "standards file: {field}: {reason}"),
+    "output_is_input": ("输出文件不能是输入文件", "the output file must not be an input file"),
+    "bad_output_ext": ("不支持的输出格式 {ext}；可用 .csv .json .xlsx",
+                       "unsupported output format {ext}; use .csv .json .xlsx"),
+}
+
+
+class Problem(BaseModel):
+    """One problem in one place of one input file."""
+
+    file: str
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    code: str
+    severity: Severity = "error"
+    params: dict[str, Any] = Field(default_factory=dict)
+
+    def message(self, lang: Lang = "zh") -> str:
+        """The message worded in `lang`."""
+        zh, en = MESSAGES[self.code]
+        template = zh if lang == "zh" else en
+        params = {k: (v[lang] if isinstance(v, dict) and lang in v else v)
+                  for k, v in self.params.items()}
+        return template.format(**params)
+
+    def as_record(self, lang: Lang = "zh") -> dict[str, Any]:
+        """The problem as the flat record of the JSON/CSV problem list."""
+        return {"file": self.file, "row": self.row, "column": self.column, "value": self.value,
+                "severity": self.severity, "code": self.code, "message": self.message(lang)}
+
+
+class InputError(Exception):
+    """Raised when an input cannot be used at all; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+def has_errors(problems: list[Problem]) -> bool:
+    """True when any problem is an error (warnings and notes do not stop a run)."""
+    return any(p.severity == "error" for p in problems)

@@ -1,0 +1,270 @@
+"""Reading CSV and XLSX tables: encoding detection, header matching, spreadsheet row numbers.
+
+The reader does not judge values; it hands the validator the raw cells under canonical names,
+with the header as written and the row number a spreadsheet would show (header = row 1).
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from edustat.problems import InputError, Problem
+from edustat.schema import Kind, TableSpec, UnknownUnit, accepted_units, match_header
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+ROW = "_row"  # spreadsheet row number of each record
+FILE = "_file"  # the file a record came from
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
+_YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+@dataclass
+class RawTable:
+    """One input file's cells under canonical column names, not yet validated."""
+
+    file: str
+    frame: pd.DataFrame
+    written: dict[str, str]  # canonical name -> header as written in the file
+    factors: dict[str, float]  # canonical name -> unit conversion factor
+    encoding: str | None = None
+    year_from_name: int | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+
+def excel_column_letter(index: int) -> str:
+    """Spreadsheet column letter for a 0-based column index (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def year_in_file_name(path: Path) -> int | None:
+    """A 4-digit year in the file name (2022.csv, 学校基表2022.xlsx), else None."""
+    match = _YEAR_IN_NAME.search(path.stem)
+    return int(match.group(1)) if match else None
+
+
+def detect_encoding(raw: bytes, file: str, given: str | None = None) -> str:
+    """The encoding of a CSV's bytes: UTF-8 (with or without BOM), then GB18030; strict."""
+    if given:
+        try:
+            codecs.lookup(given)
+        except LookupError:
+            raise InputError([Problem(file=file, code="unknown_encoding",
+                                      params={"encoding": given})]) from None
+        try:
+            raw.decode(given)
+        except UnicodeDecodeError as exc:
+            raise InputError([Problem(file=file, code="bad_encoding_given",
+                                      params={"encoding": given, "offset": exc.start})]) from None
+        return given
+    if raw.startswith(codecs.BOM_UTF8):
+        candidates = ("utf-8-sig", "gb18030")
+    else:
+        candidates = ("utf-8", "gb18030")
+    first_failure: int | None = None
+    for name in candidates:
+        try:
+            raw.decode(name)
+        except UnicodeDecodeError as exc:
+            first_failure = exc.start if first_failure is None else first_failure
+            continue
+        return name
+    raise InputError([Problem(file=file, code="bad_encoding", params={"offset": first_failure})])
+
+
+def read_table(path: Path, table: TableSpec, *, encoding: str | None = None,
+               sheet: str | None = None) -> RawTable:
+    """Read one CSV or XLSX file and map its headers onto `table`; raises InputError."""
+    file = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError([Problem(file=file, code="file_missing")]) from None
+    except OSError as exc:
+        raise InputError([Problem(file=file, code="unreadable",
+                                  params={"reason": exc.strerror or str(exc)})]) from None
+    if not raw.strip():
+        raise InputError([Problem(file=file, code="file_empty")])
+    notes: list[Problem] = []
+    if raw.startswith(_ZIP_MAGIC):
+        if path.suffix.lower() not in (".xlsx", ".xlsm"):
+            notes.append(Problem(file=file, code="zip_as_xlsx", severity="note"))
+        headers, cells = _read_xlsx(path, file, sheet)
+        used_encoding = None
+    elif raw.startswith(_OLE_MAGIC) or b"\x00" in raw[:8192]:
+        raise InputError([Problem(file=file, code="binary")])
+    else:
+        used_encoding = detect_encoding(raw, file, encoding)
+        headers, cells = None, None
+    mapping, text_columns, problems = _map_headers(
+        headers if headers is not None else _csv_header(raw, used_encoding or "utf-8"),
+        table, file)
+    problems = notes + problems
+    if any(p.severity == "error" for p in problems):
+        raise InputError(problems)
+    if cells is None:
+        frame = _read_csv_cells(raw, used_encoding or "utf-8", file, mapping, text_columns)
+    else:
+        frame = _cells_frame(cells, mapping, text_columns)
+    if frame.empty:
+        raise InputError(problems + [Problem(file=file, row=None, code="no_rows")])
+    written = {canonical: header for _, (canonical, header, _f) in mapping.items()}
+    factors = {canonical: factor for _, (canonical, _h, factor) in mapping.items()}
+    return RawTable(file=file, frame=frame, written=written, factors=factors,
+                    encoding=used_encoding, year_from_name=year_in_file_name(path),
+                    problems=problems)
+
+
+def _csv_header(raw: bytes, encoding: str) -> list[str]:
+    first = raw[: 1 << 16].decode(encoding, errors="ignore")
+    try:
+        return next(csv.reader(io.StringIO(first), delimiter=_delimiter(first)))
+    except StopIteration:  # pragma: no cover - raw.strip() was non-empty
+        return []
+
+
+def _delimiter(text: str) -> str:
+    header_line = text.splitlines()[0] if text else ""
+    return "\t" if header_line.count("\t") > header_line.count(",") else ","
+
+
+def _map_headers(headers: list[str], table: TableSpec, file: str
+                 ) -> tuple[dict[int, tuple[str, str, float]], set[int], list[Problem]]:
+    """Map column positions to (canonical, header as written, factor); collect header problems."""
+    mapping: dict[int, tuple[str, str, float]] = {}
+    text_columns: set[int] = set()
+    seen: dict[str, list[str]] = {}
+    unknown: list[str] = []
+    problems: list[Problem] = []
+    for index, header in enumerate(headers):
+        written = "" if header is None else str(header).strip()
+        if not written:
+            text_columns.add(index)
+            continue
+        try:
+            matched = match_header(table, written)
+        except UnknownUnit as exc:
+            problems.append(Problem(file=file, row=1, column=written, value=written,
+                                    code="unknown_unit",
+                                    params={"unit": exc.unit,
+                                            "units": "、".join(accepted_units(exc.spec))}))
+            continue
+        if matched is None:
+            unknown.append(written)
+            text_columns.add(index)
+            continue
+        seen.setdefault(matched.spec.name, []).append(written)
+        mapping[index] = (matched.spec.name, written, matched.factor)
+        if matched.spec.kind in (Kind.TEXT, Kind.CATEGORY):
+            text_columns.add(index)
+    for canonical, written_names in seen.items():
+        if len(written_names) > 1:
+            problems.append(Problem(file=file, row=1, column=written_names[1],
+                                    code="duplicate_column",
+                                    params={"canonical": canonical,
+                                            "headers": "、".join(written_names)}))
+    if unknown:
+        problems.append(Problem(file=file, row=1, code="unknown_columns", severity="note",
+                                params={"columns": "、".join(unknown)}))
+    return mapping, text_columns, problems
+
+
+def _finish_frame(frame: pd.DataFrame, mapping: dict[int, tuple[str, str, float]]
+                  ) -> pd.DataFrame:
+    """Number rows as a spreadsheet does, drop empty rows, keep only mapped columns."""
+    import numpy as np
+
+    rows = np.arange(2, len(frame) + 2)
+    kept = frame[list(mapping)] if mapping else frame.iloc[:, :0]
+    nonempty = frame.notna().any(axis=1).to_numpy() if frame.shape[1] else np.zeros(len(frame), bool)
+    kept = kept.set_axis([mapping[i][0] for i in mapping], axis=1)
+    kept = kept.loc[nonempty].copy()
+    kept[ROW] = rows[nonempty]
+    return kept.reset_index(drop=True)
+
+
+def _read_csv_cells(raw: bytes, encoding: str, file: str,
+                    mapping: dict[int, tuple[str, str, float]], text_columns: set[int]
+                    ) -> pd.DataFrame:
+    import pandas as pd
+
+    header = _csv_header(raw, encoding)
+    names = list(range(len(header)))
+    try:
+        frame = pd.read_csv(
+            io.BytesIO(raw), encoding=encoding, sep=_delimiter(raw[:4096].decode(encoding, "ignore")),
+            header=None, skiprows=1, names=names,
+            dtype={i: str for i in text_columns},
+            keep_default_na=False, na_values=[""], skip_blank_lines=False, engine="c",
+        )
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise InputError([Problem(file=file, code="unreadable",
+                                  params={"reason": str(exc).strip()})]) from None
+    # Blank-looking cells written as spaces are missing too, not text.
+    for index in text_columns & set(mapping):
+        column = frame[index]
+        stripped = column.str.strip()
+        frame[index] = stripped.where(stripped != "", None)
+    return _finish_frame(frame, mapping)
+
+
+def _read_xlsx(path: Path, file: str, sheet: str | None) -> tuple[list[str], list[list]]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+        if sheet is None:
+            chosen = workbook.get_sheet_by_index(0)
+        elif sheet in workbook.sheet_names:
+            chosen = workbook.get_sheet_by_name(sheet)
+        else:
+            raise InputError([Problem(file=file, code="no_sheet",
+                                      params={"sheet": sheet,
+                                              "sheets": "、".join(workbook.sheet_names)})])
+        rows = chosen.to_python(skip_empty_area=False)
+    except InputError:
+        raise
+    except Exception as exc:  # calamine raises its own error types for broken workbooks
+        raise InputError([Problem(file=file, code="unreadable", params={"reason": str(exc)})]
+                         ) from None
+    if not rows or not any(str(c).strip() for c in rows[0]):
+        raise InputError([Problem(file=file, code="file_empty")])
+    return [_cell_text(c) or "" for c in rows[0]], rows[1:]
+
+
+def _cell_text(value: object) -> str | None:
+    """A workbook cell as text: whole floats lose their '.0' (codes typed as numbers)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value).strip()
+    return text or None
+
+
+def _cells_frame(cells: list[list], mapping: dict[int, tuple[str, str, float]],
+                 text_columns: set[int]) -> pd.DataFrame:
+    import pandas as pd
+
+    width = max((len(r) for r in cells), default=0)
+    width = max(width, max(mapping, default=-1) + 1)
+    padded = [list(r) + [None] * (width - len(r)) for r in cells]
+    frame = pd.DataFrame(padded, columns=range(width), dtype=object)
+    frame = frame.map(lambda v: None if v == "" or (isinstance(v, str) and not v.strip()) else v)
+    for index in text_columns & set(mapping):
+        frame[index] = frame[index].map(_cell_text)
+    return _finish_frame(frame, mapping)

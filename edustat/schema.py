@@ -1,0 +1,349 @@
+"""The data dictionary: every column edustat reads, its Chinese aliases, unit and constraints.
+
+This module is the single source for the loader (header matching), the validator (types, ranges,
+subsets), `edustat template` and the README's column table. It imports pydantic only, so that the
+command line can start without pandas.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Kind(str, Enum):
+    """What a column holds; decides parsing and the range checks."""
+
+    TEXT = "text"
+    YEAR = "year"
+    COUNT = "count"  # whole number >= 0
+    AREA = "area"  # square metres >= 0
+    MONEY = "money"  # yuan >= 0
+    RATE = "rate"  # a share; may be written with %
+    CATEGORY = "category"  # one of a fixed set of values
+
+
+NUMERIC_KINDS = frozenset({Kind.YEAR, Kind.COUNT, Kind.AREA, Kind.MONEY, Kind.RATE})
+
+# Units a header may carry in brackets, per kind, with the factor that converts to the base unit.
+UNIT_FACTORS: dict[Kind, dict[str, float]] = {
+    Kind.MONEY: {"元": 1.0, "yuan": 1.0, "千元": 1_000.0, "万元": 10_000.0, "wan": 10_000.0},
+    Kind.AREA: {"平方米": 1.0, "m2": 1.0, "m²": 1.0, "㎡": 1.0, "sqm": 1.0},
+    Kind.COUNT: {u: 1.0 for u in ("人", "名", "个", "台", "册", "间", "所", "班", "个班", "本")},
+    Kind.RATE: {"%": 1.0},
+    Kind.YEAR: {"年": 1.0},
+    Kind.TEXT: {},
+    Kind.CATEGORY: {},
+}
+
+# Canonical English names may carry the unit as a suffix instead of brackets.
+NAME_SUFFIX_UNITS: dict[str, str] = {"_wan": "万元", "_yuan": "元"}
+
+
+class ColumnSpec(BaseModel):
+    """One column of an input table."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    zh: str
+    aliases: tuple[str, ...] = ()
+    kind: Kind
+    unit: str | None = None
+    required: bool = False
+    at_most: str | None = None  # this column is a subset of that one (same row)
+    en: str = ""
+
+    @property
+    def all_names(self) -> tuple[str, ...]:
+        """Canonical name, Chinese label and aliases, in that order."""
+        return (self.name, self.zh, *self.aliases)
+
+
+class TableSpec(BaseModel):
+    """An input table: its columns in template order."""
+
+    model_config = ConfigDict(frozen=True)
+
+    name: str
+    columns: tuple[ColumnSpec, ...]
+
+    def column(self, name: str) -> ColumnSpec:
+        """The column with this canonical name."""
+        for spec in self.columns:
+            if spec.name == name:
+                return spec
+        raise KeyError(name)
+
+    def names(self) -> list[str]:
+        """Canonical names in template order."""
+        return [spec.name for spec in self.columns]
+
+
+STAGES = ("primary", "junior")
+STAGE_ZH = {"primary": "小学", "junior": "初中", "senior": "高中"}
+
+# school_type values: canonical key -> the stages a school of that type may teach.
+SCHOOL_TYPE_STAGES: dict[str, tuple[str, ...]] = {
+    "primary": ("primary",),
+    "junior": ("junior",),
+    "nine_year": ("primary", "junior"),
+    "complete_secondary": ("junior", "senior"),
+    "twelve_year": ("primary", "junior", "senior"),
+    "senior": ("senior",),
+}
+SCHOOL_TYPE_ZH = {
+    "primary": "小学",
+    "junior": "初中",
+    "nine_year": "九年一贯制学校",
+    "complete_secondary": "完全中学",
+    "twelve_year": "十二年一贯制学校",
+    "senior": "高级中学",
+}
+# Every spelling accepted for a school type, including the national 办学类型 codes.
+SCHOOL_TYPE_VALUES: dict[str, str] = {
+    "primary": "primary", "小学": "primary", "211": "primary", "218": "primary",
+    "小学教学点": "primary", "教学点": "primary",
+    "junior": "junior", "初中": "junior", "初级中学": "junior", "311": "junior",
+    "nine_year": "nine_year", "九年一贯制": "nine_year", "九年一贯制学校": "nine_year",
+    "312": "nine_year",
+    "complete_secondary": "complete_secondary", "完全中学": "complete_secondary",
+    "341": "complete_secondary",
+    "twelve_year": "twelve_year", "十二年一贯制": "twelve_year", "十二年一贯制学校": "twelve_year",
+    "345": "twelve_year",
+    "senior": "senior", "高中": "senior", "高级中学": "senior", "342": "senior",
+}
+
+EXAM_VALUES: dict[str, str] = {"gaokao": "gaokao", "高考": "gaokao", "zhongkao": "zhongkao",
+                               "中考": "zhongkao"}
+
+_GRADE_ZH = ("一", "二", "三", "四", "五", "六", "七", "八", "九")
+
+
+def _teacher_columns(stage: str) -> list[ColumnSpec]:
+    zh = STAGE_ZH[stage]
+    total = f"{stage}_teachers"
+    return [
+        ColumnSpec(name=total, zh=f"{zh}专任教师数", kind=Kind.COUNT, unit="人",
+                   en=f"full-time {stage} teachers"),
+        ColumnSpec(name=f"{stage}_degree_teachers", zh=f"{zh}高于规定学历教师数",
+                   aliases=(f"{zh}高学历教师数",), kind=Kind.COUNT, unit="人", at_most=total,
+                   en="teachers above the required qualification"),
+        ColumnSpec(name=f"{stage}_titled_teachers", zh=f"{zh}中级及以上职称教师数",
+                   aliases=(f"{zh}中级及以上专业技术职务教师数",), kind=Kind.COUNT, unit="人",
+                   at_most=total, en="teachers with intermediate or higher title"),
+        ColumnSpec(name=f"{stage}_backbone_teachers", zh=f"{zh}县级以上骨干教师数",
+                   kind=Kind.COUNT, unit="人", at_most=total,
+                   en="county-level or higher backbone teachers"),
+        ColumnSpec(name=f"{stage}_arts_pe_teachers", zh=f"{zh}体育艺术专任教师数",
+                   aliases=(f"{zh}体育、艺术专任教师数", f"{zh}音体美专任教师数"),
+                   kind=Kind.COUNT, unit="人", at_most=total, en="PE and arts teachers"),
+    ]
+
+
+_ID_COLUMNS = [
+    ColumnSpec(name="school_id", zh="学校标识码", aliases=("学校代码", "学校编号"),
+               kind=Kind.TEXT, required=True, en="school identifier, unique within a year"),
+    ColumnSpec(name="school_name", zh="学校名称", kind=Kind.TEXT, required=True,
+               en="school name"),
+    ColumnSpec(name="county", zh="县区", aliases=("区县", "所属县区", "旗县", "旗县区", "县(区)"),
+               kind=Kind.TEXT, en="county; absent: the whole file is one county"),
+    ColumnSpec(name="year", zh="年份", aliases=("学年", "统计年份"), kind=Kind.YEAR,
+               en="year; absent: a 4-digit year in the file name"),
+]
+
+SCHOOLS = TableSpec(
+    name="schools",
+    columns=(
+        *_ID_COLUMNS,
+        ColumnSpec(name="school_type", zh="学校类型", aliases=("办学类型", "学校类别"),
+                   kind=Kind.CATEGORY,
+                   en="primary/junior/nine_year/complete_secondary/twelve_year/senior or "
+                      "Chinese or 办学类型 code; absent: inferred from student counts"),
+        ColumnSpec(name="primary_students", zh="小学在校生数", aliases=("小学学生数",),
+                   kind=Kind.COUNT, unit="人", en="primary students"),
+        ColumnSpec(name="junior_students", zh="初中在校生数", aliases=("初中学生数",),
+                   kind=Kind.COUNT, unit="人", en="junior secondary students"),
+        ColumnSpec(name="senior_students", zh="高中在校生数", aliases=("高中学生数",),
+                   kind=Kind.COUNT, unit="人", en="senior secondary students"),
+        ColumnSpec(name="primary_classes", zh="小学班级数", aliases=("小学班数",),
+                   kind=Kind.COUNT, unit="个", en="primary classes"),
+        ColumnSpec(name="junior_classes", zh="初中班级数", aliases=("初中班数",),
+                   kind=Kind.COUNT, unit="个", en="junior classes"),
+        ColumnSpec(name="teaching_area", zh="教学及辅助用房面积", kind=Kind.AREA, unit="平方米",
+                   en="teaching and auxiliary rooms, m²"),
+        ColumnSpec(name="sports_area", zh="体育运动场馆面积", aliases=("体育运动场(馆)面积",),
+                   kind=Kind.AREA, unit="平方米", en="sports grounds and halls, m²"),
+        ColumnSpec(name="equipment_value", zh="教学仪器设备值", aliases=("教学仪器设备资产值",),
+                   kind=Kind.MONEY, unit="元", en="teaching equipment value, yuan"),
+        ColumnSpec(name="computers", zh="计算机台数", aliases=("教学用计算机台数",),
+                   kind=Kind.COUNT, unit="台", en="computers"),
+        ColumnSpec(name="books", zh="图书册数", aliases=("图书藏量",), kind=Kind.COUNT, unit="册",
+                   en="library books"),
+        ColumnSpec(name="multimedia_rooms", zh="网络多媒体教室数", aliases=("多媒体教室数",),
+                   kind=Kind.COUNT, unit="间", en="networked multimedia classrooms"),
+        *_teacher_columns("primary"),
+        *_teacher_columns("junior"),
+        *[
+            ColumnSpec(name=f"grade{g}_students", zh=f"{_GRADE_ZH[g - 1]}年级在校生数",
+                       aliases=(f"{_GRADE_ZH[g - 1]}年级学生数",), kind=Kind.COUNT, unit="人",
+                       en=f"students in grade {g}")
+            for g in range(1, 10)
+        ],
+        ColumnSpec(name="primary_age_population", zh="小学适龄人口数", kind=Kind.COUNT, unit="人",
+                   en="primary school-age population"),
+        ColumnSpec(name="junior_age_population", zh="初中适龄人口数", kind=Kind.COUNT, unit="人",
+                   en="junior school-age population"),
+        ColumnSpec(name="primary_age_enrolled", zh="在校小学适龄儿童数", kind=Kind.COUNT, unit="人",
+                   en="primary school-age children enrolled (any level)"),
+        ColumnSpec(name="dropouts", zh="辍学学生数", aliases=("辍学人数",), kind=Kind.COUNT,
+                   unit="人", en="dropouts during the school year"),
+    ),
+)
+
+POPULATION = TableSpec(
+    name="population",
+    columns=(
+        ColumnSpec(name="county", zh="县区", aliases=_ID_COLUMNS[2].aliases, kind=Kind.TEXT,
+                   en="county"),
+        ColumnSpec(name="year", zh="年份", aliases=("学年", "统计年份"), kind=Kind.YEAR,
+                   en="year"),
+        SCHOOLS.column("primary_age_population"),
+        SCHOOLS.column("junior_age_population"),
+    ),
+)
+
+EXAMS = TableSpec(
+    name="exams",
+    columns=(
+        _ID_COLUMNS[0].model_copy(update={"required": False}),
+        _ID_COLUMNS[1].model_copy(update={"required": False}),
+        _ID_COLUMNS[2],
+        _ID_COLUMNS[3],
+        ColumnSpec(name="exam", zh="考试", aliases=("考试类型",), kind=Kind.CATEGORY,
+                   required=True, en="gaokao 高考 or zhongkao 中考"),
+        ColumnSpec(name="candidates", zh="考生数", aliases=("参考人数",), kind=Kind.COUNT,
+                   unit="人", required=True, en="candidates, > 0"),
+        ColumnSpec(name="tier1", zh="一本上线人数", kind=Kind.COUNT, unit="人",
+                   at_most="candidates", en="gaokao tier-1 passes"),
+        ColumnSpec(name="tier2", zh="二本上线人数", kind=Kind.COUNT, unit="人",
+                   at_most="candidates", en="gaokao tier-2 passes (excluding tier 1)"),
+        ColumnSpec(name="arts_sports", zh="艺体类上线人数", kind=Kind.COUNT, unit="人",
+                   at_most="candidates", en="gaokao arts and sports passes"),
+        ColumnSpec(name="key_unified", zh="统招录取人数", kind=Kind.COUNT, unit="人",
+                   at_most="candidates", en="zhongkao: admitted to key high schools, unified"),
+        ColumnSpec(name="key_quota", zh="分招录取人数", kind=Kind.COUNT, unit="人",
+                   at_most="candidates", en="zhongkao: admitted by allocated quota"),
+        ColumnSpec(name="key_specialty", zh="特长生录取人数", kind=Kind.COUNT, unit="人",
+                   at_most="candidates", en="zhongkao: admitted as specialty students"),
+    ),
+)
+
+TABLES: dict[str, TableSpec] = {t.name: t for t in (SCHOOLS, POPULATION, EXAMS)}
+
+_BRACKETS = str.maketrans({"【": "(", "】": ")", "[": "(", "]": ")", "〔": "(", "〕": ")"})
+_TRAILING_UNIT = re.compile(r"^(?P<base>.*?)\((?P<unit>[^()]*)\)$")
+
+
+def normalize_header(text: str) -> str:
+    """Fold a header for matching: NFKC (full-width to half-width), no spaces, lower case."""
+    folded = unicodedata.normalize("NFKC", str(text)).translate(_BRACKETS)
+    return re.sub(r"\s+", "", folded).lower()
+
+
+def split_unit(header: str) -> tuple[str, str | None]:
+    """Split a normalized header into its base name and a trailing bracketed unit, if any."""
+    match = _TRAILING_UNIT.match(header)
+    if match and match.group("base"):
+        return match.group("base"), match.group("unit")
+    return header, None
+
+
+class HeaderMatch(BaseModel):
+    """How one header of a file maps onto the dictionary."""
+
+    spec: ColumnSpec
+    unit: str | None = None
+    factor: float = 1.0
+
+
+class UnknownUnit(ValueError):
+    """A header names a unit the column cannot be converted from."""
+
+    def __init__(self, spec: ColumnSpec, unit: str) -> None:
+        super().__init__(unit)
+        self.spec = spec
+        self.unit = unit
+
+
+def _alias_index(table: TableSpec) -> dict[str, ColumnSpec]:
+    index: dict[str, ColumnSpec] = {}
+    for spec in table.columns:
+        for name in spec.all_names:
+            index[normalize_header(name)] = spec
+    return index
+
+
+_INDEXES: dict[str, dict[str, ColumnSpec]] = {}
+
+
+def match_header(table: TableSpec, header: str) -> HeaderMatch | None:
+    """Map a header as written onto a column of `table`; None when it is not a known column.
+
+    Raises UnknownUnit when the column is known but its bracketed unit cannot be converted.
+    """
+    index = _INDEXES.setdefault(table.name, _alias_index(table))
+    folded = normalize_header(header)
+    if folded in index:
+        return HeaderMatch(spec=index[folded])
+    for suffix, unit in NAME_SUFFIX_UNITS.items():
+        if folded.endswith(suffix) and folded[: -len(suffix)] in index:
+            spec = index[folded[: -len(suffix)]]
+            return HeaderMatch(spec=spec, unit=unit, factor=_unit_factor(spec, unit))
+    base, unit = split_unit(folded)
+    if unit is None or base not in index:
+        return None
+    spec = index[base]
+    return HeaderMatch(spec=spec, unit=unit, factor=_unit_factor(spec, unit))
+
+
+def _unit_factor(spec: ColumnSpec, unit: str) -> float:
+    factors = UNIT_FACTORS[spec.kind]
+    if unit in factors:
+        return factors[unit]
+    raise UnknownUnit(spec, unit)
+
+
+def accepted_units(spec: ColumnSpec) -> list[str]:
+    """Units a header of this column may carry."""
+    return list(UNIT_FACTORS[spec.kind])
+
+
+def template_header(spec: ColumnSpec) -> str:
+    """The Chinese header `edustat template` writes, with its unit in full-width brackets."""
+    if spec.kind in (Kind.AREA, Kind.MONEY) and spec.unit:
+        return f"{spec.zh}（{spec.unit}）"
+    return spec.zh
+
+
+def dictionary_markdown(table: TableSpec = SCHOOLS) -> str:
+    """The column dictionary as a Markdown table, for the README."""
+    lines = ["| column | 中文表头 | other aliases | type | unit | rule | meaning |",
+             "|---|---|---|---|---|---|---|"]
+    for spec in table.columns:
+        rules = []
+        if spec.required:
+            rules.append("required")
+        if spec.kind is Kind.COUNT:
+            rules.append("whole, >= 0")
+        elif spec.kind in (Kind.AREA, Kind.MONEY):
+            rules.append(">= 0")
+        if spec.at_most:
+            rules.append(f"<= {spec.at_most}")
+        aliases = ", ".join(spec.aliases) or ""
+        lines.append(f"| `{spec.name}` | {spec.zh} | {aliases} | {spec.kind.value} | "
+                     f"{spec.unit or ''} | {'; '.join(rules)} | {spec.en} |")
+    return "\n".join(lines)

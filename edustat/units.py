@@ -1,0 +1,82 @@
+"""Splitting schools into stage units (SPEC §3): one unit per school and compulsory stage.
+
+Whole-school facilities are shared between stages in proportion to weighted enrolment (primary 1,
+junior 1.1, senior 1.32; complete secondary junior 1, senior 1.2 — the weights come from the
+norms). Teacher counts are never split: each stage has its own columns.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from edustat.indicators import FACILITY_COLUMNS, TEACHER_RESOURCES
+from edustat.norms import Norms
+from edustat.reader import FILE, ROW
+from edustat.schema import SCHOOL_TYPE_STAGES, STAGES
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+STUDENTS = {"primary": "primary_students", "junior": "junior_students",
+            "senior": "senior_students"}
+CLASSES = {"primary": "primary_classes", "junior": "junior_classes"}
+UNIT_KEYS = ["county", "year", "stage"]
+
+
+def stage_shares(schools: pd.DataFrame, norms: Norms) -> dict[str, pd.Series]:
+    """Each school's share of its facilities that belongs to each stage (0 where it has none)."""
+    import numpy as np
+    import pandas as pd
+
+    types = schools["school_type"]
+    weighted: dict[str, np.ndarray] = {}
+    for stage, column in STUDENTS.items():
+        weight_by_type = {t: (norms.stage_weights(t).get(stage, 0.0) if stage in stages else 0.0)
+                          for t, stages in SCHOOL_TYPE_STAGES.items()}
+        weights = types.map(weight_by_type).fillna(0.0).to_numpy(dtype=float)
+        weighted[stage] = weights * np.nan_to_num(schools[column].to_numpy(dtype=float))
+    total = sum(weighted.values())
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return {stage: pd.Series(np.where(total > 0, weighted[stage] / total, 0.0),
+                                 index=schools.index)
+                for stage in STAGES}
+
+
+def school_units(schools: pd.DataFrame, norms: Norms, stages: tuple[str, ...] = STAGES
+                 ) -> pd.DataFrame:
+    """One row per school and stage with students in it: students, classes, split resources."""
+    import numpy as np
+    import pandas as pd
+
+    shares = stage_shares(schools, norms)
+    parts = []
+    for stage in stages:
+        students = np.nan_to_num(schools[STUDENTS[stage]].to_numpy(dtype=float))
+        keep = students > 0
+        if not keep.any():
+            continue
+        subset = schools.loc[keep]
+        unit = pd.DataFrame({
+            "county": subset["county"].to_numpy(dtype=object),
+            "year": subset["year"].to_numpy(dtype=float),
+            "school_id": subset["school_id"].to_numpy(dtype=object),
+            "school_name": subset["school_name"].to_numpy(dtype=object),
+            "school_type": subset["school_type"].to_numpy(dtype=object),
+            "stage": stage,
+            "students": students[keep],
+            "classes": subset[CLASSES[stage]].to_numpy(dtype=float),
+            "share": shares[stage].to_numpy()[keep],
+            FILE: subset[FILE].to_numpy(dtype=object),
+            ROW: subset[ROW].to_numpy(),
+        })
+        for column in FACILITY_COLUMNS:
+            unit[column] = subset[column].to_numpy(dtype=float) * unit["share"].to_numpy()
+        for resource in TEACHER_RESOURCES:
+            unit[resource] = subset[f"{stage}_{resource}"].to_numpy(dtype=float)
+        parts.append(unit)
+    if not parts:
+        return pd.DataFrame(columns=["county", "year", "school_id", "school_name", "school_type",
+                                     "stage", "students", "classes", "share", FILE, ROW,
+                                     *FACILITY_COLUMNS, *TEACHER_RESOURCES])
+    return pd.concat(parts, ignore_index=True)
+
