@@ -1,0 +1,228 @@
+"""The real `edustat` commands: output tables (golden), JSON shape, CSV, files, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SAMPLE
+
+from edustat.norms import load_norms
+from edustat.problems import InputError
+from edustat.schema import SCHOOLS, match_header
+
+EXAMPLE = Path(__file__).parent / "fixtures" / "examples" / "county-zh-gbk.csv"
+
+
+def test_coefficient_table_golden(cli, golden):
+    result = cli("coefficient", SAMPLE, "--format", "table")
+    assert result.exit_code == 0, result.output
+    golden("coefficient-basic.txt", result.stdout)
+    assert "综合差异系数" in result.stdout and "达标" in result.stdout
+
+
+def test_coefficient_quality_english_golden(cli, golden):
+    result = cli("coefficient", SAMPLE, "--standard", "quality", "--format", "table",
+                 "--lang", "en")
+    assert result.exit_code == 0
+    golden("coefficient-quality-en.txt", result.stdout)
+    assert "Composite CV" in result.stdout
+
+
+def test_coefficient_per_school_view_golden(cli, golden):
+    result = cli("coefficient", SAMPLE, "--schools", "--stage", "junior", "--format", "table",
+                 "--decimals", "3")
+    assert result.exit_code == 0
+    golden("coefficient-schools-junior.txt", result.stdout)
+    assert "小学" not in result.stdout.splitlines()[0]
+
+
+def test_coefficient_json_shape(cli):
+    result = cli("coefficient", EXAMPLE, "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert set(data) == {"standard", "results"} and data["standard"] == "basic"
+    first = data["results"][0]
+    assert set(first) == {"county", "year", "stage", "schools", "students", "indicators",
+                          "composite", "limit", "meets", "notes"}
+    assert set(first["indicators"][0]) == {"key", "name", "mean", "sd", "cv", "limit", "meets"}
+    assert [(r["county"], r["stage"]) for r in data["results"]] == [
+        ("测试0000县", "primary"), ("测试0000县", "junior"),
+        ("测试0001县", "primary"), ("测试0001县", "junior")]
+    # No year column and no year in the file name: year is null.
+    assert first["year"] is None
+    assert first["limit"] == 0.65 and first["indicators"][0]["limit"] is None
+    # Unrounded: more digits than any table shows.
+    assert len(repr(first["composite"])) > 10
+
+
+def test_coefficient_quality_json_has_limits_per_indicator(cli):
+    data = json.loads(cli("coefficient", EXAMPLE, "--standard", "quality",
+                          "--format", "json").stdout)
+    result = data["results"][0]
+    assert len(result["indicators"]) == 7 and result["limit"] is None
+    assert {i["limit"] for i in result["indicators"]} == {0.5}
+    assert result["meets"] is all(i["meets"] for i in result["indicators"])
+
+
+def test_coefficient_csv_one_row_per_indicator(cli):
+    result = cli("coefficient", SAMPLE, "--format", "csv")
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 2 * 8
+    assert {"county", "year", "stage", "key", "mean", "sd", "cv", "composite"} <= set(rows[0])
+    assert rows[0]["county"] == "示例旗" and rows[0]["year"] == "2022"
+    json_data = json.loads(cli("coefficient", SAMPLE, "--format", "json").stdout)
+    assert float(rows[0]["cv"]) == json_data["results"][0]["indicators"][0]["cv"]
+
+
+@pytest.mark.parametrize("suffix", [".json", ".csv", ".xlsx"])
+def test_output_file_written_whole(cli, tmp_path, suffix):
+    out = tmp_path / f"result{suffix}"
+    result = cli("coefficient", SAMPLE, "-o", out)
+    assert result.exit_code == 0
+    assert out.exists() and out.stat().st_size > 0
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]  # no temporary file left
+    if suffix == ".json":
+        assert len(json.loads(out.read_text("utf-8"))["results"]) == 2
+    elif suffix == ".csv":
+        text = out.read_text("utf-8-sig")
+        assert len(list(csv.DictReader(io.StringIO(text)))) == 16
+    else:
+        from python_calamine import CalamineWorkbook
+
+        rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_index(0).to_python()
+        assert rows[0][0] == "standard" and len(rows) == 17
+
+
+def test_output_may_not_overwrite_an_input(cli, tmp_path):
+    copy = tmp_path / "2022.csv"
+    copy.write_bytes(SAMPLE.read_bytes())
+    result = cli("coefficient", copy, "-o", copy.with_suffix(".csv"))
+    assert result.exit_code == 2
+    assert copy.read_bytes() == SAMPLE.read_bytes()
+
+
+def test_unknown_output_extension_is_a_usage_error(cli, tmp_path):
+    assert cli("coefficient", SAMPLE, "-o", tmp_path / "out.txt").exit_code == 2
+
+
+def test_missing_file_is_a_usage_error(cli, tmp_path):
+    result = cli("coefficient", tmp_path / "nope.csv")
+    assert result.exit_code == 2
+    assert "找不到文件" in result.stderr
+
+
+def test_unknown_option_is_a_usage_error(cli):
+    assert cli("coefficient", SAMPLE, "--no-such-option").exit_code == 2
+
+
+def test_strict_fails_when_a_verdict_fails(cli):
+    # The sample's junior stage misses the quality limit on one indicator (see data/README.md).
+    loose = cli("coefficient", SAMPLE, "--standard", "quality", "--format", "json")
+    assert loose.exit_code == 0
+    assert not all(r["meets"] for r in json.loads(loose.stdout)["results"])
+    strict = cli("coefficient", SAMPLE, "--standard", "quality", "--format", "json", "--strict")
+    assert strict.exit_code == 1
+    basic = cli("coefficient", SAMPLE, "--format", "json", "--strict")
+    assert basic.exit_code == 0
+
+
+def test_standards_file_overrides_a_threshold(cli, tmp_path):
+    rules = tmp_path / "province.json"
+    rules.write_text(json.dumps({"composite_limits": {"primary": 0.2}}), "utf-8")
+    data = json.loads(cli("coefficient", SAMPLE, "--standards", rules, "--format", "json").stdout)
+    primary, junior = data["results"]
+    assert primary["limit"] == 0.2 and primary["meets"] is False
+    assert junior["limit"] == 0.55  # untouched keys keep the national value
+
+
+def test_bad_standards_file_is_reported(cli, tmp_path):
+    rules = tmp_path / "province.json"
+    rules.write_text(json.dumps({"composite_limits": {"primary": -1}}), "utf-8")
+    result = cli("coefficient", SAMPLE, "--standards", rules, "--lang", "en")
+    assert result.exit_code == 1
+    assert "standards file" in result.stderr and "Traceback" not in result.output
+    with pytest.raises(InputError) as caught:
+        load_norms(rules)
+    (problem,) = caught.value.problems
+    assert problem.params["field"] == "composite_limits.primary"
+
+
+def test_validate_clean_sample(cli):
+    result = cli("validate", SAMPLE, "--format", "table")
+    assert result.exit_code == 0
+    assert "未发现问题" in result.stdout
+
+
+def test_validate_json_lists_problems(cli, tmp_path):
+    bad = tmp_path / "bad.csv"
+    lines = SAMPLE.read_text("utf-8").splitlines()
+    header = lines[0].split(",")
+    books = header.index("图书册数")
+    cells = lines[1].split(",")
+    cells[books] = "很多"
+    bad.write_text("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n", "utf-8")
+    result = cli("validate", bad, "--format", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    assert data["ok"] is False and data["error"] == 1
+    (problem,) = data["problems"]
+    assert problem == {"file": str(bad), "row": 2, "column": "图书册数", "value": "很多",
+                       "severity": "error", "code": "not_number",
+                       "message": problem["message"]}
+    assert "不是数字" in problem["message"]
+
+
+def test_template_headers_are_read_back(cli, tmp_path):
+    out = tmp_path / "template.csv"
+    assert cli("template", out).exit_code == 0
+    headers = out.read_text("utf-8-sig").strip().split(",")
+    assert [match_header(SCHOOLS, h).spec.name for h in headers] == SCHOOLS.names()
+    again = cli("template", out)
+    assert again.exit_code == 2  # never overwrites without --force
+    assert cli("template", out, "--force").exit_code == 0
+
+
+def test_template_xlsx(cli, tmp_path):
+    from python_calamine import CalamineWorkbook
+
+    out = tmp_path / "template.xlsx"
+    assert cli("template", out).exit_code == 0
+    rows = CalamineWorkbook.from_path(str(out)).get_sheet_by_index(0).to_python()
+    assert rows[0][0] == "学校标识码" and len(rows) == 1
+
+
+def test_internal_error_is_a_message_not_a_traceback(cli, monkeypatch):
+    from edustat import api
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(api, "coefficient", broken)
+    result = cli("coefficient", SAMPLE)
+    assert result.exit_code == 3
+    assert "boom" in result.stderr and "Traceback" not in result.stderr
+    debug = cli("coefficient", SAMPLE, "--debug")
+    assert debug.exit_code == 3 and "Traceback" in debug.stderr
+
+
+def test_help_does_not_import_pandas():
+    code = ("import sys\nfrom edustat.cli import app\n"
+            "try:\n    app(['--help'])\nexcept SystemExit:\n    pass\n"
+            "print('PANDAS' if 'pandas' in sys.modules else 'LAZY')")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT, check=True)
+    assert out.stdout.strip().endswith("LAZY")
+
+
+def test_python_dash_m_runs_the_command():
+    out = subprocess.run([sys.executable, "-m", "edustat", "coefficient", str(SAMPLE),
+                          "--format", "json"], capture_output=True, text=True, cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["results"][0]["county"] == "示例旗"
