@@ -157,22 +157,32 @@ def _is_usage(problems: list[Problem]) -> bool:
     return any(p.code in ("file_missing", "unknown_encoding", "no_sheet") for p in problems)
 
 
-def _emit(lang: str, fmt: Format | None, output: Path | None, *, payload: dict[str, Any],
-          sheets: dict[str, list[dict[str, Any]]], table: Callable[[], Any]) -> None:
-    """Send a result to -o, or to standard output as table, JSON or CSV."""
+def _emit(lang: str, fmt: Format | None, output: Path | None, *,
+          payload: dict[str, Any] | None = None, sheets: Any, table: Callable[[], Any],
+          json_text: Callable[[], str] | None = None) -> None:
+    """Send a result to -o, or to standard output as table, JSON or CSV.
+
+    JSON comes from `json_text()` when given (fast for large reports), else from `payload`;
+    `sheets` (name -> rows; the first is the CSV) may be a callable so rows are built on demand.
+    """
     import json
 
     from edustat.render import csv_text, label, write_output
 
+    def text() -> str:
+        return json_text() if json_text else json.dumps(payload, ensure_ascii=False, indent=1)
+
     if output is not None:
-        write_output(output, payload, sheets)
+        write_output(output, payload, sheets,
+                     json_text=text() if output.suffix.lower() == ".json" else None)
         _stderr().print(label("written", lang, path=output), highlight=False)  # type: ignore
         return
     chosen = _resolve_format(fmt)
     if chosen is Format.json:
-        sys.stdout.write(json.dumps(payload, ensure_ascii=False, indent=1) + "\n")
+        sys.stdout.write(text() + "\n")
     elif chosen is Format.csv:
-        sys.stdout.write(csv_text(next(iter(sheets.values()))))
+        rows = sheets() if callable(sheets) else sheets
+        sys.stdout.write(csv_text(next(iter(rows.values()))))
     else:
         _stdout().print(table())
 
@@ -215,7 +225,10 @@ def validate(
             _emit(lang.value, fmt, output, payload=report.to_dict(lang.value),  # type: ignore
                   sheets={"problems": report.to_rows(lang.value)},  # type: ignore[arg-type]
                   table=lambda: problems_table(report.problems, lang.value))  # type: ignore
-        return EXIT_OK if report.ok else EXIT_DATA
+        if report.ok:
+            return EXIT_OK
+        # An unknown encoding or sheet is a usage error, as in every other command.
+        return EXIT_USAGE if _is_usage(report.problems) else EXIT_DATA
 
     _guard(debug, lang.value, action)
 
@@ -250,13 +263,14 @@ def coefficient(
                                  stages=stages, standards_file=standards_file,
                                  encoding=encoding, sheet=sheet,
                                  lang=lang.value, schools=schools)  # type: ignore[arg-type]
-        sheets = {"coefficients": report.to_rows()}
-        if schools:
-            unit_rows = coefficient_unit_rows(report)
-            sheets = ({"schools": unit_rows, **sheets} if fmt is Format.csv or (
-                output is not None and output.suffix.lower() == ".csv") else
-                {**sheets, "schools": unit_rows})
-        _emit(lang.value, fmt, output, payload=report.to_dict(), sheets=sheets,
+        def sheets() -> dict[str, list[dict[str, Any]]]:
+            tables = {"coefficients": report.to_rows()}
+            if schools:
+                # CSV holds one table: with --schools it is the per-school one.
+                tables = {"schools": coefficient_unit_rows(report), **tables}
+            return tables
+
+        _emit(lang.value, fmt, output, json_text=report.to_json, sheets=sheets,
               table=lambda: coefficient_renderable(report, lang.value,  # type: ignore[arg-type]
                                                    decimals))
         _print_notes(report.problems, lang.value)
@@ -297,6 +311,145 @@ def template(
     _guard(debug, lang.value, action)
 
 
+ExamFilesArg = Annotated[list[Path], typer.Argument(
+    help="Exam tables (one row per school, exam and year): CSV (UTF-8/GBK) or XLSX.",
+    show_default=False)]
+ExamDecimalsOpt = Annotated[int, typer.Option(
+    "--decimals", min=0, max=12,
+    help="Decimal places of percentages and of changes in points in tables (1: 51.9%, 0: 52%); "
+         "JSON and CSV stay unrounded.")]
+
+
+@app.command()
+def exams(
+    files: ExamFilesArg,
+    schools: Annotated[bool, typer.Option(
+        "--schools", help="Add one result per school besides the county total.")] = False,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    decimals: ExamDecimalsOpt = 1,
+    encoding: EncodingOpt = None,
+    sheet: SheetOpt = None,
+    lang: LangOpt = Lang.zh,
+    debug: DebugOpt = False,
+) -> None:
+    """Gaokao and zhongkao rates (本科升学率, 重点高中录取率) per county, year and school."""
+    _check_paths(files, lang.value, output)
+
+    def action() -> int:
+        from edustat import api
+        from edustat.render import exams_renderable
+
+        report = api.exams(files, schools=schools, encoding=encoding, sheet=sheet,
+                           lang=lang.value)  # type: ignore[arg-type]
+        _emit(lang.value, fmt, output, payload=report.to_dict(),
+              sheets={"exams": report.to_rows()},
+              table=lambda: exams_renderable(report, lang.value,  # type: ignore[arg-type]
+                                             decimals))
+        _print_notes(report.problems, lang.value)
+        return EXIT_OK
+
+    _guard(debug, lang.value, action)
+
+
+@app.command()
+def standards(
+    files: FilesArg,
+    stage: Annotated[Optional[list[Stage]], typer.Option(
+        "--stage", help="primary and/or junior (default: both).")] = None,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    decimals: DecimalsOpt = 2,
+    encoding: EncodingOpt = None,
+    sheet: SheetOpt = None,
+    standards_file: StandardsFileOpt = None,
+    strict: StrictOpt = False,
+    lang: LangOpt = Lang.zh,
+    debug: DebugOpt = False,
+) -> None:
+    """Which schools meet the quality-balance standards (优质均衡), and what each lacks."""
+    _check_paths(files + ([standards_file] if standards_file else []), lang.value, output)
+    stages = tuple(s.value for s in stage) if stage else ("primary", "junior")
+
+    def action() -> int:
+        from edustat import api
+        from edustat.render import standards_renderable
+
+        report = api.standards(files, stages=stages, standards_file=standards_file,
+                               encoding=encoding, sheet=sheet,
+                               lang=lang.value)  # type: ignore[arg-type]
+        _emit(lang.value, fmt, output, json_text=report.to_json,
+              sheets=lambda: {"schools": report.to_rows(), "totals": report.totals_rows()},
+              table=lambda: standards_renderable(report, lang.value,  # type: ignore[arg-type]
+                                                 decimals))
+        _print_notes(report.problems, lang.value)
+        failed = any(not r.passes for r in report.results)
+        return EXIT_DATA if strict and failed else EXIT_OK
+
+    _guard(debug, lang.value, action)
+
+
+class SchoolSystem(str, Enum):
+    """The school system (学制): 6-3 (national default) or 5-4."""
+
+    six_three = "6-3"
+    five_four = "5-4"
+
+
+@app.command()
+def enrolment(
+    files: Annotated[list[Path], typer.Argument(
+        help="Yearly school tables with grade columns, in any order: CSV (UTF-8/GBK) or XLSX.",
+        show_default=False)],
+    population: Annotated[Optional[Path], typer.Option(
+        "--population", help="Population table (county, year, 小学/初中适龄人口数); it wins "
+                             "over the school tables' age-population columns.")] = None,
+    system: Annotated[SchoolSystem, typer.Option(
+        "--system", help="School system: 6-3 (primary grades 1-6) or 5-4 (grades 1-5).")
+    ] = SchoolSystem.six_three,
+    detail: Annotated[bool, typer.Option(
+        "--detail", help="Show each rate's numerator and denominator in the table.")] = False,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    decimals: Annotated[int, typer.Option(
+        "--decimals", min=0, max=12, help="Decimal places of the percentages in tables.")] = 2,
+    encoding: EncodingOpt = None,
+    sheet: Annotated[Optional[str], typer.Option(
+        "--sheet", help="XLSX sheet of the school tables (default: first).")] = None,
+    standards_file: StandardsFileOpt = None,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Exit 1 when a computed rate is below its minimum.")] = False,
+    lang: LangOpt = Lang.zh,
+    debug: DebugOpt = False,
+) -> None:
+    """Enrolment, retention and dropout rates (入学率, 巩固率, 辍学率) per county and year."""
+    extra = [p for p in (population, standards_file) if p is not None]
+    _check_paths(files + extra, lang.value, output)
+
+    def action() -> int:
+        from edustat import api
+        from edustat.render import enrolment_renderable
+
+        report = api.enrolment(files, population=population,
+                               system=system.value,  # type: ignore[arg-type]
+                               standards_file=standards_file, encoding=encoding, sheet=sheet,
+                               lang=lang.value)  # type: ignore[arg-type]
+        _emit(lang.value, fmt, output, payload=report.to_dict(),
+              sheets={"enrolment": report.to_rows()},
+              table=lambda: enrolment_renderable(report, lang.value,  # type: ignore[arg-type]
+                                                 decimals, detail))
+        _print_notes(report.problems, lang.value)
+        failed = any(rate.meets is False for r in report.results for rate in r.rates)
+        return EXIT_DATA if strict and failed else EXIT_OK
+
+    _guard(debug, lang.value, action)
+
+
 def main() -> None:
     """Entry point of the `edustat` script."""
+    import gc
+
+    # A run is short and builds hundreds of thousands of small objects it keeps to the end;
+    # cyclic garbage collection would only rescan them (a third of the time on a national file).
+    gc.disable()
     app()

@@ -10,7 +10,7 @@ import json
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, ValidationError
 
@@ -26,6 +26,21 @@ class SchoolPassRule(BaseModel):
     floor_share: float = Field(ge=0, le=1)
 
 
+class ConsistencyRule(BaseModel):
+    """A plausibility rule on the school data: its bounds, how serious a breach is, what it says."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    severity: Literal["error", "warning", "note"]
+    bounds: dict[str, float] = Field(default_factory=dict)
+    zh: str
+    en: str
+
+    def description(self, lang: str) -> str:
+        """What the rule checks, in `lang`."""
+        return self.zh if lang == "zh" else self.en
+
+
 class Norms(BaseModel):
     """Every threshold and weight the indicators are judged by."""
 
@@ -39,6 +54,10 @@ class Norms(BaseModel):
     school_pass: SchoolPassRule
     school_size_limits: dict[str, PositiveFloat]
     class_size_limits: dict[str, PositiveFloat]
+    # Minimum enrolment/retention rates (SPEC §5 keys), as shares: 0.95, not 95.
+    rate_minimums: dict[str, Annotated[float, Field(gt=0, le=1)]] = Field(default_factory=dict)
+    # Plausibility rules of `edustat check` (SPEC §7.3), by rule key.
+    consistency_rules: dict[str, ConsistencyRule] = Field(default_factory=dict)
 
     def stage_weights(self, school_type: str) -> dict[str, float]:
         """Enrolment weights of each stage for splitting a school of this type."""

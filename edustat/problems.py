@@ -20,11 +20,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "no_rows": ("只有表头，没有数据行", "the file has a header but no data rows"),
     "binary": ("这不是文本表格（含二进制内容）；Excel 文件请保存为 .xlsx 或另存为 CSV",
                "not a text table (binary content); save Excel files as .xlsx or CSV"),
-    "bad_encoding": ("无法解码：在第 {offset} 字节处既不是 UTF-8 也不是 GB18030/GBK；"
-                     "请用 --encoding 指定编码，或在 Excel 中另存为 CSV UTF-8",
-                     "cannot decode: at byte {offset} the file is neither UTF-8 nor GB18030/GBK; "
-                     "name the encoding with --encoding, or save as CSV UTF-8"),
-    "bad_encoding_given": ("按指定编码 {encoding} 在第 {offset} 字节处无法解码",
+    "bad_encoding": ("无法解码：文件第 {offset} 字节（从 0 起算，在所示行内）既不是 UTF-8 也不是 "
+                     "GB18030/GBK；请用 --encoding 指定编码，或在 Excel 中另存为 CSV UTF-8",
+                     "cannot decode: byte {offset} of the file (counting from 0, on the row "
+                     "shown) is neither UTF-8 nor GB18030/GBK; name the encoding with "
+                     "--encoding, or save as CSV UTF-8"),
+    "bad_encoding_given": ("按指定编码 {encoding} 无法解码文件第 {offset} 字节（从 0 起算）",
                            "cannot decode with the given encoding {encoding} at byte {offset}"),
     "unknown_encoding": ("不认识的编码名 {encoding}", "unknown encoding name {encoding}"),
     "unreadable": ("无法读取表格：{reason}", "cannot read the table: {reason}"),
@@ -71,6 +72,45 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "output_is_input": ("输出文件不能是输入文件", "the output file must not be an input file"),
     "bad_output_ext": ("不支持的输出格式 {ext}；可用 .csv .json .xlsx",
                        "unsupported output format {ext}; use .csv .json .xlsx"),
+    "wrong_exam_category": ("这是{exam_zh}的行，不应填写{other_zh}的人数；请移到{other_zh}的行，"
+                            "或留空、填 0",
+                            "this is a {exam_en} row; {other_en} counts do not belong here: move "
+                            "them to a {other_en} row, or leave the cell blank or 0"),
+    "total_row": ("这一行像是合计行；县区合计由程序计算，请删除该行，以免重复计算",
+                  "this row looks like a total; edustat computes the county total itself: "
+                  "delete the row, or it is counted twice"),
+    "grades_not_total": ("{grades_zh}在校生数之和为 {sum}，与{total_zh} {total} 不一致"
+                         "（按{system_zh}）；请核对各年级人数，或用 --system 指定学制",
+                         "{grades_en} add up to {sum}, not {total_en} {total} (under the "
+                         "{system_en} system); check the grade counts, or set --system"),
+    "blank_not_zero": ("为空；空白不按 0 计，用到此列的比率将列为无法计算",
+                       "blank; a blank is not taken as 0, so the rates that use this column are "
+                       "reported as not computable"),
+    # Consistency rules of `edustat check` (SPEC §7.3); the bounds come from the norms.
+    "ratio_out_of_range": ("{what}为 {ratio}（{num_name} {num} ÷ {den_name} {den}），"
+                           "不在合理范围 {low}–{high} 内；请核对这两个数",
+                           "{what} is {ratio} ({num_name} {num} ÷ {den_name} {den}), outside "
+                           "the plausible range {low}–{high}; check both figures"),
+    "ratio_no_denominator": ("{num_name}为 {num}，{den_name}却为 0，无法计算{what}；请核对",
+                             "{num_name} is {num} but {den_name} is 0, so there is no {what}; "
+                             "check both figures"),
+    "class_size_over_limit": ("平均班额 {size}（{students} 人 ÷ {classes} 个班）超过{stage_zh}"
+                              "班额上限 {limit}",
+                              "average class size {size} ({students} students ÷ {classes} "
+                              "classes) is above the {stage_en} limit of {limit}"),
+    "year_jump": ("比上年（{previous_year} 年为 {previous}，见 {where}）{change}，变化超过 {limit}；"
+                  "请核对是否填错",
+                  "{change} on the year before ({previous_year}: {previous}, see {where}), more "
+                  "than {limit}; check for a typing error"),
+    "identical_rows": ("与第 {other_rows} 行的全部 {columns} 个数字完全相同，但学校标识码不同；"
+                       "可能是复制粘贴错误",
+                       "all {columns} figures equal those of row {other_rows}, under a different "
+                       "school_id; possibly copied and pasted"),
+    "claim_not_number": ("报告值不是数字；请照报告原样写成 0.2740、52%、51.9%、1,234 这样的数",
+                         "the reported value is not a number; write it as the report does, "
+                         "e.g. 0.2740, 52%, 51.9%, 1,234"),
+    "several_population": ("给出了多个人口表（{files}）；请只给一个",
+                           "several population tables were given ({files}); give one"),
 }
 
 

@@ -25,6 +25,12 @@ FILE = "_file"  # the file a record came from
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
+# Bytes of the whitespace a cell might be padded with: space, tab, and the ideographic and
+# no-break spaces as each candidate encoding writes them.
+_SPACES = (b" ", b"\t")
+_WIDE_SPACES = {"gb18030": (b"\xa1\xa1",), "utf-8": (b"\xe3\x80\x80", b"\xc2\xa0"),
+                "utf-8-sig": (b"\xe3\x80\x80", b"\xc2\xa0")}
+
 _YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
@@ -61,29 +67,48 @@ def detect_encoding(raw: bytes, file: str, given: str | None = None) -> str:
     """The encoding of a CSV's bytes: UTF-8 (with or without BOM), then GB18030; strict."""
     if given:
         try:
-            codecs.lookup(given)
+            codec = codecs.lookup(given).name
         except LookupError:
             raise InputError([Problem(file=file, code="unknown_encoding",
                                       params={"encoding": given})]) from None
-        try:
-            raw.decode(given)
-        except UnicodeDecodeError as exc:
-            raise InputError([Problem(file=file, code="bad_encoding_given",
-                                      params={"encoding": given, "offset": exc.start})]) from None
+        if codec == "utf-8" and raw.startswith(codecs.BOM_UTF8):
+            given = "utf-8-sig"  # else the BOM sticks to the first header and hides it
+        offset = _decode_failure(raw, given)
+        if offset is not None:
+            raise InputError([Problem(file=file, row=raw[:offset].count(b"\n") + 1,
+                                      code="bad_encoding_given",
+                                      params={"encoding": given, "offset": offset})])
         return given
-    if raw.startswith(codecs.BOM_UTF8):
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates: tuple[str, ...] = ("utf-16",)  # Excel's "Unicode text" (tab-separated)
+    elif raw.startswith(codecs.BOM_UTF8):
         candidates = ("utf-8-sig", "gb18030")
     else:
         candidates = ("utf-8", "gb18030")
-    first_failure: int | None = None
+    failures: list[int] = []
     for name in candidates:
-        try:
-            raw.decode(name)
-        except UnicodeDecodeError as exc:
-            first_failure = exc.start if first_failure is None else first_failure
-            continue
-        return name
-    raise InputError([Problem(file=file, code="bad_encoding", params={"offset": first_failure})])
+        offset = _decode_failure(raw, name)
+        if offset is None:
+            return name
+        failures.append(offset)
+    # The candidate that decoded furthest is the file's encoding with one bad byte: name that
+    # byte. (A GBK file fails as UTF-8 at its first Chinese character, which is no help.)
+    offset = max(failures)
+    line = raw[:offset].count(b"\n") + 1
+    raise InputError([Problem(file=file, row=line, code="bad_encoding",
+                              params={"offset": offset})])
+
+
+def _decode_failure(raw: bytes, encoding: str) -> int | None:
+    """Byte offset in the file of the first byte `encoding` cannot decode; None when all decode."""
+    try:
+        raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        # utf-8-sig counts from after the BOM it strips.
+        skipped = 3 if codecs.lookup(encoding).name == "utf-8-sig" and raw.startswith(
+            codecs.BOM_UTF8) else 0
+        return exc.start + skipped
+    return None
 
 
 def read_table(path: Path, table: TableSpec, *, encoding: str | None = None,
@@ -97,7 +122,8 @@ def read_table(path: Path, table: TableSpec, *, encoding: str | None = None,
     except OSError as exc:
         raise InputError([Problem(file=file, code="unreadable",
                                   params={"reason": exc.strerror or str(exc)})]) from None
-    if not raw.strip():
+    body = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
+    if not body or body.isspace():  # Excel saves an empty sheet as a BOM and a line break
         raise InputError([Problem(file=file, code="file_empty")])
     notes: list[Problem] = []
     if raw.startswith(_ZIP_MAGIC):
@@ -105,7 +131,8 @@ def read_table(path: Path, table: TableSpec, *, encoding: str | None = None,
             notes.append(Problem(file=file, code="zip_as_xlsx", severity="note"))
         headers, cells = _read_xlsx(path, file, sheet)
         used_encoding = None
-    elif raw.startswith(_OLE_MAGIC) or b"\x00" in raw[:8192]:
+    elif raw.startswith(_OLE_MAGIC) or (b"\x00" in raw[:8192] and not raw.startswith(
+            (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))):
         raise InputError([Problem(file=file, code="binary")])
     else:
         used_encoding = detect_encoding(raw, file, encoding)
@@ -190,8 +217,13 @@ def _finish_frame(frame: pd.DataFrame, mapping: dict[int, tuple[str, str, float]
 
     rows = np.arange(2, len(frame) + 2)
     kept = frame[list(mapping)] if mapping else frame.iloc[:, :0]
-    nonempty = frame.notna().any(axis=1).to_numpy() if frame.shape[1] else np.zeros(len(frame), bool)
     kept = kept.set_axis([mapping[i][0] for i in mapping], axis=1)
+    # A column without blanks proves no row is empty; only otherwise look at every cell.
+    if any(not frame[i].hasnans for i in mapping):
+        kept = kept.copy()
+        kept[ROW] = rows
+        return kept
+    nonempty = frame.notna().any(axis=1).to_numpy() if frame.shape[1] else np.zeros(len(frame), bool)
     kept = kept.loc[nonempty].copy()
     kept[ROW] = rows[nonempty]
     return kept.reset_index(drop=True)
@@ -214,11 +246,14 @@ def _read_csv_cells(raw: bytes, encoding: str, file: str,
     except (pd.errors.ParserError, ValueError) as exc:
         raise InputError([Problem(file=file, code="unreadable",
                                   params={"reason": str(exc).strip()})]) from None
-    # Blank-looking cells written as spaces are missing too, not text.
-    for index in text_columns & set(mapping):
-        column = frame[index]
-        stripped = column.str.strip()
-        frame[index] = stripped.where(stripped != "", None)
+    # Blank-looking cells written as spaces are missing too, not text; a trailing space must not
+    # make "示例旗 " a second county. Stripping costs a Python call per cell, so it runs only when
+    # the file holds a space, a tab or an ideographic space at all (a memchr-speed scan).
+    marks = _SPACES + _WIDE_SPACES.get(encoding, ("\u3000".encode(encoding, "ignore"),))
+    if any(mark and mark in raw for mark in marks):
+        for index in text_columns & set(mapping):
+            stripped = frame[index].str.strip()
+            frame[index] = stripped.where(stripped != "", None)
     return _finish_frame(frame, mapping)
 
 
@@ -248,8 +283,8 @@ def _read_xlsx(path: Path, file: str, sheet: str | None) -> tuple[list[str], lis
 
 def _cell_text(value: object) -> str | None:
     """A workbook cell as text: whole floats lose their '.0' (codes typed as numbers)."""
-    if value is None or value == "":
-        return None
+    if value is None or value == "" or (isinstance(value, float) and value != value):
+        return None  # NaN: pandas' blank in a text column, not the text "nan"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     text = str(value).strip()
@@ -268,3 +303,35 @@ def _cells_frame(cells: list[list], mapping: dict[int, tuple[str, str, float]],
     for index in text_columns & set(mapping):
         frame[index] = frame[index].map(_cell_text)
     return _finish_frame(frame, mapping)
+
+
+def read_header(path: Path, *, encoding: str | None = None, sheet: str | None = None
+                ) -> list[str] | None:
+    """The header row of a CSV or XLSX file as written, or None when it cannot be read.
+
+    For telling which kind of table a file is; `read_table` reports why a file cannot be read.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        return None
+    if raw.startswith(_ZIP_MAGIC):
+        from python_calamine import CalamineWorkbook
+
+        try:
+            workbook = CalamineWorkbook.from_path(str(path))
+            if sheet is not None and sheet not in workbook.sheet_names:
+                return None
+            chosen = (workbook.get_sheet_by_name(sheet) if sheet is not None
+                      else workbook.get_sheet_by_index(0))
+            first = next(iter(chosen.iter_rows()), None)
+        except Exception:  # calamine raises its own error types for broken workbooks
+            return None
+        return None if first is None else [_cell_text(c) or "" for c in first]
+    if raw.startswith(_OLE_MAGIC) or b"\x00" in raw[:8192]:
+        return None
+    try:
+        used = detect_encoding(raw, str(path), encoding)
+    except InputError:
+        return None
+    return _csv_header(raw, used)

@@ -16,9 +16,12 @@ from rich.table import Table
 from rich.text import Text
 
 from edustat.coefficients import CoefficientReport, CoefficientResult
+from edustat.enrolment import EnrolmentReport, EnrolmentResult, RateResult
+from edustat.exams import RATE_BY_KEY, ExamReport, ExamResult, RateValue
 from edustat.indicators import BY_KEY
 from edustat.problems import Lang, Problem
-from edustat.schema import STAGE_ZH
+from edustat.schema import SCHOOL_TYPE_ZH, STAGE_ZH
+from edustat.standards import SchoolStandardsResult, StandardsReport, StandardsTotal
 
 OUTPUT_FORMATS = {".csv": "csv", ".json": "json", ".xlsx": "xlsx"}
 PROBLEM_DISPLAY_LIMIT = 500
@@ -58,8 +61,11 @@ LABELS: dict[str, tuple[str, str]] = {
                       "... {more} more problems not shown; use -o problems.csv for the full list"),
     "written": ("已写入 {path}", "written to {path}"),
     "clean": ("未发现问题：{rows} 行", "no problems found: {rows} rows"),
-    "unit_view": ("各校指标值（括号内为占方差比例），按方差贡献排序",
-                  "per-school values (share of variance in brackets), largest drivers first"),
+    "unit_view": ("各校对差异的贡献（方差贡献为各指标占方差比例的平均），贡献大者在前",
+                  "what each school adds to the spread (mean share of variance), largest first"),
+    "main_gaps": ("主要差距指标：本校值（县域值，占方差）",
+                  "main gaps: school value (county value, share of variance)"),
+    "gap_line": ("{name} {value}（县 {county}，{share}）", "{name} {value} (county {county}, {share})"),
 }
 STAGE_EN = {"primary": "primary", "junior": "junior secondary", "senior": "senior secondary"}
 
@@ -113,7 +119,11 @@ def print_problems(console: Console, problems: Sequence[Problem], lang: Lang) ->
     if not problems:
         return
     order = {"error": 0, "warning": 1, "note": 2}
-    ordered = sorted(problems, key=lambda p: order[p.severity])
+    files: dict[str, int] = {}
+    for problem in problems:
+        files.setdefault(problem.file, len(files))
+    # Errors first; within them by file (as given) and row, as a person works down a sheet.
+    ordered = sorted(problems, key=lambda p: (order[p.severity], files[p.file], p.row or 0))
     shown = ordered[:PROBLEM_DISPLAY_LIMIT]
     console.print(problems_table(shown, lang))
     if len(ordered) > len(shown):
@@ -156,20 +166,26 @@ def coefficient_table(result: CoefficientResult, standard: str, lang: Lang,
     return table
 
 
-def units_table(result: CoefficientResult, lang: Lang, decimals: int) -> Table:
-    """The per-school view: each unit's values and share of the variance, drivers first."""
+def units_table(result: CoefficientResult, lang: Lang, decimals: int, top: int = 2) -> Table:
+    """The per-school view: drivers first, each with the indicators it pulls apart most.
+
+    Every unit's value, gap and share of every indicator is in the JSON/CSV; the table keeps to
+    what fits a terminal: the `top` indicators where the school contributes most variance.
+    """
+    county_value = {i.key: i.mean for i in result.indicators}
     table = Table(title=label("unit_view", lang), title_justify="left")
     table.add_column(label("school", lang), overflow="fold")
     table.add_column(label("students", lang), justify="right")
     table.add_column(label("drive", lang), justify="right")
-    keys = [i.key for i in result.indicators]
-    for key in keys:
-        table.add_column(BY_KEY[key].short(lang), justify="right")
+    table.add_column(label("main_gaps", lang), overflow="fold")
     for unit in result.units or []:
-        cells = [f"{fmt(i.value, min(decimals, 2))} ({i.variance_share:.0%})"
-                 for i in unit.indicators]
+        leading = sorted(unit.indicators, key=lambda i: -i.variance_share)[:top]
+        gaps = "\n".join(
+            label("gap_line", lang, name=BY_KEY[i.key].short(lang), value=fmt(i.value, decimals),
+                  county=fmt(county_value[i.key], decimals), share=f"{i.variance_share:.0%}")
+            for i in leading if i.variance_share > 0)
         table.add_row(unit.school_name or unit.school_id or "", str(unit.students),
-                      f"{unit.drive:.0%}", *cells)
+                      f"{unit.drive:.0%}", gaps)
     return table
 
 
@@ -244,19 +260,26 @@ def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
         raise
 
 
+Sheets = dict[str, list[dict[str, Any]]]
+
+
 def write_output(path: Path, payload: dict[str, Any] | None,
-                 sheets: dict[str, list[dict[str, Any]]]) -> None:
-    """Write JSON (`payload`) or CSV/XLSX (`sheets`, the first for CSV) to `path`, atomically."""
+                 sheets: Sheets | Callable[[], Sheets], *, json_text: str | None = None) -> None:
+    """Write JSON (`json_text`, else `payload`) or CSV/XLSX (`sheets`, the first for CSV) to
+    `path`, atomically. `sheets` may be a callable, so rows are only built when needed."""
     kind = output_format(path)
+    if kind in ("csv", "xlsx") and callable(sheets):
+        sheets = sheets()
     if kind == "json":
-        text = json.dumps(payload, ensure_ascii=False, indent=1) + "\n"
+        text = (json_text if json_text is not None
+                else json.dumps(payload, ensure_ascii=False, indent=1)) + "\n"
         write_atomic(path, lambda p: p.write_text(text, encoding="utf-8"))
     elif kind == "csv":
         # Files are opened by Excel more than by scripts: a BOM makes Excel read UTF-8 Chinese.
-        text = csv_text(next(iter(sheets.values())))
+        text = csv_text(next(iter(sheets.values())))  # type: ignore[union-attr]
         write_atomic(path, lambda p: p.write_text(text, encoding="utf-8-sig"))
     elif kind == "xlsx":
-        write_atomic(path, lambda p: _write_xlsx(p, sheets))
+        write_atomic(path, lambda p: _write_xlsx(p, sheets))  # type: ignore[arg-type]
     else:  # the CLI checks extensions first; this is a programming error
         raise ValueError(f"unsupported output extension: {path.suffix}")
 
@@ -285,3 +308,441 @@ def write_header_only(path: Path, headers: Sequence[str]) -> None:
         write_atomic(path, lambda p: p.write_text(line, encoding="utf-8-sig"))
     else:
         write_atomic(path, lambda p: _write_xlsx(p, {"schools": []}, headers))
+
+
+# ---------------------------------------------------------------------------------------------
+# Exams (SPEC §6)
+
+EXAM_LABELS: dict[str, tuple[str, str]] = {
+    "gaokao": ("高考", "gaokao"),
+    "zhongkao": ("中考", "zhongkao"),
+    "candidates_title": ("考生 {candidates} 人", "{candidates} candidates"),
+    "rate": ("指标", "Indicator"),
+    "count": ("人数", "Count"),
+    "value": ("比率", "Percent"),
+    "change": ("比上年（百分点）", "Change (points)"),
+    "schools_title": ("各校（括号内为比上年增减，百分点）",
+                      "per school (change from the year before in brackets, points)"),
+    "schools_plain": ("各校", "per school"),
+    "school": ("学校", "School"),
+    "candidates": ("考生数", "Candidates"),
+    "no_results": ("没有考试数据行", "no exam rows"),
+}
+
+
+def exam_label(key: str, lang: Lang, **params: Any) -> str:
+    """An exam table label in `lang`."""
+    zh, en = EXAM_LABELS[key]
+    return (zh if lang == "zh" else en).format(**params)
+
+
+def _round_half_up(numerator: int, denominator: int, decimals: int) -> str:
+    """numerator/denominator at `decimals` places, halves away from zero (四舍五入), exactly."""
+    scaled_numerator = abs(numerator) * 10**decimals
+    quotient, remainder = divmod(scaled_numerator, abs(denominator))
+    if 2 * remainder >= abs(denominator):
+        quotient += 1
+    negative = (numerator < 0) != (denominator < 0) and quotient != 0
+    digits = str(quotient).rjust(decimals + 1, "0")
+    whole, fraction = digits[: len(digits) - decimals], digits[len(digits) - decimals:]
+    return ("-" if negative else "") + whole + ("." + fraction if decimals else "")
+
+
+def percent_text(count: int, candidates: int, decimals: int) -> str:
+    """count ÷ candidates as a percentage, rounded half up from the exact fraction: 51.9%."""
+    return _round_half_up(100 * count, candidates, decimals) + "%"
+
+
+def change_text(rate: RateValue, candidates: int, decimals: int) -> str:
+    """A rate's change from last year in percentage points, signed (+3.9); '—' when unknown."""
+    if rate.change is None:
+        return "—"
+    if rate.previous_count is None or rate.previous_candidates is None:
+        text = f"{rate.change * 100:.{decimals}f}"  # no exact figures: round the float
+    else:
+        # c1/n1 − c0/n0 = (c1·n0 − c0·n1) / (n1·n0), rounded once from the exact fraction.
+        n0 = rate.previous_candidates
+        text = _round_half_up(100 * (rate.count * n0 - rate.previous_count * candidates),
+                              candidates * n0, decimals)
+    if text.lstrip("-").strip("0.") == "":
+        return text.lstrip("-")  # no "-0.0"
+    return text if text.startswith("-") else "+" + text
+
+
+def _exam_title(result: ExamResult, lang: Lang) -> str:
+    place = result.county or label("whole_file", lang)
+    year = f" {result.year}" if result.year is not None else ""
+    return (f"{place}{year} {exam_label(result.exam, lang)} · "
+            f"{exam_label('candidates_title', lang, candidates=result.candidates)}")
+
+
+def exam_total_table(result: ExamResult, lang: Lang, decimals: int, with_change: bool) -> Table:
+    """One county, year and exam: each rate's count and percentage, the headline rate last."""
+    table = Table(title=_exam_title(result, lang), title_justify="left")
+    table.add_column(exam_label("rate", lang))
+    table.add_column(exam_label("count", lang), justify="right")
+    table.add_column(exam_label("value", lang), justify="right")
+    if with_change:
+        table.add_column(exam_label("change", lang), justify="right")
+    for rate in result.rates:
+        spec = RATE_BY_KEY[rate.key]
+        cells = [spec.label(lang), str(rate.count),
+                 percent_text(rate.count, result.candidates, decimals)]
+        if with_change:
+            cells.append(change_text(rate, result.candidates, decimals))
+        if spec.summary:
+            table.add_section()
+            table.add_row(*(Text(c, style="bold") for c in cells))
+        else:
+            table.add_row(*cells)
+    if result.notes:
+        table.caption = ("；" if lang == "zh" else "; ").join(result.notes)
+        table.caption_justify = "left"
+    return table
+
+
+def exam_schools_table(total: ExamResult, schools: Sequence[ExamResult], lang: Lang, decimals: int,
+                       with_change: bool) -> Table:
+    """Each school of one county, year and exam: candidates and every rate (and its change)."""
+    title = exam_label("schools_title" if with_change else "schools_plain", lang)
+    table = Table(title=title, title_justify="left")
+    table.add_column(exam_label("school", lang), overflow="fold")
+    table.add_column(exam_label("candidates", lang), justify="right")
+    for rate in total.rates:
+        table.add_column(RATE_BY_KEY[rate.key].short(lang), justify="right")
+    for school in schools:
+        cells = []
+        for rate in school.rates:
+            cell = percent_text(rate.count, school.candidates, decimals)
+            if with_change and rate.change is not None:
+                cell += f" ({change_text(rate, school.candidates, decimals)})"
+            cells.append(cell)
+        table.add_row(school.school_name or school.school_id or "", str(school.candidates),
+                      *cells)
+    notes = [f"{s.school_name or s.school_id}：{n}" if lang == "zh" else
+             f"{s.school_name or s.school_id}: {n}" for s in schools for n in s.notes]
+    if notes:
+        table.caption = "\n".join(notes)
+        table.caption_justify = "left"
+    return table
+
+
+def exams_renderable(report: ExamReport, lang: Lang, decimals: int) -> Group:
+    """Every county, year and exam of an exam report: the total, then its schools if asked."""
+    parts: list[Any] = []
+    if not report.results:
+        parts.append(Text(exam_label("no_results", lang)))
+    with_change = report.has_changes()
+    results = list(report.results)
+    for index, result in enumerate(results):
+        if not result.is_total:
+            continue
+        parts.append(exam_total_table(result, lang, decimals, with_change))
+        schools = []
+        for other in results[index + 1:]:
+            if other.is_total:
+                break
+            schools.append(other)
+        if schools:
+            # Brackets only where this county, year and exam has a previous year to compare.
+            changed = any(rate.change is not None for s in schools for rate in s.rates)
+            parts.append(exam_schools_table(result, schools, lang, decimals, changed))
+        parts.append(Text(""))
+    return Group(*parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# Per-school standards
+
+LABELS.update({
+    "standards_title": ("{place}{year} {stage} · 优质均衡学校标准 · {schools} 所：达标 {passing} 所，"
+                        "未达标 {failing} 所",
+                        "{place}{year} {stage} · quality-balance school standards · {schools} "
+                        "schools: {passing} pass, {failing} fail"),
+    "result": ("结论", "Verdict"),
+    "current": ("现值", "Value"),
+    "unit_students": ("{students} 人", "{students} students"),
+    "missed": ("未达到的标准", "Standard missed"),
+    "standard": ("标准", "Standard"),
+    "shortfall": ("缺口", "Shortfall"),
+    "class_size": ("班额", "Class"),
+    "school_size": ("规模", "Size"),
+    "standards_legend": ("✗ 未达到标准，✗✗ 低于标准的 {floor}；至少 {min_met} 项达到标准、且无一项低于 "
+                         "{floor} 为达标。\n缺口：达到标准还需增加的量，向上取整到整人、整间、"
+                         "整平方米、整元。\n班额：平均每班学生数。规模：全校义务教育阶段在校生数。",
+                         "✗ below the standard, ✗✗ below {floor} of it; a school passes with at "
+                         "least {min_met} of 7 met and none below {floor}.\nShortfall: what it "
+                         "takes to meet the standard, rounded up to whole teachers, rooms, m² "
+                         "and yuan.\nClass: average students per class. Size: the school's "
+                         "students in its compulsory stages."),
+    "size_limits": ("规模上限：{limits}", "size limits: {limits}"),
+    "total": ("合计", "Total"),
+})
+# What a shortfall buys or hires, by resource, for the closing total rows.
+RESOURCE_LABELS: dict[str, tuple[str, str]] = {
+    "degree_teachers": ("高学历教师", "degree teachers"),
+    "backbone_teachers": ("骨干教师", "backbone teachers"),
+    "arts_pe_teachers": ("体艺教师", "PE/arts teachers"),
+    "teaching_area": ("教学用房", "teaching space"),
+    "sports_area": ("运动场馆", "sports space"),
+    "equipment_value": ("仪器设备", "equipment"),
+    "multimedia_rooms": ("多媒体教室", "multimedia rooms"),
+}
+SHORTFALL_UNIT_LABELS: dict[str, tuple[str, str]] = {
+    "teachers": ("人", "teachers"), "rooms": ("间", "rooms"), "m2": ("m²", "m²"),
+    "yuan": ("元", "yuan"),
+}
+SINGULAR_EN = {"teachers": "teacher", "rooms": "room"}
+MISSED, BELOW_FLOOR = "✗", "✗✗"
+
+
+def _shortfall_text(amount: int, unit: str, lang: Lang) -> str:
+    zh, en = SHORTFALL_UNIT_LABELS[unit]
+    if amount == 1:
+        en = SINGULAR_EN.get(unit, en)
+    return f"{fmt(amount, 0)} {zh if lang == 'zh' else en}"
+
+
+def _marked(text: str, ok: bool | None) -> Text:
+    """A value followed by ✗ in yellow when it is over or under its limit."""
+    return Text(text) if ok is not False else Text(text + MISSED, style="yellow")
+
+
+def standards_table(results: Sequence[SchoolStandardsResult], total: StandardsTotal,
+                    lang: Lang, decimals: int) -> Table:
+    """One county, year and stage: each unit's verdict and every standard it misses, with what
+    it would take to meet it; failing units first, the shortfall totals close the table."""
+    place = total.county or label("whole_file", lang)
+    year = f" {total.year}" if total.year is not None else ""
+    table = Table(title=label("standards_title", lang, place=place, year=year,
+                              stage=stage_label(total.stage, lang), schools=total.schools,
+                              passing=total.passing, failing=total.failing),
+                  title_justify="left")
+    table.add_column(label("school", lang), overflow="fold", ratio=1)
+    table.add_column(label("result", lang), no_wrap=True)
+    table.add_column(label("missed", lang))
+    class_limit = results[0].class_size_limit
+    for key in ("current", "standard", "shortfall", "class_size", "school_size"):
+        header = label(key, lang)
+        if key == "class_size" and class_limit is not None:
+            header += f"\n≤{class_limit:g}"
+        table.add_column(header, justify="right", no_wrap=True)
+    notes = []
+    for result in results:
+        name = result.school_name or result.school_id or ""
+        students = Text(label("unit_students", lang, students=result.students), style="dim")
+        school = [Text(name), Text(f"{label('meets' if result.passes else 'fails', lang)} "
+                             f"{result.met}/{len(result.indicators)}",
+                             style="green" if result.passes else "bold red")]
+        school_limits = [
+            Text("—") if result.class_size is None else _marked(fmt(result.class_size, 1),
+                                                                result.class_size_ok),
+            _marked(str(result.school_size), result.size_ok)]
+        missed = [c for c in result.indicators if not c["meets"]]
+        # The unit's students go under its name, on the second row when it has one.
+        if len(missed) < 2:
+            school[0] = Text.assemble(name, "\n", students)
+        if not missed:
+            table.add_row(*school, "", "", "", "", *school_limits)
+        for n, check in enumerate(missed):
+            value = Text(fmt(check["value"], decimals) + (BELOW_FLOOR if check["below_floor"]
+                                                          else MISSED),
+                         style="bold red" if check["below_floor"] else "yellow")
+            first = school if n == 0 else [students if n == 1 else "", ""]
+            table.add_row(*first, BY_KEY[check["key"]].short(lang),
+                          value, f"{check['standard']:g}",
+                          _shortfall_text(check["shortfall"], check["unit"], lang),
+                          *(school_limits if n == 0 else ["", ""]))
+        notes.extend(f"{name}：{note}" if lang == "zh" else f"{name}: {note}"
+                     for note in result.notes)
+    table.add_section()
+    closing = [item for item in total.shortfalls if item.shortfall]
+    for n, item in enumerate(closing):
+        zh, en = RESOURCE_LABELS[item.resource]
+        table.add_row(Text(label("total", lang), style="bold") if n == 0 else "",
+                      "", zh if lang == "zh" else en, "", "",
+                      Text(_shortfall_text(item.shortfall, item.unit, lang), style="bold"),
+                      "", "")
+    table.caption = "\n".join([_size_limits(results, lang), *notes])
+    table.caption_justify = "left"
+    return table
+
+
+def _size_limits(results: Sequence[SchoolStandardsResult], lang: Lang) -> str:
+    """The school-size limits that applied to these units, by school type."""
+    limits = sorted({(r.school_type or r.stage, r.size_limit) for r in results
+                     if r.size_limit is not None}, key=lambda pair: (pair[1], pair[0]))
+    return label("size_limits", lang, limits=("，" if lang == "zh" else ", ").join(
+        f"{SCHOOL_TYPE_ZH.get(kind, kind) if lang == 'zh' else kind.replace('_', '-')} {limit:g}"
+        for kind, limit in limits))
+
+
+def standards_renderable(report: StandardsReport, lang: Lang, decimals: int) -> Group:
+    """One table per county, year and stage, then the legend once."""
+    parts: list[Any] = []
+    if not report.results:
+        parts.append(Text(label("no_results", lang)))
+    groups: dict[tuple[Any, ...], list[SchoolStandardsResult]] = {}
+    for result in report.results:
+        groups.setdefault((result.county, result.year, result.stage), []).append(result)
+    for total in report.totals:
+        parts.append(standards_table(groups[(total.county, total.year, total.stage)], total,
+                                     lang, decimals))
+        parts.append(Text(""))
+    if report.results:
+        parts.append(Text(label("standards_legend", lang,
+                                floor=f"{report.pass_rule.floor_share:.0%}",
+                                min_met=report.pass_rule.min_met)))
+    return Group(*parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# Enrolment, retention, dropout (SPEC §5)
+
+ENROLMENT_LABELS: dict[str, tuple[str, str]] = {
+    "title": ("{place} · 入学率、巩固率、辍学率（%，{system}）",
+              "{place} · enrolment, retention and dropout rates (%, {system} system)"),
+    "rate": ("指标", "Rate"),
+    "no_year": ("无年份", "no year"),
+    "numerator": ("　分子：{what}", "  num: {what}"),
+    "denominator": ("　分母：{what}", "  den: {what}"),
+    "minimum": ("　达标（≥{minimum}%）", "  meets ≥{minimum}%"),
+    "no_results": ("没有学校数据行", "no school rows"),
+}
+
+
+def enrolment_label(key: str, lang: Lang, **params: Any) -> str:
+    """An enrolment table label in `lang`."""
+    zh, en = ENROLMENT_LABELS[key]
+    return (zh if lang == "zh" else en).format(**params)
+
+
+def rate_percent(numerator: int, denominator: int, decimals: int) -> str:
+    """numerator/denominator as a percentage at `decimals` places, halves rounded up, exactly."""
+    quotient, remainder = divmod(100 * numerator * 10**decimals, denominator)
+    if 2 * remainder >= denominator:
+        quotient += 1
+    digits = str(quotient).rjust(decimals + 1, "0")
+    whole, fraction = digits[: len(digits) - decimals], digits[len(digits) - decimals:]
+    return whole + ("." + fraction if decimals else "")
+
+
+def _percent_cell(rate: RateResult, decimals: int) -> Text:
+    if rate.value is None:
+        return Text("—")
+    if rate.numerator is not None and rate.denominator:
+        text = rate_percent(rate.numerator, rate.denominator, decimals)
+    else:  # pragma: no cover - a computed rate always has both counts
+        text = f"{rate.value * 100:.{decimals}f}"
+    # Above 100% is plain from the figure itself; colour draws the eye, the caption says why.
+    return Text(text, style="yellow") if rate.over_100 else Text(text)
+
+
+def _count_cell(count: int | None) -> str:
+    return "" if count is None else f"{count:,}"
+
+
+def _minimum_text(minimum: float) -> str:
+    return f"{minimum * 100:.6f}".rstrip("0").rstrip(".")
+
+
+def _years_text(years: Sequence[int | None], lang: Lang) -> str:
+    """Years as runs: 2014–2016、2019 (zh) or 2014–2016, 2019 (en)."""
+    ordered = sorted({y for y in years if y is not None})
+    runs: list[list[int]] = []
+    for year in ordered:
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    parts = [str(r[0]) if len(r) == 1 else f"{r[0]}–{r[-1]}" for r in runs]
+    return ("、" if lang == "zh" else ", ").join(parts)
+
+
+def enrolment_note_lines(report: EnrolmentReport, results: Sequence[EnrolmentResult],
+                         lang: Lang) -> list[str]:
+    """The notes of one county's results, grouped: one line per rate(s), years and reason."""
+    from edustat.enrolment import note_text, rate_specs
+
+    spec_names = [spec.short(lang) for spec in rate_specs(report.system)]
+    groups: dict[tuple[str, ...], dict[str, Any]] = {}
+    for index in range(len(results[0].rates) if results else 0):
+        for result in results:
+            rate = result.rates[index]
+            for code, params in rate.notes:
+                # Notes that differ only in the data year (no table for 2006, for 2007, ...)
+                # become one line that lists the years.
+                shape = note_text(code, lang, **{**params, "year": "\x00"})
+                entry = groups.setdefault((rate.key, code, shape),
+                                          {"name": spec_names[index], "code": code,
+                                           "params": params, "years": [], "data_years": []})
+                entry["years"].append(result.year)
+                if isinstance(params.get("year"), int):
+                    entry["data_years"].append(params["year"])
+    merged: dict[tuple[str, str], list[str]] = {}
+    for entry in groups.values():
+        params = dict(entry["params"])
+        if entry["data_years"]:
+            params["year"] = _years_text(entry["data_years"], lang)
+        text = note_text(entry["code"], lang, **params)
+        names = merged.setdefault((_years_text(entry["years"], lang), text), [])
+        if entry["name"] not in names:
+            names.append(entry["name"])
+    colon = "：" if lang == "zh" else ": "
+    return [f"{('、' if lang == 'zh' else ', ').join(names)}{' ' + years if years else ''}"
+            f"{colon}{text}" for (years, text), names in merged.items()]
+
+
+def enrolment_table(report: EnrolmentReport, results: Sequence[EnrolmentResult], lang: Lang,
+                    decimals: int, detail: bool) -> Table:
+    """One county: rates as rows, years as columns; counts with `detail`; notes below."""
+    from rich import box
+
+    from edustat.enrolment import rate_specs
+    from edustat.schema import SYSTEM_ZH
+
+    county = results[0].county
+    system = SYSTEM_ZH[report.system] if lang == "zh" else report.system
+    # Collapsed padding: nine years of 100.00 and the labels fit in 100 columns.
+    table = Table(title=enrolment_label("title", lang, place=county or label("whole_file", lang),
+                                        system=system), title_justify="left",
+                  box=box.SIMPLE_HEAD, collapse_padding=True)
+    # When the width runs short the labels wrap; a figure is never cut.
+    table.add_column(enrolment_label("rate", lang), overflow="fold")
+    for result in results:
+        table.add_column(str(result.year) if result.year is not None else
+                         enrolment_label("no_year", lang), justify="right", no_wrap=True)
+    for index, spec in enumerate(rate_specs(report.system)):
+        rates = [result.rates[index] for result in results]
+        if index and detail:
+            table.add_section()
+        table.add_row(spec.short(lang), *(_percent_cell(rate, decimals) for rate in rates))
+        if detail:
+            table.add_row(enrolment_label("numerator", lang, what=spec.numerator(lang)),
+                          *(_count_cell(rate.numerator) for rate in rates))
+            table.add_row(enrolment_label("denominator", lang, what=spec.denominator(lang)),
+                          *(_count_cell(rate.denominator) for rate in rates))
+        minimum = next((rate.minimum for rate in rates if rate.minimum is not None), None)
+        if minimum is not None:
+            table.add_row(enrolment_label("minimum", lang, minimum=_minimum_text(minimum)),
+                          *(verdict(rate.meets, lang) for rate in rates))
+    lines = enrolment_note_lines(report, results, lang)
+    if lines:
+        table.caption = "\n".join(lines)
+        table.caption_justify = "left"
+    return table
+
+
+def enrolment_renderable(report: EnrolmentReport, lang: Lang, decimals: int,
+                         detail: bool = False) -> Group:
+    """Every county of an enrolment report as one table (years as columns)."""
+    parts: list[Any] = []
+    if not report.results:
+        parts.append(Text(enrolment_label("no_results", lang)))
+    by_county: dict[str | None, list[EnrolmentResult]] = {}
+    for result in report.results:
+        by_county.setdefault(result.county, []).append(result)
+    for results in by_county.values():
+        parts.append(enrolment_table(report, results, lang, decimals, detail))
+        parts.append(Text(""))
+    return Group(*parts)

@@ -119,8 +119,27 @@ SCHOOL_TYPE_VALUES: dict[str, str] = {
 
 EXAM_VALUES: dict[str, str] = {"gaokao": "gaokao", "高考": "gaokao", "zhongkao": "zhongkao",
                                "中考": "zhongkao"}
+EXAM_ZH = {"gaokao": "高考", "zhongkao": "中考"}
+# The count columns that belong to each exam (SPEC §2.3); a row of one exam carries only its own.
+EXAM_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "gaokao": ("tier1", "tier2", "arts_sports"),
+    "zhongkao": ("key_unified", "key_quota", "key_specialty"),
+}
 
 _GRADE_ZH = ("一", "二", "三", "四", "五", "六", "七", "八", "九")
+
+# School systems (学制, SPEC §5): the grades of each compulsory stage. 6-3 is the national default;
+# under 5-4 grade 6 is the first junior grade, so 初一/初二/初三 are deliberately not grade aliases.
+SYSTEM_GRADES: dict[str, dict[str, tuple[int, ...]]] = {
+    "6-3": {"primary": (1, 2, 3, 4, 5, 6), "junior": (7, 8, 9)},
+    "5-4": {"primary": (1, 2, 3, 4, 5), "junior": (6, 7, 8, 9)},
+}
+SYSTEM_ZH = {"6-3": "六三学制", "5-4": "五四学制"}
+
+
+def grade_column(grade: int) -> str:
+    """The canonical column of a grade's enrolment (grade1_students … grade9_students)."""
+    return f"grade{grade}_students"
 
 
 def _teacher_columns(stage: str) -> list[ColumnSpec]:
@@ -189,17 +208,22 @@ SCHOOLS = TableSpec(
         *_teacher_columns("junior"),
         *[
             ColumnSpec(name=f"grade{g}_students", zh=f"{_GRADE_ZH[g - 1]}年级在校生数",
-                       aliases=(f"{_GRADE_ZH[g - 1]}年级学生数",), kind=Kind.COUNT, unit="人",
+                       aliases=(f"{_GRADE_ZH[g - 1]}年级学生数", f"{_GRADE_ZH[g - 1]}年级人数",
+                                f"{_GRADE_ZH[g - 1]}年级"), kind=Kind.COUNT, unit="人",
                        en=f"students in grade {g}")
             for g in range(1, 10)
         ],
-        ColumnSpec(name="primary_age_population", zh="小学适龄人口数", kind=Kind.COUNT, unit="人",
+        ColumnSpec(name="primary_age_population", zh="小学适龄人口数",
+                   aliases=("小学学龄人口数", "小学适龄人口"), kind=Kind.COUNT, unit="人",
                    en="primary school-age population"),
-        ColumnSpec(name="junior_age_population", zh="初中适龄人口数", kind=Kind.COUNT, unit="人",
+        ColumnSpec(name="junior_age_population", zh="初中适龄人口数",
+                   aliases=("初中学龄人口数", "初中适龄少年数", "初中适龄人口"), kind=Kind.COUNT, unit="人",
                    en="junior school-age population"),
-        ColumnSpec(name="primary_age_enrolled", zh="在校小学适龄儿童数", kind=Kind.COUNT, unit="人",
+        ColumnSpec(name="primary_age_enrolled", zh="在校小学适龄儿童数",
+                   aliases=("小学适龄儿童在校数", "已入学小学适龄儿童数"), kind=Kind.COUNT, unit="人",
                    en="primary school-age children enrolled (any level)"),
-        ColumnSpec(name="dropouts", zh="辍学学生数", aliases=("辍学人数",), kind=Kind.COUNT,
+        ColumnSpec(name="dropouts", zh="辍学学生数", aliases=("辍学人数", "辍学学生人数"),
+                   kind=Kind.COUNT,
                    unit="人", en="dropouts during the school year"),
     ),
 )
@@ -223,26 +247,56 @@ EXAMS = TableSpec(
         _ID_COLUMNS[1].model_copy(update={"required": False}),
         _ID_COLUMNS[2],
         _ID_COLUMNS[3],
-        ColumnSpec(name="exam", zh="考试", aliases=("考试类型",), kind=Kind.CATEGORY,
+        ColumnSpec(name="exam", zh="考试", aliases=("考试类型", "考试类别", "考试名称"),
+                   kind=Kind.CATEGORY,
                    required=True, en="gaokao 高考 or zhongkao 中考"),
-        ColumnSpec(name="candidates", zh="考生数", aliases=("参考人数",), kind=Kind.COUNT,
+        ColumnSpec(name="candidates", zh="考生数", aliases=("参考人数", "考生人数", "参考考生数"),
+                   kind=Kind.COUNT,
                    unit="人", required=True, en="candidates, > 0"),
-        ColumnSpec(name="tier1", zh="一本上线人数", kind=Kind.COUNT, unit="人",
+        ColumnSpec(name="tier1", zh="一本上线人数",
+                   aliases=("一本上线数", "本科一批上线人数", "一批本科上线人数"),
+                   kind=Kind.COUNT, unit="人",
                    at_most="candidates", en="gaokao tier-1 passes"),
-        ColumnSpec(name="tier2", zh="二本上线人数", kind=Kind.COUNT, unit="人",
+        ColumnSpec(name="tier2", zh="二本上线人数",
+                   aliases=("二本上线数", "本科二批上线人数", "二批本科上线人数"),
+                   kind=Kind.COUNT, unit="人",
                    at_most="candidates", en="gaokao tier-2 passes (excluding tier 1)"),
-        ColumnSpec(name="arts_sports", zh="艺体类上线人数", kind=Kind.COUNT, unit="人",
+        ColumnSpec(name="arts_sports", zh="艺体类上线人数",
+                   aliases=("艺体上线人数", "艺体类本科上线人数", "艺术体育类上线人数"),
+                   kind=Kind.COUNT, unit="人",
                    at_most="candidates", en="gaokao arts and sports passes"),
-        ColumnSpec(name="key_unified", zh="统招录取人数", kind=Kind.COUNT, unit="人",
+        ColumnSpec(name="key_unified", zh="统招录取人数",
+                   aliases=("重点高中统招录取人数", "统招生录取人数"), kind=Kind.COUNT, unit="人",
                    at_most="candidates", en="zhongkao: admitted to key high schools, unified"),
-        ColumnSpec(name="key_quota", zh="分招录取人数", kind=Kind.COUNT, unit="人",
+        ColumnSpec(name="key_quota", zh="分招录取人数",
+                   aliases=("重点高中分招录取人数", "分招生录取人数", "指标生录取人数"),
+                   kind=Kind.COUNT, unit="人",
                    at_most="candidates", en="zhongkao: admitted by allocated quota"),
-        ColumnSpec(name="key_specialty", zh="特长生录取人数", kind=Kind.COUNT, unit="人",
+        ColumnSpec(name="key_specialty", zh="特长生录取人数",
+                   aliases=("重点高中特长生录取人数",), kind=Kind.COUNT, unit="人",
                    at_most="candidates", en="zhongkao: admitted as specialty students"),
     ),
 )
 
-TABLES: dict[str, TableSpec] = {t.name: t for t in (SCHOOLS, POPULATION, EXAMS)}
+# The figures of a draft report, for `edustat check` (SPEC §7.3). `reported` is text kept exactly
+# as written: its written precision (0.2740 vs 0.274, 52% vs 51.9%) is what a claim is held to.
+CLAIMS = TableSpec(
+    name="claims",
+    columns=(
+        ColumnSpec(name="figure", zh="指标", aliases=("指标键", "指标代码", "key"),
+                   kind=Kind.TEXT, required=True,
+                   en="figure key, e.g. coefficient.basic.primary.composite"),
+        ColumnSpec(name="reported", zh="报告值", aliases=("报告数值", "填报值", "value"),
+                   kind=Kind.TEXT, required=True,
+                   en="the value as written in the report: 0.2740, 52%, 1,234"),
+        _ID_COLUMNS[2].model_copy(update={"en": "county; needed when the data has several"}),
+        _ID_COLUMNS[3].model_copy(update={"en": "year; needed when the data has several"}),
+        ColumnSpec(name="note", zh="备注", aliases=("说明", "出处", "位置"), kind=Kind.TEXT,
+                   en="where the figure stands in the report; shown beside the result"),
+    ),
+)
+
+TABLES: dict[str, TableSpec] = {t.name: t for t in (SCHOOLS, POPULATION, EXAMS, CLAIMS)}
 
 _BRACKETS = str.maketrans({"【": "(", "】": ")", "[": "(", "]": ")", "〔": "(", "〕": ")"})
 _TRAILING_UNIT = re.compile(r"^(?P<base>.*?)\((?P<unit>[^()]*)\)$")
@@ -314,6 +368,10 @@ def _unit_factor(spec: ColumnSpec, unit: str) -> float:
     factors = UNIT_FACTORS[spec.kind]
     if unit in factors:
         return factors[unit]
+    if not factors:
+        # Text has no unit: the bracket is a remark (学校名称（全称）, 办学类型（代码）), and an
+        # "unknown unit" error could list no accepted unit anyway.
+        return 1.0
     raise UnknownUnit(spec, unit)
 
 

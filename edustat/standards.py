@@ -1,0 +1,356 @@
+"""Per-school quality-balance standards (优质均衡, SPEC §4, §7.2): who meets them, what each lacks.
+
+Every school unit (a mixed school is one unit per stage, its shared facilities split as in SPEC §3)
+is held against the seven per-school values of its stage from the norms. A unit passes when at
+least `school_pass.min_met` are met and none is below `school_pass.floor_share` of its value.
+School size and average class size are reported beside the verdict, not part of it.
+
+For each value a unit misses, the shortfall is what it takes to meet it, in the units a budget is
+written in: required = standard × students / per, shortfall = required − resource (for a mixed
+school's facilities, the resource is the unit's split share). Shortfalls are rounded UP to whole
+units — whole teachers, whole rooms, whole m², whole yuan — since a part of a teacher cannot be
+hired and rounding down would leave the school just short. County totals are sums of the units'
+rounded shortfalls: resources are not moved between schools.
+
+Comparisons allow a relative tolerance of 1e-9, so a school exactly at a standard meets it even
+when floating point gives 9 / 1000 × 100 = 0.8999999999999999 against 0.9.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, Field
+from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
+
+from edustat.indicators import indicators_for
+from edustat.norms import Norms, SchoolPassRule
+from edustat.problems import Lang, Problem
+from edustat.reader import FILE, ROW
+from edustat.schema import STAGE_ZH, STAGES
+from edustat.units import STUDENTS
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+# Far below any precision the returns carry (areas to 0.01 m² of thousands, whole counts), far
+# above floating-point noise: a value within it of the standard is taken as at the standard.
+RELATIVE_TOLERANCE = 1e-9
+
+# What a shortfall of each resource is counted in; every unit is rounded up to a whole one.
+SHORTFALL_UNITS: dict[str, str] = {
+    "degree_teachers": "teachers",
+    "backbone_teachers": "teachers",
+    "arts_pe_teachers": "teachers",
+    "teaching_area": "m2",
+    "sports_area": "m2",
+    "equipment_value": "yuan",
+    "multimedia_rooms": "rooms",
+}
+
+NOTES: dict[str, tuple[str, str]] = {
+    "no_classes": ("{stage_zh}班级数缺失或为 0，无法计算平均班额",
+                   "{stage} classes missing or 0: average class size not computed"),
+}
+
+
+def note_text(code: str, lang: Lang, **params: Any) -> str:
+    """A result note worded in `lang`."""
+    zh, en = NOTES[code]
+    return (zh if lang == "zh" else en).format(**params)
+
+
+class StandardCheck(TypedDict):
+    """One unit against one per-school standard.
+
+    A typed dict, not a model: a national file has over a million of them, and a model each
+    costs five times the time and twice the memory.
+    """
+
+    key: str
+    name: str
+    value: float
+    standard: float
+    meets: bool
+    below_floor: bool  # below floor_share of the standard: the unit fails whatever else it meets
+    shortfall: int  # whole units (see `unit`) needed to meet the standard; 0 when it is met
+    unit: str  # teachers, m2, yuan or rooms
+
+
+class SchoolStandardsResult(BaseModel):
+    """One school unit (a school, or one stage of a mixed school) against the standards."""
+
+    county: str | None
+    year: int | None
+    school_id: str | None
+    school_name: str | None
+    school_type: str | None
+    stage: str
+    students: int
+    indicators: list[StandardCheck]
+    met: int
+    passes: bool
+    school_size: int  # the whole school's students in its compulsory stages
+    size_limit: float | None
+    size_ok: bool | None
+    classes: int | None
+    class_size: float | None
+    class_size_limit: float | None
+    class_size_ok: bool | None
+    notes: list[str] = Field(default_factory=list)
+
+
+class ShortfallTotal(BaseModel):
+    """One resource's shortfall summed over the units of a county, year and stage."""
+
+    key: str
+    resource: str
+    unit: str
+    shortfall: int
+    schools_short: int
+
+
+class StandardsTotal(BaseModel):
+    """A county, year and stage: how many units pass, and everything its units lack."""
+
+    county: str | None
+    year: int | None
+    stage: str
+    schools: int
+    passing: int
+    failing: int
+    shortfalls: list[ShortfallTotal]
+
+
+class StandardsReport(BaseModel):
+    """Everything `edustat standards` computes; `to_dict()` gives the documented JSON."""
+
+    standards: str  # the name of the norms applied (national, or a province's file)
+    pass_rule: SchoolPassRule
+    results: list[SchoolStandardsResult]
+    totals: list[StandardsTotal]
+    problems: list[Problem] = Field(default_factory=list, exclude=True)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON of SPEC §7.2 as Python objects, values unrounded."""
+        return self.model_dump()
+
+    def to_json(self, indent: int | None = 1) -> str:
+        """The documented JSON of SPEC §7.2 (serialized in pydantic's core)."""
+        return self.model_dump_json(indent=indent)
+
+    def to_rows(self) -> list[dict[str, Any]]:
+        """One flat record per school unit, each standard as value/standard/meets/shortfall."""
+        rows = []
+        for result in self.results:
+            row: dict[str, Any] = {
+                "county": result.county, "year": result.year, "school_id": result.school_id,
+                "school_name": result.school_name, "school_type": result.school_type,
+                "stage": result.stage, "students": result.students}
+            for check in result.indicators:
+                key = check["key"]
+                row[key] = check["value"]
+                row[f"{key}_standard"] = check["standard"]
+                row[f"{key}_meets"] = check["meets"]
+                row[f"{key}_shortfall"] = check["shortfall"]
+            row.update({
+                "met": result.met, "passes": result.passes, "school_size": result.school_size,
+                "size_limit": result.size_limit, "size_ok": result.size_ok,
+                "classes": result.classes, "class_size": result.class_size,
+                "class_size_limit": result.class_size_limit,
+                "class_size_ok": result.class_size_ok, "notes": "; ".join(result.notes)})
+            rows.append(row)
+        return rows
+
+    def totals_rows(self) -> list[dict[str, Any]]:
+        """One flat record per (county, year, stage, resource) of the shortfall totals."""
+        return [{"county": total.county, "year": total.year, "stage": total.stage,
+                 "schools": total.schools, "passing": total.passing, "failing": total.failing,
+                 "key": item.key, "resource": item.resource, "unit": item.unit,
+                 "shortfall": item.shortfall, "schools_short": item.schools_short}
+                for total in self.totals for item in total.shortfalls]
+
+
+def _school_sizes(schools: pd.DataFrame) -> pd.Series:
+    """Each school's students in its compulsory stages, indexed by (file, row)."""
+    import numpy as np
+    import pandas as pd
+
+    # STAGES are the compulsory stages: a complete secondary school's senior students do not count.
+    size = sum(np.nan_to_num(schools[STUDENTS[stage]].to_numpy(dtype=float)) for stage in STAGES)
+    index = pd.MultiIndex.from_arrays([schools[FILE].to_numpy(), schools[ROW].to_numpy()])
+    return pd.Series(size, index=index)
+
+
+def _by_stage(stages: np.ndarray, values: dict[str, float]) -> np.ndarray:
+    """An array of the value of each unit's stage (NaN where the stage has none)."""
+    import numpy as np
+
+    out = np.full(len(stages), np.nan)
+    for stage, value in values.items():
+        out[stages == stage] = value
+    return out
+
+
+def judge(resource: np.ndarray, students: np.ndarray, standard: np.ndarray, per: float,
+          floor_share: float) -> dict[str, np.ndarray]:
+    """Units against one standard: value, standard, meets, below_floor and whole-unit shortfall.
+
+    value = resource / students × per; shortfall = ⌈standard × students / per − resource⌉ where
+    the standard is missed, else 0.
+    """
+    import numpy as np
+
+    keep = 1.0 - RELATIVE_TOLERANCE
+    required = standard * students / per
+    value = resource / students * per
+    meets = value >= standard * keep
+    # Rounded up to whole units; the tolerance keeps 254.99999999999997 − 250 from costing 6.
+    lacking = required - resource - required * RELATIVE_TOLERANCE
+    shortfall = np.where(meets, 0.0, np.ceil(lacking)).astype(np.int64)
+    return {"value": value, "standard": standard, "meets": meets,
+            "below_floor": value < standard * floor_share * keep, "shortfall": shortfall}
+
+
+def compute_standards(units: pd.DataFrame, schools: pd.DataFrame, norms: Norms, *,
+                      lang: Lang = "zh") -> StandardsReport:
+    """Every school unit against the per-school standards, and shortfall totals per county."""
+    import numpy as np
+
+    if units.empty:
+        return StandardsReport(standards=norms.name, pass_rule=norms.school_pass, results=[],
+                               totals=[])
+    stages = units["stage"].to_numpy(dtype=object)
+    students = units["students"].to_numpy(dtype=float)
+    rule = norms.school_pass
+
+    indicators = indicators_for("quality")
+    columns: dict[str, dict[str, np.ndarray]] = {}
+    for indicator in indicators:
+        standard = _by_stage(stages, {s: v[indicator.key]
+                                      for s, v in norms.school_standards.items()})
+        columns[indicator.key] = judge(units[indicator.resource].to_numpy(dtype=float),
+                                       students, standard, indicator.per, rule.floor_share)
+    met = sum(c["meets"].astype(int) for c in columns.values())
+    below_floor = np.logical_or.reduce([c["below_floor"] for c in columns.values()])
+    passes = (met >= rule.min_met) & ~below_floor
+
+    limits = size_and_class_size(units, schools, norms)
+    order = _result_order(units, passes, met)
+
+    def take(array: Any) -> list[Any]:
+        """The values of `array` in result order, as Python objects, NaN as None."""
+        return [None if v != v else v for v in np.asarray(array, dtype=object)[order].tolist()]
+
+    per_unit = {
+        "county": [_text(v) for v in take(units["county"])],
+        "year": [None if v is None else int(v) for v in take(units["year"])],
+        "school_id": [_text(v) for v in take(units["school_id"])],
+        "school_name": [_text(v) for v in take(units["school_name"])],
+        "school_type": take(units["school_type"]), "stage": take(stages),
+        "students": take(students.astype(np.int64)), "met": take(met), "passes": take(passes),
+        **{field: take(values) for field, values in limits.items()},
+    }
+    # One list of check dicts per standard, then one row of them per unit (zip is the fast path).
+    checks = [
+        [{"key": ind.key, "name": ind.label(lang), "value": value, "standard": standard,
+          "meets": meets, "below_floor": below, "shortfall": shortfall,
+          "unit": SHORTFALL_UNITS[ind.resource]}
+         for value, standard, meets, below, shortfall in zip(
+             *(take(columns[ind.key][field])
+               for field in ("value", "standard", "meets", "below_floor", "shortfall")))]
+        for ind in indicators]
+    no_classes = {stage: [note_text("no_classes", lang, stage=stage, stage_zh=STAGE_ZH[stage])]
+                  for stage in STAGES}
+    # Plain dicts validated once at the end: one pydantic call for a national file instead of a
+    # model per unit.
+    results = [dict(zip(per_unit, values)) for values in zip(*per_unit.values())]
+    for result, unit_checks in zip(results, zip(*checks)):
+        result["indicators"] = list(unit_checks)
+        result["notes"] = [] if result["class_size"] is not None else list(
+            no_classes[result["stage"]])
+    return StandardsReport.model_validate({
+        "standards": norms.name, "pass_rule": norms.school_pass.model_dump(), "results": results,
+        "totals": _totals(units, columns, passes, order)})
+
+
+def size_and_class_size(units: pd.DataFrame, schools: pd.DataFrame, norms: Norms
+                        ) -> dict[str, np.ndarray]:
+    """Each unit's school size and average class size against their limits (None: unknown).
+
+    School size counts the whole school's compulsory stages; class size is the unit's students
+    per class of its stage, unknown when the class count is blank or 0.
+    """
+    import numpy as np
+    import pandas as pd
+
+    stages = units["stage"].to_numpy(dtype=object)
+    students = units["students"].to_numpy(dtype=float)
+    types = units["school_type"].to_numpy(dtype=object)
+    sizes = _school_sizes(schools).reindex(
+        pd.MultiIndex.from_arrays([units[FILE].to_numpy(), units[ROW].to_numpy()])).to_numpy()
+    # A nine- or twelve-year school has its own limit; any other school that of its stage.
+    size_limits = _by_stage(stages, dict(norms.school_size_limits))
+    for school_type, limit in norms.school_size_limits.items():
+        size_limits[types == school_type] = limit
+    classes = units["classes"].to_numpy(dtype=float)
+    has_classes = classes > 0  # NaN compares False
+    class_limits = _by_stage(stages, dict(norms.class_size_limits))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        class_size = np.where(has_classes, students / classes, np.nan)
+    # Whole counts: students <= limit × classes compares exactly where a quotient might not.
+    class_size_ok = students <= class_limits * classes
+    return {
+        "school_size": sizes.astype(np.int64), "size_limit": size_limits,
+        "size_ok": np.where(np.isnan(size_limits), None, sizes <= size_limits),
+        "classes": np.where(np.isnan(classes), None, np.nan_to_num(classes).astype(np.int64)),
+        "class_size": class_size, "class_size_limit": class_limits,
+        "class_size_ok": np.where(has_classes, class_size_ok, None)}
+
+
+def _result_order(units: pd.DataFrame, passes: np.ndarray, met: np.ndarray) -> np.ndarray:
+    """County, year, stage (primary first); within each, failing units first, fewest met first."""
+    import pandas as pd
+
+    stage_order = {stage: i for i, stage in enumerate(STAGES)}
+    keys = pd.DataFrame({
+        "no_county": units["county"].isna().to_numpy(),
+        "county": units["county"].astype(object).fillna("").astype(str).to_numpy(),
+        "no_year": units["year"].isna().to_numpy(),
+        "year": units["year"].fillna(0).to_numpy(),
+        "stage": units["stage"].map(stage_order).to_numpy(),
+        "passes": passes, "met": met,
+        "school_id": units["school_id"].astype(str).to_numpy()})
+    return keys.sort_values(list(keys.columns), kind="stable").index.to_numpy()
+
+
+def _totals(units: pd.DataFrame, columns: dict[str, dict[str, np.ndarray]],
+            passes: np.ndarray, order: np.ndarray) -> list[dict[str, Any]]:
+    """Shortfalls summed per county, year and stage, in the order of the results."""
+    import pandas as pd
+
+    frame = pd.DataFrame({"county": units["county"], "year": units["year"],
+                          "stage": units["stage"], "passes": passes})
+    for key, column in columns.items():
+        frame[f"{key}:shortfall"] = column["shortfall"]
+        frame[f"{key}:short"] = column["shortfall"] > 0
+    # Grouping the units in result order keeps the groups in that order too.
+    sums = frame.iloc[order].groupby(["county", "year", "stage"], sort=False, dropna=False).agg(
+        schools=("passes", "size"), passing=("passes", "sum"),
+        **{f"{key}:{part}": (f"{key}:{part}", "sum") for key in columns
+           for part in ("shortfall", "short")})
+    resources = {ind.key: ind.resource for ind in indicators_for("quality")}
+    return [{"county": _text(county), "year": None if year != year else int(year),
+             "stage": stage, "schools": int(row["schools"]), "passing": int(row["passing"]),
+             "failing": int(row["schools"] - row["passing"]),
+             "shortfalls": [{"key": key, "resource": resources[key],
+                             "unit": SHORTFALL_UNITS[resources[key]],
+                             "shortfall": int(row[f"{key}:shortfall"]),
+                             "schools_short": int(row[f"{key}:short"])} for key in columns]}
+            for (county, year, stage), row in sums.iterrows()]
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None or value != value else str(value)
+
