@@ -17,6 +17,7 @@ from edustat.indicators import Indicator, Method, indicators_for
 from edustat.norms import Norms
 from edustat.problems import Lang, Problem
 from edustat.schema import STAGES
+from edustat.vectors import group_codes
 
 if TYPE_CHECKING:
     import numpy as np
@@ -116,17 +117,9 @@ class CoefficientReport(BaseModel):
 
 def _group_codes(units: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
     """Group code per unit, and one row per group with its county, year and stage."""
-    import pandas as pd
-
-    keys = pd.DataFrame({
-        "county": units["county"].astype(object).where(units["county"].notna(), None),
-        "year": units["year"],
-        "stage": units["stage"],
-    })
-    grouped = keys.groupby(["county", "year", "stage"], dropna=False, sort=False)
-    codes = grouped.ngroup().to_numpy()
-    groups = keys.drop_duplicates().reset_index(drop=True)
-    # drop_duplicates keeps first appearance, the same order ngroup numbers groups in.
+    codes, first = group_codes([units["county"], units["year"], units["stage"]])
+    groups = units.iloc[first][["county", "year", "stage"]].reset_index(drop=True)
+    groups["county"] = groups["county"].astype(object).where(groups["county"].notna(), None)
     return codes, groups
 
 

@@ -527,7 +527,6 @@ def standards_table(results: Sequence[SchoolStandardsResult], total: StandardsTo
         if key == "class_size" and class_limit is not None:
             header += f"\n≤{class_limit:g}"
         table.add_column(header, justify="right", no_wrap=True)
-    notes = []
     for result in results:
         name = result.school_name or result.school_id or ""
         students = Text(label("unit_students", lang, students=result.students), style="dim")
@@ -553,8 +552,6 @@ def standards_table(results: Sequence[SchoolStandardsResult], total: StandardsTo
                           value, f"{check['standard']:g}",
                           _shortfall_text(check["shortfall"], check["unit"], lang),
                           *(school_limits if n == 0 else ["", ""]))
-        notes.extend(f"{name}：{note}" if lang == "zh" else f"{name}: {note}"
-                     for note in result.notes)
     table.add_section()
     closing = [item for item in total.shortfalls if item.shortfall]
     for n, item in enumerate(closing):
@@ -563,18 +560,20 @@ def standards_table(results: Sequence[SchoolStandardsResult], total: StandardsTo
                       "", zh if lang == "zh" else en, "", "",
                       Text(_shortfall_text(item.shortfall, item.unit, lang), style="bold"),
                       "", "")
-    table.caption = "\n".join([_size_limits(results, lang), *notes])
-    table.caption_justify = "left"
     return table
 
 
-def _size_limits(results: Sequence[SchoolStandardsResult], lang: Lang) -> str:
-    """The school-size limits that applied to these units, by school type."""
+def standards_notes(results: Sequence[SchoolStandardsResult], lang: Lang) -> list[str]:
+    """Lines under a standards table: the school-size limits that applied, then the notes."""
     limits = sorted({(r.school_type or r.stage, r.size_limit) for r in results
                      if r.size_limit is not None}, key=lambda pair: (pair[1], pair[0]))
-    return label("size_limits", lang, limits=("，" if lang == "zh" else ", ").join(
+    lines = [label("size_limits", lang, limits=("，" if lang == "zh" else ", ").join(
         f"{SCHOOL_TYPE_ZH.get(kind, kind) if lang == 'zh' else kind.replace('_', '-')} {limit:g}"
-        for kind, limit in limits))
+        for kind, limit in limits))]
+    colon = "：" if lang == "zh" else ": "
+    lines.extend(f"{result.school_name or result.school_id or ''}{colon}{note}"
+                 for result in results for note in result.notes)
+    return lines
 
 
 def standards_renderable(report: StandardsReport, lang: Lang, decimals: int) -> Group:
@@ -586,8 +585,10 @@ def standards_renderable(report: StandardsReport, lang: Lang, decimals: int) -> 
     for result in report.results:
         groups.setdefault((result.county, result.year, result.stage), []).append(result)
     for total in report.totals:
-        parts.append(standards_table(groups[(total.county, total.year, total.stage)], total,
-                                     lang, decimals))
+        results = groups[(total.county, total.year, total.stage)]
+        parts.append(standards_table(results, total, lang, decimals))
+        # Below the table, not as its caption: a caption wraps at the (narrow) table's width.
+        parts.append(Text("\n".join(standards_notes(results, lang))))
         parts.append(Text(""))
     if report.results:
         parts.append(Text(label("standards_legend", lang,
@@ -695,7 +696,7 @@ def enrolment_note_lines(report: EnrolmentReport, results: Sequence[EnrolmentRes
 
 def enrolment_table(report: EnrolmentReport, results: Sequence[EnrolmentResult], lang: Lang,
                     decimals: int, detail: bool) -> Table:
-    """One county: rates as rows, years as columns; counts with `detail`; notes below."""
+    """One county: rates as rows, years as columns; counts with `detail`."""
     from rich import box
 
     from edustat.enrolment import rate_specs
@@ -726,10 +727,6 @@ def enrolment_table(report: EnrolmentReport, results: Sequence[EnrolmentResult],
         if minimum is not None:
             table.add_row(enrolment_label("minimum", lang, minimum=_minimum_text(minimum)),
                           *(verdict(rate.meets, lang) for rate in rates))
-    lines = enrolment_note_lines(report, results, lang)
-    if lines:
-        table.caption = "\n".join(lines)
-        table.caption_justify = "left"
     return table
 
 
@@ -744,5 +741,9 @@ def enrolment_renderable(report: EnrolmentReport, lang: Lang, decimals: int,
         by_county.setdefault(result.county, []).append(result)
     for results in by_county.values():
         parts.append(enrolment_table(report, results, lang, decimals, detail))
+        # Below the table, not as its caption: a caption wraps at the (narrow) table's width.
+        lines = enrolment_note_lines(report, results, lang)
+        if lines:
+            parts.append(Text("\n".join(lines)))
         parts.append(Text(""))
     return Group(*parts)

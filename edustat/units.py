@@ -13,6 +13,7 @@ from edustat.indicators import FACILITY_COLUMNS, TEACHER_RESOURCES
 from edustat.norms import Norms
 from edustat.reader import FILE, ROW
 from edustat.schema import SCHOOL_TYPE_STAGES, STAGES
+from edustat.vectors import map_values
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -33,7 +34,7 @@ def stage_shares(schools: pd.DataFrame, norms: Norms) -> dict[str, pd.Series]:
     for stage, column in STUDENTS.items():
         weight_by_type = {t: (norms.stage_weights(t).get(stage, 0.0) if stage in stages else 0.0)
                           for t, stages in SCHOOL_TYPE_STAGES.items()}
-        weights = types.map(weight_by_type).fillna(0.0).to_numpy(dtype=float)
+        weights = map_values(types, weight_by_type, default=0.0, dtype=float)
         weighted[stage] = weights * np.nan_to_num(schools[column].to_numpy(dtype=float))
     total = sum(weighted.values())
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -49,32 +50,37 @@ def school_units(schools: pd.DataFrame, norms: Norms, stages: tuple[str, ...] = 
     import pandas as pd
 
     shares = stage_shares(schools, norms)
-    parts = []
+    rows: list[np.ndarray] = []  # per stage, the positions of the schools that teach it
+    kept: list[str] = []
     for stage in stages:
         students = np.nan_to_num(schools[STUDENTS[stage]].to_numpy(dtype=float))
-        keep = students > 0
-        if not keep.any():
-            continue
-        # Take only the columns a unit needs: subsetting the whole 50-column frame costs more.
-        def take(column: str, dtype: type = float) -> np.ndarray:
-            return schools[column].to_numpy(dtype=dtype)[keep]  # noqa: B023
+        rows.append(np.flatnonzero(students > 0))
+        kept.append(stage)
+    positions = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
 
-        share = shares[stage].to_numpy()[keep]
-        unit = {
-            "county": take("county", object), "year": take("year"),
-            "school_id": take("school_id", object), "school_name": take("school_name", object),
-            "school_type": take("school_type", object), "stage": np.full(keep.sum(), stage),
-            "students": students[keep], "classes": take(CLASSES[stage]), "share": share,
-            FILE: take(FILE, object), ROW: take(ROW, np.int64),
-        }
-        for column in FACILITY_COLUMNS:
-            unit[column] = take(column) * share
-        for resource in TEACHER_RESOURCES:
-            unit[resource] = take(f"{stage}_{resource}")
-        parts.append(pd.DataFrame(unit, copy=False))
-    if not parts:
-        return pd.DataFrame(columns=["county", "year", "school_id", "school_name", "school_type",
-                                     "stage", "students", "classes", "share", FILE, ROW,
-                                     *FACILITY_COLUMNS, *TEACHER_RESOURCES])
-    return pd.concat(parts, ignore_index=True)
+    def take(column: str, dtype: type = float) -> np.ndarray:
+        return schools[column].to_numpy(dtype=dtype)[positions]
 
+    def per_stage(column_of: dict[str, str] | None, values: dict[str, np.ndarray] | None = None
+                  ) -> np.ndarray:
+        # Stage units read stage-specific columns: concatenate each stage's own slice.
+        parts = [(values[stage] if values is not None
+                  else schools[column_of[stage]].to_numpy(dtype=float))[where]  # type: ignore
+                 for stage, where in zip(kept, rows, strict=True)]
+        return np.concatenate(parts) if parts else np.zeros(0)
+
+    share = per_stage(None, {stage: shares[stage].to_numpy() for stage in kept})
+    unit: dict[str, np.ndarray] = {
+        "county": take("county", object), "year": take("year"),
+        "school_id": take("school_id", object), "school_name": take("school_name", object),
+        "school_type": take("school_type", object),
+        "stage": np.repeat(np.array(kept, dtype=object), [len(r) for r in rows]),
+        "students": per_stage(STUDENTS), "classes": per_stage(CLASSES), "share": share,
+        FILE: take(FILE, object), ROW: take(ROW, np.int64),
+    }
+    for column in FACILITY_COLUMNS:
+        unit[column] = take(column) * share
+    for resource in TEACHER_RESOURCES:
+        unit[resource] = per_stage({stage: f"{stage}_{resource}" for stage in kept})
+    # copy=False: one block per column, no consolidation pass over the national file.
+    return pd.DataFrame(unit, copy=False)

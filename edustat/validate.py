@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from edustat.problems import InputError, Problem, has_errors
 from edustat.reader import FILE, ROW, RawTable, read_table
+from edustat.vectors import map_values
 from edustat.schema import (
     EXAM_CATEGORIES,
     EXAM_VALUES,
@@ -258,14 +259,15 @@ def validate_table(raws: list[RawTable], table: TableSpec, needed: dict[str, str
 def check_categories(valid: ValidTable, column: str, values: dict[str, str], code: str,
                      params: dict[str, Any] | None = None) -> None:
     """Map a category column onto canonical values in place; unknown values are errors."""
-    cells = valid.frame[column].astype(object)
+    import numpy as np
+    import pandas as pd
+
     lookup = {normalize_header(k): v for k, v in values.items()}
-    # Few distinct spellings in many rows: fold each distinct value once.
-    distinct = {v: lookup.get(normalize_header(v), "?") for v in cells.dropna().unique()}
-    mapped = cells.map(distinct).astype(object).where(cells.notna(), None)
-    unknown = (mapped == "?").to_numpy()
+    mapped = map_values(valid.frame[column], lambda v: lookup.get(normalize_header(v), "?"))
+    unknown = mapped == "?"
     _frame_problems(valid, column, unknown, code, params=params)
-    valid.frame[column] = mapped.where(~unknown, None).astype(object)
+    valid.frame[column] = pd.Series(np.where(unknown, None, mapped), index=valid.frame.index,
+                                    dtype=object)
 
 
 def _frame_problems(valid: ValidTable, column: str, mask: np.ndarray, code: str,
@@ -380,7 +382,7 @@ def _school_types(valid: ValidTable) -> None:
     known = resolved.notna().to_numpy()
     for stage, column in STUDENT_COLUMNS.items():
         allowed_types = {t: stage in stages for t, stages in SCHOOL_TYPE_STAGES.items()}
-        allowed = resolved.map(allowed_types).fillna(False).to_numpy(dtype=bool)
+        allowed = map_values(resolved, allowed_types, default=False, dtype=bool)
         conflict = known & ~allowed & has[stage]
         _frame_problems(valid, column, conflict, "type_conflict",
                         params={"stage_zh": STAGE_ZH[stage], "stage_en": stage},
