@@ -220,7 +220,6 @@ def _finish_frame(frame: pd.DataFrame, mapping: dict[int, tuple[str, str, float]
     kept = kept.set_axis([mapping[i][0] for i in mapping], axis=1)
     # A column without blanks proves no row is empty; only otherwise look at every cell.
     if any(not frame[i].hasnans for i in mapping):
-        kept = kept.copy()
         kept[ROW] = rows
         return kept
     nonempty = frame.notna().any(axis=1).to_numpy() if frame.shape[1] else np.zeros(len(frame), bool)

@@ -6,8 +6,12 @@ least `school_pass.min_met` are met and none is below `school_pass.floor_share` 
 School size and average class size are reported beside the verdict, not part of it.
 
 For each value a unit misses, the shortfall is what it takes to meet it, in the units a budget is
-written in: required = standard × students / per, shortfall = required − resource (for a mixed
-school's facilities, the resource is the unit's split share). Shortfalls are rounded UP to whole
+written in: required = standard × students / per, shortfall = required − resource. For a mixed
+school's shared facilities the resource is the unit's split share, and the shortfall is what the
+whole school must add: the part's gap ÷ its share, since whatever is added is split again by
+enrolment (a nine-year school whose junior half lacks 200 m² must build 400 m²). When both
+parts of one school fall short of the same facility, what one part's addition brings the other
+is not netted off, so county totals are an upper bound for mixed schools. Shortfalls are rounded UP to whole
 units — whole teachers, whole rooms, whole m², whole yuan — since a part of a teacher cannot be
 hired and rounding down would leave the school just short. County totals are sums of the units'
 rounded shortfalls: resources are not moved between schools.
@@ -23,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, Field
 from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
-from edustat.indicators import indicators_for
+from edustat.indicators import FACILITY_COLUMNS, indicators_for
 from edustat.norms import Norms, SchoolPassRule
 from edustat.problems import Lang, Problem
 from edustat.reader import FILE, ROW
@@ -194,11 +198,13 @@ def _by_stage(stages: np.ndarray, values: dict[str, float]) -> np.ndarray:
 
 
 def judge(resource: np.ndarray, students: np.ndarray, standard: np.ndarray, per: float,
-          floor_share: float) -> dict[str, np.ndarray]:
+          floor_share: float, share: np.ndarray | float = 1.0) -> dict[str, np.ndarray]:
     """Units against one standard: value, standard, meets, below_floor and whole-unit shortfall.
 
-    value = resource / students × per; shortfall = ⌈standard × students / per − resource⌉ where
-    the standard is missed, else 0.
+    value = resource / students × per; shortfall = ⌈(standard × students / per − resource) /
+    share⌉ where the standard is missed, else 0. `share` is the unit's part of a facility its
+    school shares between stages (1 for teachers and single-stage schools): what a school adds
+    is split again by enrolment, so its stage only gets that share of it.
     """
     import numpy as np
 
@@ -207,7 +213,7 @@ def judge(resource: np.ndarray, students: np.ndarray, standard: np.ndarray, per:
     value = resource / students * per
     meets = value >= standard * keep
     # Rounded up to whole units; the tolerance keeps 254.99999999999997 − 250 from costing 6.
-    lacking = required - resource - required * RELATIVE_TOLERANCE
+    lacking = (required - resource - required * RELATIVE_TOLERANCE) / share
     shortfall = np.where(meets, 0.0, np.ceil(lacking)).astype(np.int64)
     return {"value": value, "standard": standard, "meets": meets,
             "below_floor": value < standard * floor_share * keep, "shortfall": shortfall}
@@ -230,8 +236,11 @@ def compute_standards(units: pd.DataFrame, schools: pd.DataFrame, norms: Norms, 
     for indicator in indicators:
         standard = _by_stage(stages, {s: v[indicator.key]
                                       for s, v in norms.school_standards.items()})
+        share = (units["share"].to_numpy(dtype=float)
+                 if indicator.resource in FACILITY_COLUMNS else 1.0)
         columns[indicator.key] = judge(units[indicator.resource].to_numpy(dtype=float),
-                                       students, standard, indicator.per, rule.floor_share)
+                                       students, standard, indicator.per, rule.floor_share,
+                                       share)
     met = sum(c["meets"].astype(int) for c in columns.values())
     below_floor = np.logical_or.reduce([c["below_floor"] for c in columns.values()])
     passes = (met >= rule.min_met) & ~below_floor
