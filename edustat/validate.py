@@ -162,11 +162,12 @@ def _clean_file(raw: RawTable, table: TableSpec, needed: dict[str, str]
     clean: dict[str, Any] = {}
     for spec in table.columns:
         if spec.name not in source:
-            if spec.required or spec.name in needed:
-                why = _why(needed.get(spec.name))
+            # Columns a computation needs are judged by the table's own validator, which knows
+            # which rows need them (a primary-only file needs no junior teacher column).
+            if spec.required:
                 checker.problems.append(Problem(
                     file=raw.file, row=None, column=spec.zh, code="missing_column",
-                    params={"zh": spec.zh, "name": spec.name, "why": why}))
+                    params={"zh": spec.zh, "name": spec.name, "why": ""}))
             clean[spec.name] = (np.full(len(source), np.nan) if spec.kind in NUMERIC_KINDS
                                 else pd.Series([None] * len(source), dtype=object))
             continue
@@ -204,7 +205,11 @@ def _clean_file(raw: RawTable, table: TableSpec, needed: dict[str, str]
 def _why(indicator_key: str | None) -> dict[str, str] | str:
     if not indicator_key:
         return ""
-    return {"zh": f"（计算 {indicator_key} 需要）", "en": f" (needed for {indicator_key})"}
+    from edustat.indicators import BY_KEY
+
+    indicator = BY_KEY.get(indicator_key)
+    zh_name = indicator.zh if indicator else indicator_key
+    return {"zh": f"（计算“{zh_name}”需要）", "en": f" (needed for {indicator_key})"}
 
 
 def _check_subsets(frame: pd.DataFrame, table: TableSpec, checker: _FileChecker) -> None:
@@ -409,6 +414,13 @@ def _needed_values(valid: ValidTable, needed: dict[str, str]) -> None:
             continue
         stage = column.split("_", 1)[0]
         applies = students[stage] if stage in ("primary", "junior") else compulsory
+        # A missing column is one problem per file, and only where some school needs it.
+        spec = SCHOOLS.column(column)
+        for file, written in valid.written.items():
+            if column not in written and (applies & (files == file)).any():
+                valid.problems.append(Problem(
+                    file=file, row=None, column=spec.zh, code="missing_column",
+                    params={"zh": spec.zh, "name": column, "why": _why(indicator)}))
         blank = applies & np.isnan(frame[column].to_numpy(dtype=float))
         if not blank.any():
             continue

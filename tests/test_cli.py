@@ -226,3 +226,29 @@ def test_python_dash_m_runs_the_command():
                           "--format", "json"], capture_output=True, text=True, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["results"][0]["county"] == "示例旗"
+
+
+def test_primary_only_file_needs_no_junior_columns(cli, tmp_path):
+    # A county file of primary schools only: the junior teacher columns are not needed.
+    path = tmp_path / "primary-2022.csv"
+    path.write_text(
+        "学校标识码,学校名称,学校类型,小学在校生数,教学及辅助用房面积,体育运动场馆面积,教学仪器设备值,"
+        "计算机台数,图书册数,小学专任教师数,小学高于规定学历教师数,小学中级及以上职称教师数\n"
+        "1,甲小学,小学,100,500,800,200000,10,2000,5,2,1\n"
+        "2,乙小学,小学,300,1500,2400,600000,30,6000,15,6,3\n", "utf-8")
+    result = cli("coefficient", path, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    (only,) = json.loads(result.stdout)["results"]
+    assert (only["stage"], only["year"], only["schools"]) == ("primary", 2022, 2)
+    # Same per-student values in both schools: every CV is 0.
+    assert only["composite"] == 0
+    # A junior school in the same file does need them: one problem per missing column.
+    mixed = tmp_path / "mixed-2022.csv"
+    lines = path.read_text("utf-8").splitlines()
+    mixed.write_text("\n".join([lines[0] + ",初中在校生数", lines[1] + ",0", lines[2] + ",0",
+                                 "3,丙中学,初中,0,900,1500,300000,20,3000,0,0,0,200"]) + "\n",
+                     "utf-8")
+    report = json.loads(cli("validate", mixed, "--standard", "basic", "--format", "json").stdout)
+    missing = sorted(p["column"] for p in report["problems"] if p["code"] == "missing_column")
+    assert missing == sorted(["初中专任教师数", "初中高于规定学历教师数", "初中中级及以上职称教师数"])
+    assert cli("coefficient", mixed, "--format", "json").exit_code == 1

@@ -108,8 +108,8 @@ def test_blank_cells_in_chinese(cli) -> None:
     result = cli("validate", BAD / "blank_required.csv", "--standard", "basic",
                  "--format", "json")
     messages = sorted(p["message"] for p in json.loads(result.stdout)["problems"])
-    assert messages == ["必填项为空（计算 books_per_student 需要）",
-                        "必填项为空（计算 teachers_per_student 需要）"]
+    assert messages == ["必填项为空（计算“师生比”需要）",
+                        "必填项为空（计算“生均图书册数”需要）"]
 
 
 def test_quality_standard_does_not_need_the_basic_columns(cli) -> None:
