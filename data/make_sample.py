@@ -100,8 +100,12 @@ def build(rng):
         p_classes = classes(a, rng.uniform(36, 46)) if a >= 100 else classes(a, 14)  # 复式班
         j_classes = classes(b, rng.uniform(40, 50))
         all_classes = p_classes + j_classes + classes(c, 50)
+        # Written class counts keep average class sizes within the 2017 limits (45 primary,
+        # 50 junior), so that `edustat check` has nothing to warn about in the sample; rooms and
+        # teachers follow the classes as drawn.
         rows.append([
-            f"21520{i:05d}", name, COUNTY, kind, a, b, c, p_classes, j_classes,
+            f"21520{i:05d}", name, COUNTY, kind, a, b, c,
+            max(p_classes, -(-a // 45)), max(j_classes, -(-b // 50)),
             round(weighted * place(rng, AREA, fac), 2),
             round(weighted * place(rng, SPORTS, fac), 2),
             round(weighted * place(rng, EQUIP, equ), 2),
