@@ -146,3 +146,170 @@ def enrolment(paths: Sequence[Path], *, population: Path | None = None,
                                lang=lang)
     report.problems = problems
     return report
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures of a draft report and checking them (SPEC §7.3)
+
+_USAGE_CODES = ("bad_standards", "file_missing", "unknown_encoding", "no_sheet")
+
+
+def _unique(problems: Sequence[Problem]) -> list[Problem]:
+    """Problems without repeats: each command validates the same files again."""
+    seen: set[tuple[Any, ...]] = set()
+    out = []
+    for problem in problems:
+        key = (problem.file, problem.row, problem.column, problem.code)
+        if key not in seen:
+            seen.add(key)
+            out.append(problem)
+    return out
+
+
+def _gather_figures(paths: Sequence[Path], *, population: Path | None,
+                    system: EnrolmentSystem, standards_file: Path | None,
+                    encoding: str | None, sheet: str | None, lang: Lang,
+                    extra_problems: Sequence[Problem] = ()) -> tuple[Any, Any]:
+    """Every figure the files can give, and the validated school rows (None without any)."""
+    from edustat.checks import (
+        FAMILIES,
+        FiguresReport,
+        InputFile,
+        Unavailable,
+        coefficient_figures,
+        enrolment_figures,
+        exam_figures,
+        order_figures,
+        standards_figures,
+        text,
+        unavailable_reason,
+    )
+    from edustat.indicators import METHODS
+    from edustat.validate import table_kind, validate_population
+
+    load_norms(standards_file)  # a bad standards file is a usage error before any work
+    kinds = {path: table_kind(path, encoding=encoding, sheet=sheet) for path in paths}
+    school_paths = [p for p in paths if kinds[p] == "schools"]
+    exam_paths = [p for p in paths if kinds[p] == "exams"]
+    population_paths = [p for p in paths if kinds[p] == "population"]
+    if population is not None:
+        population_paths.append(population)
+        kinds[population] = "population"
+    problems = list(extra_problems)
+    if len(population_paths) > 1:
+        problems.append(Problem(file=str(population_paths[1]), code="several_population",
+                                params={"files": "、".join(map(str, population_paths))}))
+    schools = (validate_schools(school_paths, needed={}, encoding=encoding, sheet=sheet)
+               if school_paths else None)
+    for valid in (schools,
+                  validate_exams(exam_paths, encoding=encoding, sheet=sheet) if exam_paths
+                  else None,
+                  validate_population(population_paths[:1], encoding=encoding)
+                  if population_paths else None):
+        if valid is not None:
+            problems += valid.problems
+    if has_errors(problems):
+        raise InputError(_unique(problems))
+
+    figures: list[Any] = []
+    unavailable: list[Any] = []
+
+    def attempt(family: str, compute: Any) -> Any:
+        """A family's report, or None with the reason recorded when the data cannot give it."""
+        try:
+            report = compute()
+        except InputError as exc:
+            if any(p.code in _USAGE_CODES for p in exc.problems):
+                raise
+            unavailable.append(Unavailable(family=family, problems=exc.problems,
+                                           reason=unavailable_reason(exc.problems, lang)))
+            return None
+        problems.extend(report.problems)
+        return report
+
+    options: dict[str, Any] = {"encoding": encoding, "sheet": sheet, "lang": lang}
+    if school_paths:
+        for method in METHODS:
+            report = attempt(f"coefficient.{method}", lambda m=method: coefficient(
+                school_paths, standard=m, standards_file=standards_file, **options))
+            if report is not None:
+                figures += coefficient_figures(report, lang)
+        report = attempt("standards", lambda: standards(
+            school_paths, standards_file=standards_file, **options))
+        if report is not None:
+            figures += standards_figures(report, lang)
+        report = attempt("enrolment", lambda: enrolment(
+            school_paths, population=population_paths[0] if population_paths else None,
+            system=system, standards_file=standards_file, **options))
+        if report is not None:
+            figures += enrolment_figures(report)
+    else:
+        unavailable += [Unavailable(family=family, reason=text("no_school_table", lang))
+                        for family in FAMILIES if family != "exams"]
+    if exam_paths:
+        report = attempt("exams", lambda: exams(exam_paths, **options))
+        if report is not None:
+            figures += exam_figures(report, lang)
+    else:
+        unavailable.append(Unavailable(family="exams", reason=text("no_exam_table", lang)))
+    report = FiguresReport(files=[InputFile(file=str(p), kind=kinds[p]) for p in kinds],
+                           results=order_figures(figures), unavailable=unavailable, lang=lang,
+                           problems=_unique(problems))
+    return report, schools
+
+
+def figures(paths: Sequence[Path], *, population: Path | None = None,
+            system: EnrolmentSystem = "6-3", standards_file: Path | None = None,
+            encoding: str | None = None, sheet: str | None = None,
+            lang: Lang = "zh") -> Any:
+    """Every figure the school, exam and population tables in `paths` give, under its key
+    (SPEC §7.3); a FiguresReport. Each file's kind is told by its header row."""
+    report, _ = _gather_figures(paths, population=population, system=system,
+                                standards_file=standards_file, encoding=encoding, sheet=sheet,
+                                lang=lang)
+    return report
+
+
+def check(paths: Sequence[Path], *, claims: Path | None = None,
+          previous: Sequence[Path] = (), population: Path | None = None,
+          system: EnrolmentSystem = "6-3", standards_file: Path | None = None,
+          encoding: str | None = None, sheet: str | None = None, lang: Lang = "zh") -> Any:
+    """A draft report's figures (the claims file) against the data, and the consistency rules
+    on the school data (SPEC §7.3); a CheckReport. `previous` are school tables of earlier years
+    used only for the year-on-year rule."""
+    from edustat.checks import CheckReport, InputFile, match_claims, rule_key_problems, run_rules
+    from edustat.validate import validate_claims
+
+    norms = load_norms(standards_file)
+    bad_rules = rule_key_problems(norms)
+    if bad_rules:
+        raise InputError([Problem(file=str(standards_file), code="bad_standards",
+                                  params={"field": field, "reason": reason})
+                          for field, reason in bad_rules])
+    claim_table = validate_claims(claims, encoding=encoding) if claims is not None else None
+    # A claims file that cannot be read stops the run; a bad row is one claim in error (and
+    # shown as such, not again as a problem); notes such as unknown columns are kept.
+    extra = [p for p in claim_table.problems
+             if p.row is None or p.severity != "error"] if claim_table else []
+    earlier = (validate_schools(list(previous), needed={}, encoding=encoding, sheet=sheet)
+               if previous else None)
+    if earlier is not None:
+        extra += earlier.problems
+    report, schools = _gather_figures(paths, population=population, system=system,
+                                      standards_file=standards_file, encoding=encoding,
+                                      sheet=sheet, lang=lang, extra_problems=extra)
+    results = (match_claims(claim_table, report.results, report.unavailable, lang)
+               if claim_table is not None else [])
+    findings = run_rules(schools, norms, system, earlier) if schools is not None else []
+    files = [*report.files, *(InputFile(file=str(p), kind="previous") for p in previous)]
+    return CheckReport(files=files, claims_file=None if claims is None else str(claims),
+                       results=results, problems=_unique([*report.problems, *findings]),
+                       unavailable=report.unavailable, rules=list(norms.consistency_rules),
+                       lang=lang)
+
+
+def check_rules(*, standards_file: Path | None = None, lang: Lang = "zh") -> Any:
+    """The consistency rules `edustat check` applies, with their bounds (a RulesReport)."""
+    from edustat.checks import list_rules
+
+    return list_rules(load_norms(standards_file), lang)

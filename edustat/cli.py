@@ -445,6 +445,123 @@ def enrolment(
     _guard(debug, lang.value, action)
 
 
+DataFilesArg = Annotated[list[Path], typer.Argument(
+    help="School tables, exam tables and a population table, in any order: CSV (UTF-8/GBK) or "
+         "XLSX. Each file's kind is told by its header row.", show_default=False)]
+PopulationOpt = Annotated[Optional[Path], typer.Option(
+    "--population", help="Population table (county, year, 小学/初中适龄人口数) for the enrolment "
+                         "rates.")]
+SystemOpt = Annotated[SchoolSystem, typer.Option(
+    "--system", help="School system of the enrolment rates: 6-3 or 5-4.")]
+FigureDecimalsOpt = Annotated[int, typer.Option(
+    "--decimals", min=0, max=12,
+    help="Decimal places of tables (shares as percentages with two fewer); JSON/CSV unrounded.")]
+
+
+@app.command()
+def figures(
+    files: DataFilesArg,
+    population: PopulationOpt = None,
+    system: SystemOpt = SchoolSystem.six_three,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    decimals: FigureDecimalsOpt = 4,
+    encoding: EncodingOpt = None,
+    sheet: SheetOpt = None,
+    standards_file: StandardsFileOpt = None,
+    lang: LangOpt = Lang.zh,
+    debug: DebugOpt = False,
+) -> None:
+    """Every figure the data gives, under the key a claims file names it by (edustat check)."""
+    extra = [p for p in (population, standards_file) if p is not None]
+    _check_paths(files + extra, lang.value, output)
+
+    def action() -> int:
+        from edustat import api
+        from edustat.render import figures_renderable
+
+        report = api.figures(files, population=population,
+                             system=system.value,  # type: ignore[arg-type]
+                             standards_file=standards_file, encoding=encoding, sheet=sheet,
+                             lang=lang.value)  # type: ignore[arg-type]
+        _emit(lang.value, fmt, output, payload=report.to_dict(),
+              sheets={"figures": report.to_rows()},
+              table=lambda: figures_renderable(report, lang.value,  # type: ignore[arg-type]
+                                               decimals))
+        _print_notes(report.problems, lang.value)
+        return EXIT_OK
+
+    _guard(debug, lang.value, action)
+
+
+@app.command()
+def check(
+    files: Annotated[Optional[list[Path]], typer.Argument(
+        help="School tables, exam tables and a population table, in any order: CSV or XLSX.",
+        show_default=False)] = None,
+    claims: Annotated[Optional[Path], typer.Option(
+        "--claims", help="The draft report's figures: CSV or XLSX with columns 指标 (figure), "
+                         "报告值 (reported), and 县区/年份 where the data has several.")] = None,
+    previous: Annotated[Optional[list[Path]], typer.Option(
+        "--previous", help="School table of an earlier year, for the year-on-year rule only "
+                           "(repeatable).")] = None,
+    rules: Annotated[bool, typer.Option(
+        "--rules", help="List the consistency rules and their bounds, and exit.")] = False,
+    population: PopulationOpt = None,
+    system: SystemOpt = SchoolSystem.six_three,
+    fmt: FormatOpt = None,
+    output: OutputOpt = None,
+    encoding: EncodingOpt = None,
+    sheet: SheetOpt = None,
+    standards_file: StandardsFileOpt = None,
+    lang: LangOpt = Lang.zh,
+    debug: DebugOpt = False,
+) -> None:
+    """Check a draft report's figures against the data, and the data's plausibility.
+    核对上报数字。Exit 1: a figure is wrong or cannot be checked, or the data has errors."""
+    if rules:
+        _check_paths([standards_file] if standards_file else [], lang.value, output)
+
+        def list_rules() -> int:
+            from edustat import api
+            from edustat.render import rules_renderable
+
+            report = api.check_rules(standards_file=standards_file,
+                                     lang=lang.value)  # type: ignore[arg-type]
+            _emit(lang.value, fmt, output, payload=report.to_dict(),
+                  sheets={"rules": report.to_rows()},
+                  table=lambda: rules_renderable(report, lang.value))  # type: ignore[arg-type]
+            return EXIT_OK
+
+        _guard(debug, lang.value, list_rules)
+    if not files:
+        _usage_error("give the data files to check / 请给出要核对的数据文件 "
+                     "(edustat check FILE... --claims CLAIMS)")
+    inputs = list(files or [])
+    extra = [p for p in (claims, population, standards_file, *(previous or [])) if p is not None]
+    _check_paths(inputs + extra, lang.value, output)
+
+    def action() -> int:
+        from edustat import api
+        from edustat.render import check_renderable
+
+        report = api.check(inputs, claims=claims, previous=previous or [],
+                           population=population, system=system.value,  # type: ignore[arg-type]
+                           standards_file=standards_file, encoding=encoding, sheet=sheet,
+                           lang=lang.value)  # type: ignore[arg-type]
+        _emit(lang.value, fmt, output, payload=report.to_dict(),
+              sheets=lambda: {"claims": report.to_rows(), "problems": report.problem_rows(),
+                              "unavailable": [{"family": u.family, "reason": u.reason}
+                                              for u in report.unavailable]},
+              table=lambda: check_renderable(report, lang.value))  # type: ignore[arg-type]
+        if output is not None or _resolve_format(fmt) is Format.csv:
+            # CSV holds the claims only: the data's findings go to the terminal.
+            _print_notes(report.problems, lang.value)
+        return EXIT_OK if report.ok else EXIT_DATA
+
+    _guard(debug, lang.value, action)
+
+
 def main() -> None:
     """Entry point of the `edustat` script."""
     import gc

@@ -238,7 +238,7 @@ def _read_csv_cells(raw: bytes, encoding: str, file: str,
     try:
         frame = pd.read_csv(
             io.BytesIO(raw), encoding=encoding, sep=_delimiter(raw[:4096].decode(encoding, "ignore")),
-            header=None, skiprows=1, names=names,
+            header=0, names=names,  # header=0 replaces the names: faster than skiprows=1
             dtype={i: str for i in text_columns},
             keep_default_na=False, na_values=[""], skip_blank_lines=False, engine="c",
         )

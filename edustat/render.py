@@ -160,9 +160,6 @@ def coefficient_table(result: CoefficientResult, standard: str, lang: Lang,
     table.add_row(Text(label("composite", lang), style="bold"), "", "",
                   Text(fmt(result.composite, decimals), style="bold"), fmt(result.limit, 2),
                   composite_verdict)
-    if result.notes:
-        table.caption = "；".join(result.notes) if lang == "zh" else "; ".join(result.notes)
-        table.caption_justify = "left"
     return table
 
 
@@ -196,6 +193,8 @@ def coefficient_renderable(report: CoefficientReport, lang: Lang, decimals: int)
         parts.append(Text(label("no_results", lang)))
     for result in report.results:
         parts.append(coefficient_table(result, report.standard, lang, decimals))
+        # Below the table, not as its caption: a caption wraps at the table's own width.
+        parts.extend(Text(note) for note in result.notes)
         if result.units is not None:
             parts.append(units_table(result, lang, decimals))
         parts.append(Text(""))
@@ -747,3 +746,232 @@ def enrolment_renderable(report: EnrolmentReport, lang: Lang, decimals: int,
             parts.append(Text("\n".join(lines)))
         parts.append(Text(""))
     return Group(*parts)
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures and checks of a draft report (SPEC §7.3)
+
+CHECK_LABELS: dict[str, tuple[str, str]] = {
+    "figures_title": ("{place} · 全部可算指标（{count} 项）", "{place} · every figure ({count})"),
+    "key": ("指标键", "Key"),
+    "name": ("名称", "Name"),
+    "value": ("数值", "Value"),
+    "note": ("说明", "Note"),
+    "unavailable": ("以下指标无法由所给数据算出：",
+                    "These figures cannot be computed from the data:"),
+    "unavailable_line": ("  {family}.*：{reason}", "  {family}.*: {reason}"),
+    "no_figures": ("所给数据算不出任何指标", "the data gives no figure"),
+    "claims_title": ("报告数字核对（{file}）：{claims} 项，不符 {mismatches}，无法核对 {errors}，"
+                     "相符 {matches}",
+                     "Figures of the report ({file}): {claims}; {mismatches} wrong, {errors} "
+                     "cannot be checked, {matches} right"),
+    "row": ("行", "Row"),
+    "status": ("结果", "Result"),
+    "figure": ("指标", "Figure"),
+    "reported": ("报告值", "Reported"),
+    "computed": ("计算值", "Computed"),
+    "difference": ("报告−计算", "Off by"),
+    "message": ("说明", "Note"),
+    "mismatch": ("✗ 不符", "✗ wrong"),
+    "error": ("! 无法核对", "! cannot check"),
+    "match": ("✓ 相符", "✓ right"),
+    "points": (" 百分点", " points"),
+    "per_mille_points": (" 千分点", " per mille"),
+    "rules_title": ("数据合理性检查（{rules} 条规则，见 edustat check --rules）",
+                    "Plausibility of the data ({rules} rules, see edustat check --rules)"),
+    "rules_clean": ("数据合理性检查：未发现问题（{rules} 条规则）",
+                    "Plausibility of the data: nothing found ({rules} rules)"),
+    "verdict_ok": ("结论：全部相符，数据未见错误。", "Verdict: every figure is right and the data "
+                   "shows no error."),
+    "verdict_data_ok": ("结论：数据未见错误。", "Verdict: the data shows no error."),
+    "verdict_bad": ("结论：有 {mismatches} 项不符、{errors} 项无法核对，数据有 {data_errors} 个"
+                    "错误；请更正后再上报。",
+                    "Verdict: {mismatches} wrong, {errors} cannot be checked, {data_errors} data "
+                    "errors; correct them before submitting."),
+    "warnings_line": ("另有 {warnings} 个警告：请逐一核对，确认无误可不改。",
+                      "{warnings} warnings besides: check each; leave it if it is right."),
+    "rules_list_title": ("edustat check 的数据合理性规则（{standards}）",
+                         "Consistency rules of edustat check ({standards})"),
+    "rule": ("规则", "Rule"),
+    "severity": ("级别", "Severity"),
+    "bounds": ("界限", "Bounds"),
+    "description": ("内容", "What it checks"),
+}
+
+
+def check_label(key: str, lang: Lang, **params: Any) -> str:
+    """A label of the figures/check tables in `lang`."""
+    zh, en = CHECK_LABELS[key]
+    return (zh if lang == "zh" else en).format(**params)
+
+
+def figure_value_text(value: float | None, kind: str, decimals: int) -> str:
+    """A figure as a table shows it, rounded half up: counts whole, shares as a percentage
+    (two places fewer, so 4 decimals give 51.90%), other numbers at `decimals` places."""
+    from edustat.checks import round_half_up
+
+    if value is None:
+        return "—"
+    if kind == "count":
+        return f"{round_half_up(value, 0):,f}"
+    if kind == "share":
+        return f"{round_half_up(value, max(decimals - 2, 0), 100):,f}%"
+    return f"{round_half_up(value, decimals):,f}"
+
+
+def _place(county: str | None, year: int | None, lang: Lang) -> str:
+    return f"{county or label('whole_file', lang)}{'' if year is None else f' {year}'}"
+
+
+def _unavailable_lines(unavailable: Sequence[Any], lang: Lang) -> list[str]:
+    if not unavailable:
+        return []
+    return [check_label("unavailable", lang), *(
+        check_label("unavailable_line", lang, family=item.family, reason=item.reason)
+        for item in unavailable)]
+
+
+def figures_renderable(report: Any, lang: Lang, decimals: int) -> Group:
+    """Every figure, one table per county and year: key, name, value; below it, why a figure
+    is missing (or flagged)."""
+    from rich import box
+
+    parts: list[Any] = []
+    groups: dict[tuple[Any, Any], list[Any]] = {}
+    for figure in report.results:
+        groups.setdefault((figure.county, figure.year), []).append(figure)
+    if not groups:
+        parts.append(Text(check_label("no_figures", lang)))
+    colon = "：" if lang == "zh" else ": "
+    for (county, year), figures in groups.items():
+        # No inner rules and a key column as wide as its longest key: a key is copied into a
+        # claims file, so it must not be broken across lines while the width allows.
+        table = Table(title=check_label("figures_title", lang, place=_place(county, year, lang),
+                                        count=len(figures)), title_justify="left",
+                      box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False)
+        table.add_column(check_label("key", lang), overflow="fold",
+                         width=max(len(f.key) for f in figures))
+        table.add_column(check_label("name", lang), overflow="fold")
+        values = [figure_value_text(f.value, f.kind, decimals) + ("*" if f.note else "")
+                  for f in figures]
+        table.add_column(check_label("value", lang), justify="right", no_wrap=True,
+                         width=max(len(v) for v in [*values, check_label("value", lang)]))
+        for figure, value in zip(figures, values, strict=True):
+            table.add_row(figure.key, figure.name, value)
+        parts.append(table)
+        notes = [f"* {figure.key}{colon}{figure.note}" for figure in figures if figure.note]
+        if notes:
+            parts.append(Text("\n".join(notes)))
+        parts.append(Text(""))
+    lines = _unavailable_lines(report.unavailable, lang)
+    if lines:
+        parts.append(Text("\n".join(lines)))
+    return Group(*parts)
+
+
+def difference_text(reported: str | None, computed: float | None, lang: Lang) -> str:
+    """reported − computed in the unit the report writes, signed: +0.1 个百分点, −0.00056."""
+    from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+    from edustat.validate import parse_written
+
+    written = parse_written(reported)
+    if written is None or computed is None:
+        return ""
+    with localcontext() as context:
+        context.prec = 80
+        difference = written.number - Decimal(repr(float(computed))) * written.scale
+        # Two places beyond what the report writes: enough to see how far off it is.
+        shown = difference.quantize(Decimal(1).scaleb(-(written.places + 2)),
+                                    rounding=ROUND_HALF_UP)
+    number = f"{shown:f}"
+    if "." in number:
+        number = number.rstrip("0").rstrip(".")
+    if number.lstrip("-") in ("0", ""):
+        number = "0"
+    elif not number.startswith("-"):
+        number = "+" + number
+    unit = {100: check_label("points", lang),
+            1000: check_label("per_mille_points", lang)}.get(written.scale, "")
+    return number.replace("-", "−") + unit
+
+
+def claims_table(report: Any, lang: Lang) -> Table:
+    """Each claim, wrong ones first: the figure (key, name, place, the claim's own note, and why
+    it cannot be checked), the value as reported, as computed at the report's precision, and
+    how far the report is off."""
+    counts = report.counts()
+    from rich import box
+
+    # No inner rules: the keys are long, and 100 columns must hold them on one line.
+    table = Table(title=check_label("claims_title", lang, file=report.claims_file, **counts),
+                  title_justify="left", box=box.SIMPLE_HEAD, collapse_padding=True,
+                  pad_edge=False)
+    table.add_column(check_label("row", lang), justify="right", no_wrap=True)
+    table.add_column(check_label("status", lang), no_wrap=True)
+    table.add_column(check_label("figure", lang), overflow="fold", ratio=1)
+    for key in ("reported", "computed", "difference"):
+        table.add_column(check_label(key, lang), justify="right", no_wrap=True)
+    styles = {"mismatch": "bold red", "error": "red", "match": "green"}
+    # The county and year go beside each figure only when the claims are about more than one.
+    several = len({(c.county, c.year) for c in report.results}) > 1
+    for claim in report.results:
+        place = " ".join(x for x in (claim.county, None if claim.year is None
+                                     else str(claim.year)) if x) if several else ""
+        figure = Text(claim.figure)
+        about = " · ".join(x for x in (claim.name, place, claim.note) if x)
+        if about:
+            figure.append("\n" + about, style="dim")
+        # A mismatch's message repeats the computed column, unless it carries a hint.
+        if claim.status == "error" or (claim.status == "mismatch"
+                                       and claim.message.count("；" if lang == "zh" else ";")):
+            figure.append("\n" + claim.message, style=styles[claim.status])
+        table.add_row(str(claim.row), Text(check_label(claim.status, lang),
+                                           style=styles[claim.status]),
+                      figure, claim.reported or "", claim.expected or "—",
+                      difference_text(claim.reported, claim.computed, lang)
+                      if claim.status == "mismatch" else "")
+    return table
+
+
+def check_renderable(report: Any, lang: Lang) -> Group:
+    """What `edustat check` found: the claims, the data's plausibility, what cannot be computed,
+    and the verdict."""
+    parts: list[Any] = []
+    if report.claims_file is not None:
+        parts += [claims_table(report, lang), Text("")]
+    if report.problems:
+        order = {"error": 0, "warning": 1, "note": 2}
+        shown = sorted(report.problems, key=lambda p: order[p.severity])
+        parts.append(Text(check_label("rules_title", lang, rules=len(report.rules)),
+                          style="bold"))
+        parts.append(problems_table(shown[:PROBLEM_DISPLAY_LIMIT], lang))
+        if len(shown) > PROBLEM_DISPLAY_LIMIT:
+            parts.append(Text(label("more_problems", lang,
+                                    more=len(shown) - PROBLEM_DISPLAY_LIMIT)))
+    else:
+        parts.append(Text(check_label("rules_clean", lang, rules=len(report.rules))))
+    # What the data cannot give is said beside each claim that asks for it (and in the JSON).
+    parts.append(Text(""))
+    counts = report.counts()
+    if report.ok:
+        parts.append(Text(check_label("verdict_ok" if report.claims_file else "verdict_data_ok",
+                                      lang), style="bold green"))
+    else:
+        parts.append(Text(check_label("verdict_bad", lang, **counts), style="bold red"))
+    if counts["data_warnings"]:
+        parts.append(Text(check_label("warnings_line", lang, warnings=counts["data_warnings"])))
+    return Group(*parts)
+
+
+def rules_renderable(report: Any, lang: Lang) -> Table:
+    """The consistency rules in force: key, severity, bounds, what each checks."""
+    table = Table(title=check_label("rules_list_title", lang, standards=report.standards),
+                  title_justify="left")
+    for key in ("rule", "severity", "bounds", "description"):
+        table.add_column(check_label(key, lang), overflow="fold",
+                         no_wrap=key in ("rule", "severity"))
+    for rule in report.rules:
+        bounds = "\n".join(f"{name} = {value:g}" for name, value in rule.bounds.items())
+        table.add_row(rule.key, label(rule.severity, lang), bounds or "—", rule.description)
+    return table

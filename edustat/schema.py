@@ -291,7 +291,8 @@ CLAIMS = TableSpec(
                    en="the value as written in the report: 0.2740, 52%, 1,234"),
         _ID_COLUMNS[2].model_copy(update={"en": "county; needed when the data has several"}),
         _ID_COLUMNS[3].model_copy(update={"en": "year; needed when the data has several"}),
-        ColumnSpec(name="note", zh="备注", aliases=("说明", "出处", "位置"), kind=Kind.TEXT,
+        ColumnSpec(name="note", zh="备注", aliases=("说明", "出处", "位置", "页码", "page"),
+                   kind=Kind.TEXT,
                    en="where the figure stands in the report; shown beside the result"),
     ),
 )
