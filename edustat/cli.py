@@ -62,6 +62,13 @@ class Stage(str, Enum):
     junior = "junior"
 
 
+class SchoolSystem(str, Enum):
+    """The school system (学制): 6-3 (national default) or 5-4."""
+
+    six_three = "6-3"
+    five_four = "5-4"
+
+
 FilesArg = Annotated[list[Path], typer.Argument(help="School tables: CSV (UTF-8/GBK) or XLSX.",
                                                 show_default=False)]
 FormatOpt = Annotated[Optional[Format], typer.Option(
@@ -80,6 +87,16 @@ StandardsFileOpt = Annotated[Optional[Path], typer.Option(
     "--standards", help="JSON file of provincial thresholds and weights (overrides national).")]
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Exit 1 when a verdict fails.")]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show a traceback on internal errors.")]
+StageOpt = Annotated[Optional[list[Stage]], typer.Option(
+    "--stage", help="primary and/or junior (default: both).")]
+DataFilesArg = Annotated[list[Path], typer.Argument(
+    help="School tables, exam tables and a population table, in any order: CSV (UTF-8/GBK) or "
+         "XLSX. Each file's kind is told by its header row.", show_default=False)]
+PopulationOpt = Annotated[Optional[Path], typer.Option(
+    "--population", help="Population table (county, year, 小学/初中适龄人口数) for the enrolment "
+                         "rates; it wins over the school tables' age-population columns.")]
+SystemOpt = Annotated[SchoolSystem, typer.Option(
+    "--system", help="School system (学制): 6-3 (primary grades 1-6) or 5-4 (grades 1-5).")]
 
 
 def _stdout(width: int | None = None) -> Console:
@@ -159,12 +176,25 @@ def _is_usage(problems: list[Problem]) -> bool:
 
 def _emit(lang: str, fmt: Format | None, output: Path | None, *,
           payload: dict[str, Any] | None = None, sheets: Any, table: Callable[[], Any],
-          json_text: Callable[[], str] | None = None) -> None:
-    """Send a result to -o, or to standard output as table, JSON or CSV.
+          json_text: Callable[[], str] | None = None,
+          problems: list[Problem] | None = None) -> None:
+    """Send a result to -o, or to standard output as table, JSON or CSV; then the input's
+    warnings and notes (`problems`) to standard error.
 
     JSON comes from `json_text()` when given (fast for large reports), else from `payload`;
     `sheets` (name -> rows; the first is the CSV) may be a callable so rows are built on demand.
     """
+    _write_result(lang, fmt, output, payload=payload, sheets=sheets, table=table,
+                  json_text=json_text)
+    if problems:
+        from edustat.render import print_problems
+
+        print_problems(_stderr(), problems, lang)  # type: ignore[arg-type]
+
+
+def _write_result(lang: str, fmt: Format | None, output: Path | None, *,
+                  payload: dict[str, Any] | None, sheets: Any, table: Callable[[], Any],
+                  json_text: Callable[[], str] | None) -> None:
     import json
 
     from edustat.render import csv_text, label, write_output
@@ -185,13 +215,6 @@ def _emit(lang: str, fmt: Format | None, output: Path | None, *,
         sys.stdout.write(csv_text(next(iter(rows.values()))))
     else:
         _stdout().print(table())
-
-
-def _print_notes(problems: list[Problem], lang: str) -> None:
-    from edustat.render import print_problems
-
-    if problems:
-        print_problems(_stderr(), problems, lang)  # type: ignore[arg-type]
 
 
 @app.command()
@@ -237,8 +260,7 @@ def validate(
 def coefficient(
     files: FilesArg,
     standard: StandardOpt = Standard.basic,
-    stage: Annotated[Optional[list[Stage]], typer.Option(
-        "--stage", help="primary and/or junior (default: both).")] = None,
+    stage: StageOpt = None,
     schools: Annotated[bool, typer.Option(
         "--schools", help="Add the per-school view: values, gaps, share of variance.")] = False,
     fmt: FormatOpt = None,
@@ -272,8 +294,8 @@ def coefficient(
 
         _emit(lang.value, fmt, output, json_text=report.to_json, sheets=sheets,
               table=lambda: coefficient_renderable(report, lang.value,  # type: ignore[arg-type]
-                                                   decimals))
-        _print_notes(report.problems, lang.value)
+                                                   decimals),
+              problems=report.problems)
         failed = any(not r.meets for r in report.results)
         return EXIT_DATA if strict and failed else EXIT_OK
 
@@ -345,8 +367,8 @@ def exams(
         _emit(lang.value, fmt, output, payload=report.to_dict(),
               sheets={"exams": report.to_rows()},
               table=lambda: exams_renderable(report, lang.value,  # type: ignore[arg-type]
-                                             decimals))
-        _print_notes(report.problems, lang.value)
+                                             decimals),
+              problems=report.problems)
         return EXIT_OK
 
     _guard(debug, lang.value, action)
@@ -355,8 +377,7 @@ def exams(
 @app.command()
 def standards(
     files: FilesArg,
-    stage: Annotated[Optional[list[Stage]], typer.Option(
-        "--stage", help="primary and/or junior (default: both).")] = None,
+    stage: StageOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     decimals: DecimalsOpt = 2,
@@ -381,19 +402,12 @@ def standards(
         _emit(lang.value, fmt, output, json_text=report.to_json,
               sheets=lambda: {"schools": report.to_rows(), "totals": report.totals_rows()},
               table=lambda: standards_renderable(report, lang.value,  # type: ignore[arg-type]
-                                                 decimals))
-        _print_notes(report.problems, lang.value)
+                                                 decimals),
+              problems=report.problems)
         failed = any(not r.passes for r in report.results)
         return EXIT_DATA if strict and failed else EXIT_OK
 
     _guard(debug, lang.value, action)
-
-
-class SchoolSystem(str, Enum):
-    """The school system (学制): 6-3 (national default) or 5-4."""
-
-    six_three = "6-3"
-    five_four = "5-4"
 
 
 @app.command()
@@ -401,12 +415,8 @@ def enrolment(
     files: Annotated[list[Path], typer.Argument(
         help="Yearly school tables with grade columns, in any order: CSV (UTF-8/GBK) or XLSX.",
         show_default=False)],
-    population: Annotated[Optional[Path], typer.Option(
-        "--population", help="Population table (county, year, 小学/初中适龄人口数); it wins "
-                             "over the school tables' age-population columns.")] = None,
-    system: Annotated[SchoolSystem, typer.Option(
-        "--system", help="School system: 6-3 (primary grades 1-6) or 5-4 (grades 1-5).")
-    ] = SchoolSystem.six_three,
+    population: PopulationOpt = None,
+    system: SystemOpt = SchoolSystem.six_three,
     detail: Annotated[bool, typer.Option(
         "--detail", help="Show each rate's numerator and denominator in the table.")] = False,
     fmt: FormatOpt = None,
@@ -437,22 +447,14 @@ def enrolment(
         _emit(lang.value, fmt, output, payload=report.to_dict(),
               sheets={"enrolment": report.to_rows()},
               table=lambda: enrolment_renderable(report, lang.value,  # type: ignore[arg-type]
-                                                 decimals, detail))
-        _print_notes(report.problems, lang.value)
+                                                 decimals, detail),
+              problems=report.problems)
         failed = any(rate.meets is False for r in report.results for rate in r.rates)
         return EXIT_DATA if strict and failed else EXIT_OK
 
     _guard(debug, lang.value, action)
 
 
-DataFilesArg = Annotated[list[Path], typer.Argument(
-    help="School tables, exam tables and a population table, in any order: CSV (UTF-8/GBK) or "
-         "XLSX. Each file's kind is told by its header row.", show_default=False)]
-PopulationOpt = Annotated[Optional[Path], typer.Option(
-    "--population", help="Population table (county, year, 小学/初中适龄人口数) for the enrolment "
-                         "rates.")]
-SystemOpt = Annotated[SchoolSystem, typer.Option(
-    "--system", help="School system of the enrolment rates: 6-3 or 5-4.")]
 FigureDecimalsOpt = Annotated[int, typer.Option(
     "--decimals", min=0, max=12,
     help="Decimal places of tables (shares as percentages with two fewer); JSON/CSV unrounded.")]
@@ -487,8 +489,8 @@ def figures(
         _emit(lang.value, fmt, output, payload=report.to_dict(),
               sheets={"figures": report.to_rows()},
               table=lambda: figures_renderable(report, lang.value,  # type: ignore[arg-type]
-                                               decimals))
-        _print_notes(report.problems, lang.value)
+                                               decimals),
+              problems=report.problems)
         return EXIT_OK
 
     _guard(debug, lang.value, action)
@@ -553,10 +555,11 @@ def check(
               sheets=lambda: {"claims": report.to_rows(), "problems": report.problem_rows(),
                               "unavailable": [{"family": u.family, "reason": u.reason}
                                               for u in report.unavailable]},
-              table=lambda: check_renderable(report, lang.value))  # type: ignore[arg-type]
-        if output is not None or _resolve_format(fmt) is Format.csv:
-            # CSV holds the claims only: the data's findings go to the terminal.
-            _print_notes(report.problems, lang.value)
+              table=lambda: check_renderable(report, lang.value),  # type: ignore[arg-type]
+              # The table and the JSON list the data's findings; CSV holds the claims only, so
+              # then they go to the terminal.
+              problems=report.problems if output is not None or _resolve_format(fmt)
+              is Format.csv else None)
         return EXIT_OK if report.ok else EXIT_DATA
 
     _guard(debug, lang.value, action)
