@@ -32,7 +32,7 @@ from pydantic import BaseModel, Field
 from edustat.exams import EXAMS_ORDER, RATE_BY_KEY, rates_for
 from edustat.indicators import BY_KEY, METHODS, indicators_for
 from edustat.norms import Norms
-from edustat.problems import Lang, Problem, has_errors
+from edustat.problems import Lang, Problem, has_errors, worded
 from edustat.schema import EXAM_ZH, STAGE_ZH, STAGES
 
 if TYPE_CHECKING:
@@ -98,8 +98,7 @@ TEXTS: dict[str, tuple[str, str]] = {
 
 def text(key: str, lang: Lang, **params: Any) -> str:
     """A label or message of this module in `lang`."""
-    zh, en = TEXTS[key]
-    return (zh if lang == "zh" else en).format(**params)
+    return worded(TEXTS[key], lang, **params)
 
 
 def _stage(stage: str, lang: Lang) -> str:

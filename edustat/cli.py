@@ -18,7 +18,7 @@ from typing import Annotated, Any, NoReturn, Optional
 import typer
 from rich.console import Console
 
-from edustat.problems import MESSAGES, InputError, Problem
+from edustat.problems import MESSAGES, InputError, Problem, worded
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -113,8 +113,7 @@ def _width() -> int | None:
 
 
 def _message(code: str, lang: str, **params: Any) -> str:
-    zh, en = MESSAGES[code]
-    return (zh if lang == "zh" else en).format(**params)
+    return worded(MESSAGES[code], lang, **params)  # type: ignore[arg-type]
 
 
 def _usage_error(text: str) -> NoReturn:

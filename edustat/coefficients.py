@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 
 from edustat.indicators import Indicator, Method, indicators_for
 from edustat.norms import Norms
-from edustat.problems import Lang, Problem
+from edustat.problems import Lang, Report, worded
 from edustat.schema import STAGES
 from edustat.vectors import group_codes
 
@@ -32,8 +32,7 @@ NOTES: dict[str, tuple[str, str]] = {
 
 def note_text(code: str, lang: Lang, **params: Any) -> str:
     """A result note worded in `lang`."""
-    zh, en = NOTES[code]
-    return (zh if lang == "zh" else en).format(**params)
+    return worded(NOTES[code], lang, **params)
 
 
 class UnitIndicator(BaseModel):
@@ -84,20 +83,11 @@ class CoefficientResult(BaseModel):
     units: list[UnitDetail] | None = Field(default=None, exclude_if=lambda units: units is None)
 
 
-class CoefficientReport(BaseModel):
+class CoefficientReport(Report):
     """Everything `edustat coefficient` computes; `to_json()` gives the documented JSON."""
 
     standard: Method
     results: list[CoefficientResult]
-    problems: list[Problem] = Field(default_factory=list, exclude=True)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The documented JSON as Python objects (per-school units only when computed)."""
-        return self.model_dump()
-
-    def to_json(self, indent: int | None = 1) -> str:
-        """The documented JSON of SPEC §7.1, values unrounded (serialized in pydantic's core)."""
-        return self.model_dump_json(indent=indent)
 
     def to_rows(self) -> list[dict[str, Any]]:
         """One flat record per (county, year, stage, indicator), for CSV and XLSX."""

@@ -8,14 +8,13 @@ reason, never as 0; a rate above 100% is shown as computed and flagged (in-migra
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
 from edustat.norms import Norms
-from edustat.problems import Lang, Problem
+from edustat.problems import Lang, Report, worded
 from edustat.schema import SCHOOLS, SYSTEM_GRADES, grade_column
 
 if TYPE_CHECKING:
@@ -161,20 +160,11 @@ class EnrolmentResult(BaseModel):
     rates: list[RateResult]
 
 
-class EnrolmentReport(BaseModel):
+class EnrolmentReport(Report):
     """Everything `edustat enrolment` computes; `to_dict()` gives the documented JSON."""
 
     system: System
     results: list[EnrolmentResult]
-    problems: list[Problem] = Field(default_factory=list, exclude=True)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The documented JSON of SPEC §7.2 as Python objects, values unrounded."""
-        return self.model_dump(exclude={"problems"})
-
-    def to_json(self, indent: int | None = 1) -> str:
-        """The documented JSON of SPEC §7.2."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
     def to_rows(self) -> list[dict[str, Any]]:
         """One flat record per (county, year, rate), for CSV and XLSX."""
@@ -185,8 +175,7 @@ class EnrolmentReport(BaseModel):
 
 def note_text(code: str, lang: Lang, **params: Any) -> str:
     """A note worded in `lang`."""
-    zh, en = NOTES[code]
-    return (zh if lang == "zh" else en).format(**params)
+    return worded(NOTES[code], lang, **params)
 
 
 def check_minimum_keys(norms: Norms) -> list[str]:

@@ -7,13 +7,12 @@ from the year before (Y − 1 exactly), as a difference of fractions (0.039 = 3.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from edustat.problems import Lang, Problem
+from edustat.problems import Lang, Report, worded
 from edustat.schema import EXAM_CATEGORIES
 
 if TYPE_CHECKING:
@@ -83,8 +82,7 @@ def rates_for(exam: str) -> list[ExamRate]:
 
 def note_text(code: str, lang: Lang, **params: Any) -> str:
     """A result note worded in `lang`."""
-    zh, en = NOTES[code]
-    return (zh if lang == "zh" else en).format(**params)
+    return worded(NOTES[code], lang, **params)
 
 
 class RateValue(BaseModel):
@@ -117,20 +115,11 @@ class ExamResult(BaseModel):
         return self.school_id is None and self.school_name is None
 
 
-class ExamReport(BaseModel):
+class ExamReport(Report):
     """Everything `edustat exams` computes; `to_dict()` gives the documented JSON."""
 
     results: list[ExamResult]
     lang: Lang = Field(default="zh", exclude=True)
-    problems: list[Problem] = Field(default_factory=list, exclude=True)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The documented JSON of SPEC §7.2 as Python objects, values unrounded."""
-        return self.model_dump()
-
-    def to_json(self, indent: int | None = 1) -> str:
-        """The documented JSON of SPEC §7.2, values unrounded."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
     def to_rows(self) -> list[dict[str, Any]]:
         """One flat record per (county, year, exam, school or total, rate), for CSV and XLSX."""

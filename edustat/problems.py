@@ -114,6 +114,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
+def worded(texts: tuple[str, str], lang: Lang, **params: Any) -> str:
+    """The text of a (Chinese, English) pair in `lang`, with `params` filled in."""
+    return (texts[0] if lang == "zh" else texts[1]).format(**params)
+
+
 class Problem(BaseModel):
     """One problem in one place of one input file."""
 
@@ -127,11 +132,9 @@ class Problem(BaseModel):
 
     def message(self, lang: Lang = "zh") -> str:
         """The message worded in `lang`."""
-        zh, en = MESSAGES[self.code]
-        template = zh if lang == "zh" else en
         params = {k: (v[lang] if isinstance(v, dict) and lang in v else v)
                   for k, v in self.params.items()}
-        return template.format(**params)
+        return worded(MESSAGES[self.code], lang, **params)
 
     def as_record(self, lang: Lang = "zh") -> dict[str, Any]:
         """The problem as the flat record of the JSON/CSV problem list."""
@@ -145,6 +148,21 @@ class InputError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__(f"{len(problems)} problem(s)")
         self.problems = problems
+
+
+class Report(BaseModel):
+    """A command's result: the documented JSON with one call; the input's problems ride along
+    (excluded from the JSON, shown on the terminal)."""
+
+    problems: list[Problem] = Field(default_factory=list, exclude=True)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON as Python objects, values unrounded."""
+        return self.model_dump()
+
+    def to_json(self, indent: int | None = 1) -> str:
+        """The documented JSON, values unrounded (serialized in pydantic's core)."""
+        return self.model_dump_json(indent=indent)
 
 
 def has_errors(problems: list[Problem]) -> bool:

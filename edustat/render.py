@@ -19,7 +19,7 @@ from edustat.coefficients import CoefficientReport, CoefficientResult
 from edustat.enrolment import EnrolmentReport, EnrolmentResult, RateResult
 from edustat.exams import RATE_BY_KEY, ExamReport, ExamResult, RateValue
 from edustat.indicators import BY_KEY
-from edustat.problems import Lang, Problem
+from edustat.problems import Lang, Problem, worded
 from edustat.schema import SCHOOL_TYPE_ZH, STAGE_ZH
 from edustat.standards import SchoolStandardsResult, StandardsReport, StandardsTotal
 
@@ -72,8 +72,7 @@ STAGE_EN = {"primary": "primary", "junior": "junior secondary", "senior": "senio
 
 def label(key: str, lang: Lang, **params: Any) -> str:
     """A table label in `lang`."""
-    zh, en = LABELS[key]
-    return (zh if lang == "zh" else en).format(**params)
+    return worded(LABELS[key], lang, **params)
 
 
 def stage_label(stage: str, lang: Lang) -> str:
@@ -331,8 +330,7 @@ EXAM_LABELS: dict[str, tuple[str, str]] = {
 
 def exam_label(key: str, lang: Lang, **params: Any) -> str:
     """An exam table label in `lang`."""
-    zh, en = EXAM_LABELS[key]
-    return (zh if lang == "zh" else en).format(**params)
+    return worded(EXAM_LABELS[key], lang, **params)
 
 
 def _round_half_up(numerator: int, denominator: int, decimals: int) -> str:
@@ -613,8 +611,7 @@ ENROLMENT_LABELS: dict[str, tuple[str, str]] = {
 
 def enrolment_label(key: str, lang: Lang, **params: Any) -> str:
     """An enrolment table label in `lang`."""
-    zh, en = ENROLMENT_LABELS[key]
-    return (zh if lang == "zh" else en).format(**params)
+    return worded(ENROLMENT_LABELS[key], lang, **params)
 
 
 def rate_percent(numerator: int, denominator: int, decimals: int) -> str:
@@ -801,8 +798,7 @@ CHECK_LABELS: dict[str, tuple[str, str]] = {
 
 def check_label(key: str, lang: Lang, **params: Any) -> str:
     """A label of the figures/check tables in `lang`."""
-    zh, en = CHECK_LABELS[key]
-    return (zh if lang == "zh" else en).format(**params)
+    return worded(CHECK_LABELS[key], lang, **params)
 
 
 def figure_value_text(value: float | None, kind: str, decimals: int) -> str:

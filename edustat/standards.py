@@ -29,7 +29,7 @@ from typing_extensions import TypedDict  # pydantic needs this one before Python
 
 from edustat.indicators import FACILITY_COLUMNS, indicators_for
 from edustat.norms import Norms, SchoolPassRule
-from edustat.problems import Lang, Problem
+from edustat.problems import Lang, Report, worded
 from edustat.reader import FILE, ROW
 from edustat.schema import STAGE_ZH, STAGES
 from edustat.units import STUDENTS
@@ -61,8 +61,7 @@ NOTES: dict[str, tuple[str, str]] = {
 
 def note_text(code: str, lang: Lang, **params: Any) -> str:
     """A result note worded in `lang`."""
-    zh, en = NOTES[code]
-    return (zh if lang == "zh" else en).format(**params)
+    return worded(NOTES[code], lang, **params)
 
 
 class StandardCheck(TypedDict):
@@ -127,22 +126,13 @@ class StandardsTotal(BaseModel):
     shortfalls: list[ShortfallTotal]
 
 
-class StandardsReport(BaseModel):
+class StandardsReport(Report):
     """Everything `edustat standards` computes; `to_dict()` gives the documented JSON."""
 
     standards: str  # the name of the norms applied (national, or a province's file)
     pass_rule: SchoolPassRule
     results: list[SchoolStandardsResult]
     totals: list[StandardsTotal]
-    problems: list[Problem] = Field(default_factory=list, exclude=True)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The documented JSON of SPEC §7.2 as Python objects, values unrounded."""
-        return self.model_dump()
-
-    def to_json(self, indent: int | None = 1) -> str:
-        """The documented JSON of SPEC §7.2 (serialized in pydantic's core)."""
-        return self.model_dump_json(indent=indent)
 
     def to_rows(self) -> list[dict[str, Any]]:
         """One flat record per school unit, each standard as value/standard/meets/shortfall."""
