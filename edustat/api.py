@@ -66,17 +66,32 @@ def validate(paths: Sequence[Path], *, standard: Method | None = None,
 def coefficient(paths: Sequence[Path], *, standard: Method = "basic",
                 stages: Sequence[str] = STAGES, standards_file: Path | None = None,
                 encoding: str | None = None, sheet: str | None = None, lang: Lang = "zh",
-                schools: bool = False) -> CoefficientReport:
-    """Difference coefficients of the school tables in `paths` (SPEC §3)."""
+                schools: bool = False, counties: Sequence[str] = ()) -> CoefficientReport:
+    """Difference coefficients of the school tables in `paths` (SPEC §3); `counties` keeps
+    only those counties (all when empty)."""
     norms = load_norms(standards_file)
     valid = validate_schools(list(paths), needed=needed_columns(standard, tuple(stages)),
                              encoding=encoding, sheet=sheet)
     if not valid.ok:
         raise InputError(valid.problems)
-    units = school_units(valid.frame, norms, tuple(stages))
+    units = school_units(_only_counties(valid.frame, counties, paths), norms, tuple(stages))
     report = compute_coefficients(units, standard, norms, lang=lang, with_units=schools)
     report.problems = valid.problems
     return report
+
+
+def _only_counties(frame: Any, counties: Sequence[str], paths: Sequence[Path]) -> Any:
+    """The rows of the named counties; a name the data does not have is an input error."""
+    if not counties:
+        return frame
+    present = set(frame["county"].dropna().astype(str))
+    missing = [c for c in counties if c not in present]
+    if missing:
+        raise InputError([Problem(file=", ".join(str(p) for p in paths), column="county",
+                                  value=name, code="no_county",
+                                  params={"counties": "、".join(sorted(present)[:20])})
+                          for name in missing])
+    return frame[frame["county"].isin(list(counties))]
 
 
 def standards(paths: Sequence[Path], *, stages: Sequence[str] = STAGES,

@@ -21,6 +21,9 @@ from rich.console import Console
 from edustat.problems import MESSAGES, InputError, Problem, worded
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+# A province file gives thousands of county results: past this many, the coefficient table
+# shows one line each (--detail shows every indicator table anyway).
+SUMMARY_ABOVE = 40
 
 app = typer.Typer(
     name="edustat",
@@ -170,7 +173,8 @@ def _guard(debug: bool, lang: str, action: Callable[[], int]) -> NoReturn:
 
 
 def _is_usage(problems: list[Problem]) -> bool:
-    return any(p.code in ("file_missing", "unknown_encoding", "no_sheet") for p in problems)
+    return any(p.code in ("file_missing", "unknown_encoding", "no_sheet", "no_county")
+               for p in problems)
 
 
 def _emit(lang: str, fmt: Format | None, output: Path | None, *,
@@ -262,6 +266,11 @@ def coefficient(
     stage: StageOpt = None,
     schools: Annotated[bool, typer.Option(
         "--schools", help="Add the per-school view: values, gaps, share of variance.")] = False,
+    county: Annotated[Optional[list[str]], typer.Option(
+        "--county", help="Only this county (repeatable), e.g. from a province file.")] = None,
+    summary: Annotated[Optional[bool], typer.Option(
+        "--summary/--detail", help="Table: one line per county and stage, or each county's "
+        f"indicator table (default: summary above {SUMMARY_ABOVE} results).")] = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     decimals: DecimalsOpt = 4,
@@ -282,8 +291,9 @@ def coefficient(
 
         report = api.coefficient(files, standard=standard.value,  # type: ignore[arg-type]
                                  stages=stages, standards_file=standards_file,
-                                 encoding=encoding, sheet=sheet,
+                                 encoding=encoding, sheet=sheet, counties=county or (),
                                  lang=lang.value, schools=schools)  # type: ignore[arg-type]
+        brief = summary if summary is not None else len(report.results) > SUMMARY_ABOVE
         def sheets() -> dict[str, list[dict[str, Any]]]:
             tables = {"coefficients": report.to_rows()}
             if schools:
@@ -293,7 +303,7 @@ def coefficient(
 
         _emit(lang.value, fmt, output, json_text=report.to_json, sheets=sheets,
               table=lambda: coefficient_renderable(report, lang.value,  # type: ignore[arg-type]
-                                                   decimals),
+                                                   decimals, summary=brief),
               problems=report.problems)
         failed = any(not r.meets for r in report.results)
         return EXIT_DATA if strict and failed else EXIT_OK

@@ -69,6 +69,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "no_year": ("无年份列，文件名中也没有四位年份；结果年份为空",
                 "no year column and no 4-digit year in the file name; year left empty"),
     "bad_standards": ("标准文件有误：{field}：{reason}", "standards file: {field}: {reason}"),
+    "no_county": ("数据中没有这个县区；数据中有：{counties}",
+                  "the data has no such county; it has: {counties}"),
     "output_is_input": ("输出文件不能是输入文件", "the output file must not be an input file"),
     "bad_output_ext": ("不支持的输出格式 {ext}；可用 .csv .json .xlsx",
                        "unsupported output format {ext}; use .csv .json .xlsx"),

@@ -42,6 +42,16 @@ LABELS: dict[str, tuple[str, str]] = {
                          "{schools} schools, {students} students"),
     "whole_file": ("（全部学校）", "(whole file)"),
     "school": ("学校", "School"),
+    "summary_title": ("差异系数汇总 · {standard} · {count} 项", "coefficients · {standard} · {count} results"),
+    "county": ("县区", "County"),
+    "year": ("年份", "Year"),
+    "stage": ("学段", "Stage"),
+    "schools_n": ("学校", "Schools"),
+    "widest": ("差异最大", "Widest"),
+    "widest_cv": ("系数", "its CV"),
+    "summary_hint": ("每县的指标表：--county 县名 --detail；全部数字：-o 结果.xlsx 或 --format csv",
+                     "each county's indicators: --county NAME --detail; every figure: -o out.xlsx "
+                     "or --format csv"),
     "students": ("学生数", "Students"),
     "drive": ("方差贡献", "Drives"),
     "file": ("文件", "File"),
@@ -185,11 +195,38 @@ def units_table(result: CoefficientResult, lang: Lang, decimals: int, top: int =
     return table
 
 
-def coefficient_renderable(report: CoefficientReport, lang: Lang, decimals: int) -> Group:
-    """Every result of a coefficient report as tables, one per county, year and stage."""
+def coefficient_summary_table(report: CoefficientReport, lang: Lang, decimals: int) -> Table:
+    """One line per county, year and stage: composite, limit, verdict, the widest indicator."""
+    table = Table(title=label("summary_title", lang, standard=label(report.standard, lang),
+                              count=len(report.results)), title_justify="left")
+    for key in ("county", "year", "stage", "schools_n", "students", "composite", "limit",
+                "verdict", "widest", "widest_cv"):
+        table.add_column(label(key, lang), no_wrap=key == "widest", justify="right" if key in (
+            "year", "schools_n", "students", "composite", "limit", "widest_cv") else "left")
+    for result in report.results:
+        widest = max(result.indicators, key=lambda i: i.cv)
+        failing = [i for i in result.indicators if i.meets is False]
+        verdict_cell = verdict(result.meets, lang)
+        if failing:
+            verdict_cell.append(f" {len(failing)}/{len(result.indicators)}")
+        table.add_row(result.county or label("whole_file", lang),
+                      "" if result.year is None else str(result.year),
+                      stage_label(result.stage, lang), str(result.schools), str(result.students),
+                      fmt(result.composite, decimals), fmt(result.limit, 2), verdict_cell,
+                      BY_KEY[widest.key].short(lang), fmt(widest.cv, decimals))
+    return table
+
+
+def coefficient_renderable(report: CoefficientReport, lang: Lang, decimals: int,
+                           summary: bool = False) -> Group:
+    """A coefficient report as tables: one per county, year and stage, or one summary line
+    each (`summary`, for province files)."""
     parts: list[Any] = []
     if not report.results:
         parts.append(Text(label("no_results", lang)))
+    elif summary:
+        return Group(coefficient_summary_table(report, lang, decimals),
+                     Text(label("summary_hint", lang)))
     for result in report.results:
         parts.append(coefficient_table(result, report.standard, lang, decimals))
         # Below the table, not as its caption: a caption wraps at the table's own width.

@@ -252,3 +252,48 @@ def test_primary_only_file_needs_no_junior_columns(cli, tmp_path):
     missing = sorted(p["column"] for p in report["problems"] if p["code"] == "missing_column")
     assert missing == sorted(["初中专任教师数", "初中高于规定学历教师数", "初中中级及以上职称教师数"])
     assert cli("coefficient", mixed, "--format", "json").exit_code == 1
+
+
+def test_summary_table_one_line_per_county_and_stage(cli, golden):
+    result = cli("coefficient", EXAMPLE, "--format", "table", "--summary")
+    assert result.exit_code == 0
+    golden("coefficient-summary.txt", result.stdout)
+    lines = [line for line in result.stdout.splitlines() if "测试000" in line]
+    # 4 results: (测试0000县, 测试0001县) × (小学, 初中), each on one line with its verdict.
+    assert len(lines) == 4 and all("达标" in line for line in lines)
+
+
+def test_many_results_switch_to_the_summary(cli, tmp_path):
+    # 41 counties of one primary school pair each: 41 results > 40, so the summary table.
+    lines = SAMPLE.read_text("utf-8").splitlines()
+    header, rows = lines[0], lines[1:]
+    county = header.split(",").index("县区")
+    many = [header]
+    for n in range(41):
+        for row in rows[:2]:  # two primary schools
+            cells = row.split(",")
+            cells[0] = f"{cells[0]}{n:02d}"
+            cells[county] = f"县{n:02d}"
+            many.append(",".join(cells))
+    path = tmp_path / "province-2022.csv"
+    path.write_text("\n".join(many) + "\n", "utf-8")
+    result = cli("coefficient", path, "--format", "table")
+    assert result.exit_code == 0
+    assert "差异系数汇总" in result.stdout and "· 41 项" in result.stdout
+    detail = cli("coefficient", path, "--format", "table", "--detail", "--county", "县07")
+    assert "差异系数汇总" not in detail.stdout and "县07 2022 小学" in detail.stdout
+
+
+def test_county_filter(cli):
+    data = json.loads(cli("coefficient", EXAMPLE, "--county", "测试0001县",
+                          "--format", "json").stdout)
+    assert {r["county"] for r in data["results"]} == {"测试0001县"}
+    unknown = cli("coefficient", EXAMPLE, "--county", "某县")
+    assert unknown.exit_code == 2 and "Traceback" not in unknown.output
+    from edustat import api
+
+    with pytest.raises(InputError) as caught:
+        api.coefficient([EXAMPLE], counties=["某县"])
+    (problem,) = caught.value.problems
+    assert (problem.code, problem.value) == ("no_county", "某县")
+    assert problem.params["counties"] == "测试0000县、测试0001县"
