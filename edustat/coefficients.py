@@ -145,45 +145,45 @@ def compute_coefficients(units: pd.DataFrame, method: Method, norms: Norms, *,
         stats[indicator.key] = (mean, sd, cv, values, deviation, weighted_sq)
 
     detail_rows = _unit_detail_index(codes, n_groups) if with_units else None
-    group_stage = groups["stage"].tolist()
-    group_county = groups["county"].tolist()
-    group_year = groups["year"].tolist()
-    columns = {key: tuple(array.tolist() for array in stat[:3]) for key, stat in stats.items()}
-    labels = {indicator.key: indicator.label(lang) for indicator in indicators}
+    # Verdicts for all groups at once; the loop below only assembles the records.
+    means = np.vstack([stats[i.key][0] for i in indicators])
+    cvs = np.vstack([stats[i.key][2] for i in indicators])
+    composite = cvs.sum(axis=0) / len(indicators)  # the plain mean of the CVs, unrounded
+    stage_of = groups["stage"].to_numpy(dtype=object)
+    if method == "basic":
+        limit = np.array([norms.composite_limits[s] for s in stage_of], dtype=float)
+        meets = composite <= limit
+        indicator_limit = indicator_meets = None
+    else:
+        indicator_limit = np.array([norms.indicator_limits[s] for s in stage_of], dtype=float)
+        indicator_meets = cvs <= indicator_limit
+        meets = indicator_meets.all(axis=0)
+    any_zero = (means == 0).any(axis=0)
+    columns = [(i.key, i.label(lang), stats[i.key][0].tolist(), stats[i.key][1].tolist(),
+                stats[i.key][2].tolist()) for i in indicators]
+    counties = [None if c is None or c != c else str(c) for c in groups["county"].tolist()]
+    years = [None if y != y else int(y) for y in groups["year"].tolist()]
+    single_note = note_text("single_unit", lang)
     # Results are built as plain dicts and validated once at the end: one pydantic call for a
     # national file instead of 50 000 model constructions.
     results: list[dict[str, Any]] = []
-    for g in range(n_groups):
-        stage = group_stage[g]
-        notes = []
-        if unit_counts[g] == 1:
-            notes.append(note_text("single_unit", lang))
-        indicator_results = []
-        for indicator in indicators:
-            mean, sd, cv = columns[indicator.key]
-            if mean[g] == 0:
-                notes.append(note_text("all_zero", lang, name=labels[indicator.key]))
-            indicator_results.append({"key": indicator.key, "name": labels[indicator.key],
-                                      "mean": mean[g], "sd": sd[g], "cv": cv[g],
-                                      "limit": None, "meets": None})
-        composite = math.fsum(r["cv"] for r in indicator_results) / len(indicator_results)
-        if method == "basic":
-            limit = norms.composite_limits[stage]
-            meets = composite <= limit
-        else:
-            limit = None
-            for item in indicator_results:
-                item["limit"] = norms.indicator_limits[stage]
-                item["meets"] = item["cv"] <= item["limit"]
-            meets = all(item["meets"] for item in indicator_results)
-        year = group_year[g]
-        county = group_county[g]
+    for g, stage in enumerate(stage_of.tolist()):
+        notes = [single_note] if unit_counts[g] == 1 else []
+        if any_zero[g]:
+            notes.extend(note_text("all_zero", lang, name=name)
+                         for _key, name, mean, _sd, _cv in columns if mean[g] == 0)
+        items = [{"key": key, "name": name, "mean": mean[g], "sd": sd[g], "cv": cv[g],
+                  "limit": None, "meets": None} for key, name, mean, sd, cv in columns]
+        if indicator_meets is not None:
+            for k, item in enumerate(items):
+                item["limit"] = float(indicator_limit[g])
+                item["meets"] = bool(indicator_meets[k, g])
         results.append({
-            "county": None if county is None or county != county else str(county),
-            "year": None if year != year else int(year), "stage": stage,
+            "county": counties[g], "year": years[g], "stage": stage,
             "schools": int(unit_counts[g]), "students": int(round(total_students[g])),
-            "indicators": indicator_results, "composite": composite, "limit": limit,
-            "meets": bool(meets), "notes": notes,
+            "indicators": items, "composite": float(composite[g]),
+            "limit": None if indicator_meets is not None else float(limit[g]),
+            "meets": bool(meets[g]), "notes": notes,
             "units": (None if detail_rows is None
                       else _unit_details(units, detail_rows[g], indicators, stats))})
     stage_order = {stage: i for i, stage in enumerate(STAGES)}

@@ -25,11 +25,8 @@ FILE = "_file"  # the file a record came from
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
-# Bytes of the whitespace a cell might be padded with: space, tab, and the ideographic and
-# no-break spaces as each candidate encoding writes them.
-_SPACES = (b" ", b"\t")
-_WIDE_SPACES = {"gb18030": (b"\xa1\xa1",), "utf-8": (b"\xe3\x80\x80", b"\xc2\xa0"),
-                "utf-8-sig": (b"\xe3\x80\x80", b"\xc2\xa0")}
+# Whitespace a cell might be padded with (str.strip removes each of them).
+_SPACES = " \t\u3000\xa0"
 
 _YEAR_IN_NAME = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
@@ -65,6 +62,12 @@ def year_in_file_name(path: Path) -> int | None:
 
 def detect_encoding(raw: bytes, file: str, given: str | None = None) -> str:
     """The encoding of a CSV's bytes: UTF-8 (with or without BOM), then GB18030; strict."""
+    return decode_table(raw, file, given)[0]
+
+
+def decode_table(raw: bytes, file: str, given: str | None = None) -> tuple[str, str]:
+    """A CSV's bytes decoded strictly: (encoding, text). UTF-16 with a BOM, else UTF-8 (with
+    or without BOM), then GB18030; `given` overrides. Raises InputError naming the byte."""
     if given:
         try:
             codec = codecs.lookup(given).name
@@ -73,12 +76,12 @@ def detect_encoding(raw: bytes, file: str, given: str | None = None) -> str:
                                       params={"encoding": given})]) from None
         if codec == "utf-8" and raw.startswith(codecs.BOM_UTF8):
             given = "utf-8-sig"  # else the BOM sticks to the first header and hides it
-        offset = _decode_failure(raw, given)
-        if offset is not None:
+        text, offset = _decode(raw, given)
+        if text is None:
             raise InputError([Problem(file=file, row=raw[:offset].count(b"\n") + 1,
                                       code="bad_encoding_given",
                                       params={"encoding": given, "offset": offset})])
-        return given
+        return given, text
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         candidates: tuple[str, ...] = ("utf-16",)  # Excel's "Unicode text" (tab-separated)
     elif raw.startswith(codecs.BOM_UTF8):
@@ -87,9 +90,9 @@ def detect_encoding(raw: bytes, file: str, given: str | None = None) -> str:
         candidates = ("utf-8", "gb18030")
     failures: list[int] = []
     for name in candidates:
-        offset = _decode_failure(raw, name)
-        if offset is None:
-            return name
+        text, offset = _decode(raw, name)
+        if text is not None:
+            return name, text
         failures.append(offset)
     # The candidate that decoded furthest is the file's encoding with one bad byte: name that
     # byte. (A GBK file fails as UTF-8 at its first Chinese character, which is no help.)
@@ -99,16 +102,15 @@ def detect_encoding(raw: bytes, file: str, given: str | None = None) -> str:
                               params={"offset": offset})])
 
 
-def _decode_failure(raw: bytes, encoding: str) -> int | None:
-    """Byte offset in the file of the first byte `encoding` cannot decode; None when all decode."""
+def _decode(raw: bytes, encoding: str) -> tuple[str | None, int]:
+    """(text, 0) when `encoding` decodes all of `raw`, else (None, byte offset of the failure)."""
     try:
-        raw.decode(encoding)
+        return raw.decode(encoding), 0
     except UnicodeDecodeError as exc:
         # utf-8-sig counts from after the BOM it strips.
         skipped = 3 if codecs.lookup(encoding).name == "utf-8-sig" and raw.startswith(
             codecs.BOM_UTF8) else 0
-        return exc.start + skipped
-    return None
+        return None, exc.start + skipped
 
 
 def read_table(path: Path, table: TableSpec, *, encoding: str | None = None,
@@ -130,21 +132,22 @@ def read_table(path: Path, table: TableSpec, *, encoding: str | None = None,
         if path.suffix.lower() not in (".xlsx", ".xlsm"):
             notes.append(Problem(file=file, code="zip_as_xlsx", severity="note"))
         headers, cells = _read_xlsx(path, file, sheet)
-        used_encoding = None
+        used_encoding, text = None, ""
     elif raw.startswith(_OLE_MAGIC) or (b"\x00" in raw[:8192] and not raw.startswith(
             (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))):
         raise InputError([Problem(file=file, code="binary")])
     else:
-        used_encoding = detect_encoding(raw, file, encoding)
+        used_encoding, text = decode_table(raw, file, encoding)
         headers, cells = None, None
     mapping, text_columns, problems = _map_headers(
-        headers if headers is not None else _csv_header(raw, used_encoding or "utf-8"),
+        headers if headers is not None else _csv_header(text),
         table, file)
     problems = notes + problems
     if any(p.severity == "error" for p in problems):
         raise InputError(problems)
     if cells is None:
-        frame = _read_csv_cells(raw, used_encoding or "utf-8", file, mapping, text_columns)
+        frame = _read_csv_cells(raw, text, used_encoding or "utf-8", file, mapping,
+                                text_columns)
     else:
         frame = _cells_frame(cells, mapping, text_columns)
     if frame.empty:
@@ -156,8 +159,8 @@ def read_table(path: Path, table: TableSpec, *, encoding: str | None = None,
                     problems=problems)
 
 
-def _csv_header(raw: bytes, encoding: str) -> list[str]:
-    first = raw[: 1 << 16].decode(encoding, errors="ignore")
+def _csv_header(text: str) -> list[str]:
+    first = text[: 1 << 16]
     try:
         return next(csv.reader(io.StringIO(first), delimiter=_delimiter(first)))
     except StopIteration:  # pragma: no cover - raw.strip() was non-empty
@@ -228,16 +231,16 @@ def _finish_frame(frame: pd.DataFrame, mapping: dict[int, tuple[str, str, float]
     return kept.reset_index(drop=True)
 
 
-def _read_csv_cells(raw: bytes, encoding: str, file: str,
+def _read_csv_cells(raw: bytes, text: str, encoding: str, file: str,
                     mapping: dict[int, tuple[str, str, float]], text_columns: set[int]
                     ) -> pd.DataFrame:
     import pandas as pd
 
-    header = _csv_header(raw, encoding)
-    names = list(range(len(header)))
+    names = list(range(len(_csv_header(text))))
     try:
+        # pandas parses the bytes: faster than the decoded text, which serves the checks.
         frame = pd.read_csv(
-            io.BytesIO(raw), encoding=encoding, sep=_delimiter(raw[:4096].decode(encoding, "ignore")),
+            io.BytesIO(raw), encoding=encoding, sep=_delimiter(text[:4096]),
             header=0, names=names,  # header=0 replaces the names: faster than skiprows=1
             dtype={i: str for i in text_columns},
             keep_default_na=False, na_values=[""], skip_blank_lines=False, engine="c",
@@ -247,9 +250,8 @@ def _read_csv_cells(raw: bytes, encoding: str, file: str,
                                   params={"reason": str(exc).strip()})]) from None
     # Blank-looking cells written as spaces are missing too, not text; a trailing space must not
     # make "示例旗 " a second county. Stripping costs a Python call per cell, so it runs only when
-    # the file holds a space, a tab or an ideographic space at all (a memchr-speed scan).
-    marks = _SPACES + _WIDE_SPACES.get(encoding, ("\u3000".encode(encoding, "ignore"),))
-    if any(mark and mark in raw for mark in marks):
+    # the file holds a space, a tab or an ideographic space at all (a fast scan of the text).
+    if any(space in text for space in _SPACES):
         for index in text_columns & set(mapping):
             stripped = frame[index].str.strip()
             frame[index] = stripped.where(stripped != "", None)
@@ -330,7 +332,7 @@ def read_header(path: Path, *, encoding: str | None = None, sheet: str | None = 
     if raw.startswith(_OLE_MAGIC) or b"\x00" in raw[:8192]:
         return None
     try:
-        used = detect_encoding(raw, str(path), encoding)
+        _used, text = decode_table(raw, str(path), encoding)
     except InputError:
         return None
-    return _csv_header(raw, used)
+    return _csv_header(text)

@@ -13,7 +13,7 @@ from edustat.indicators import FACILITY_COLUMNS, TEACHER_RESOURCES
 from edustat.norms import Norms
 from edustat.reader import FILE, ROW
 from edustat.schema import SCHOOL_TYPE_STAGES, STAGES
-from edustat.vectors import map_values
+from edustat.vectors import Factorized
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,12 +29,12 @@ def stage_shares(schools: pd.DataFrame, norms: Norms) -> dict[str, pd.Series]:
     import numpy as np
     import pandas as pd
 
-    types = schools["school_type"]
+    types = Factorized(schools["school_type"])
     weighted: dict[str, np.ndarray] = {}
     for stage, column in STUDENTS.items():
         weight_by_type = {t: (norms.stage_weights(t).get(stage, 0.0) if stage in stages else 0.0)
                           for t, stages in SCHOOL_TYPE_STAGES.items()}
-        weights = map_values(types, weight_by_type, default=0.0, dtype=float)
+        weights = types.map(weight_by_type, default=0.0, dtype=float)
         weighted[stage] = weights * np.nan_to_num(schools[column].to_numpy(dtype=float))
     total = sum(weighted.values())
     with np.errstate(invalid="ignore", divide="ignore"):

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from edustat.problems import InputError, Problem, has_errors
 from edustat.reader import FILE, ROW, RawTable, read_table
-from edustat.vectors import map_values
+from edustat.vectors import Factorized, map_values
 from edustat.schema import (
     EXAM_CATEGORIES,
     EXAM_VALUES,
@@ -385,9 +385,10 @@ def _school_types(valid: ValidTable) -> None:
                          index=frame.index, dtype=object)
     frame["school_type"] = resolved
     known = resolved.notna().to_numpy()
+    types = Factorized(resolved)
     for stage, column in STUDENT_COLUMNS.items():
         allowed_types = {t: stage in stages for t, stages in SCHOOL_TYPE_STAGES.items()}
-        allowed = map_values(resolved, allowed_types, default=False, dtype=bool)
+        allowed = types.map(allowed_types, default=False, dtype=bool)
         conflict = known & ~allowed & has[stage]
         _frame_problems(valid, column, conflict, "type_conflict",
                         params={"stage_zh": STAGE_ZH[stage], "stage_en": stage},

@@ -17,16 +17,31 @@ if TYPE_CHECKING:
 def map_values(values: pd.Series | np.ndarray, mapping: Mapping[Any, Any] | Callable[[Any], Any],
                default: Any = None, dtype: Any = object) -> np.ndarray:
     """Each value mapped through `mapping` (a dict or a function); missing values get `default`."""
-    import numpy as np
-    import pandas as pd
+    return Factorized(values).map(mapping, default, dtype)
 
-    codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
-    lookup = mapping.get if isinstance(mapping, Mapping) else mapping
-    mapped = [lookup(u) for u in uniques]
-    if isinstance(mapping, Mapping):
-        mapped = [default if m is None else m for m in mapped]
-    table = np.array([*mapped, default], dtype=dtype)  # code -1 (missing) takes the last slot
-    return table[codes]
+
+class Factorized:
+    """A column's distinct values and each row's code, to map the column several ways cheaply."""
+
+    def __init__(self, values: pd.Series | np.ndarray) -> None:
+        import numpy as np
+        import pandas as pd
+
+        self.codes, self.uniques = pd.factorize(np.asarray(values, dtype=object),
+                                                use_na_sentinel=True)
+
+    def map(self, mapping: Mapping[Any, Any] | Callable[[Any], Any], default: Any = None,
+            dtype: Any = object) -> np.ndarray:
+        """Each row's value mapped through `mapping`; missing values and dict misses get
+        `default`."""
+        import numpy as np
+
+        lookup = mapping.get if isinstance(mapping, Mapping) else mapping
+        mapped = [lookup(u) for u in self.uniques]
+        if isinstance(mapping, Mapping):
+            mapped = [default if m is None else m for m in mapped]
+        table = np.array([*mapped, default], dtype=dtype)  # code -1 (missing): the last slot
+        return table[self.codes]
 
 
 def group_codes(keys: Sequence[pd.Series | np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
