@@ -96,8 +96,10 @@ def _only_counties(frame: Any, counties: Sequence[str], paths: Sequence[Path]) -
 
 def standards(paths: Sequence[Path], *, stages: Sequence[str] = STAGES,
               standards_file: Path | None = None, encoding: str | None = None,
-              sheet: str | None = None, lang: Lang = "zh") -> StandardsReport:
-    """Each school unit against the per-school quality-balance standards (SPEC §4)."""
+              sheet: str | None = None, lang: Lang = "zh",
+              per_school: bool = True) -> StandardsReport:
+    """Each school unit against the per-school quality-balance standards (SPEC §4);
+    `per_school=False` keeps only the county totals."""
     norms = load_norms(standards_file)
     # Class counts are not needed: a blank one leaves the class size empty with a note.
     valid = validate_schools(list(paths), needed=needed_columns("quality", tuple(stages)),
@@ -105,7 +107,7 @@ def standards(paths: Sequence[Path], *, stages: Sequence[str] = STAGES,
     if not valid.ok:
         raise InputError(valid.problems)
     units = school_units(valid.frame, norms, tuple(stages))
-    report = compute_standards(units, valid.frame, norms, lang=lang)
+    report = compute_standards(units, valid.frame, norms, lang=lang, per_school=per_school)
     report.problems = valid.problems
     return report
 
@@ -249,8 +251,9 @@ def _gather_figures(paths: Sequence[Path], *, population: Path | None,
                 school_paths, standard=m, standards_file=standards_file, **options))
             if report is not None:
                 figures += coefficient_figures(report, lang)
+        # Figures are county totals: the per-school records are not built.
         report = attempt("standards", lambda: standards(
-            school_paths, standards_file=standards_file, **options))
+            school_paths, standards_file=standards_file, per_school=False, **options))
         if report is not None:
             figures += standards_figures(report, lang)
         report = attempt("enrolment", lambda: enrolment(

@@ -210,8 +210,9 @@ def judge(resource: np.ndarray, students: np.ndarray, standard: np.ndarray, per:
 
 
 def compute_standards(units: pd.DataFrame, schools: pd.DataFrame, norms: Norms, *,
-                      lang: Lang = "zh") -> StandardsReport:
-    """Every school unit against the per-school standards, and shortfall totals per county."""
+                      lang: Lang = "zh", per_school: bool = True) -> StandardsReport:
+    """Every school unit against the per-school standards, and shortfall totals per county;
+    `per_school=False` gives the totals alone (a province's figures, without 200 000 records)."""
     import numpy as np
 
     if units.empty:
@@ -235,8 +236,12 @@ def compute_standards(units: pd.DataFrame, schools: pd.DataFrame, norms: Norms, 
     below_floor = np.logical_or.reduce([c["below_floor"] for c in columns.values()])
     passes = (met >= rule.min_met) & ~below_floor
 
-    limits = size_and_class_size(units, schools, norms)
     order = _result_order(units, passes, met)
+    if not per_school:
+        return StandardsReport.model_validate({
+            "standards": norms.name, "pass_rule": norms.school_pass.model_dump(),
+            "results": [], "totals": _totals(units, columns, passes, order)})
+    limits = size_and_class_size(units, schools, norms)
 
     def take(array: Any) -> list[Any]:
         """The values of `array` in result order, as Python objects, NaN as None."""

@@ -454,3 +454,11 @@ def test_no_compulsory_units(cli, tmp_path):
     result = cli("standards", path, "--format", "table", "--strict")
     assert result.exit_code == 0
     assert "没有可计算的学校" in result.stdout
+
+
+def test_totals_alone_agree_with_the_per_school_report():
+    # `figures` and `check` ask for the county totals only; they must be the same totals.
+    full = api.standards([SCHOOLS])
+    totals_only = api.standards([SCHOOLS], per_school=False)
+    assert totals_only.results == []
+    assert totals_only.totals == full.totals
