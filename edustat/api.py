@@ -97,7 +97,7 @@ def _only_counties(frame: Any, counties: Sequence[str], paths: Sequence[Path]) -
 def standards(paths: Sequence[Path], *, stages: Sequence[str] = STAGES,
               standards_file: Path | None = None, encoding: str | None = None,
               sheet: str | None = None, lang: Lang = "zh",
-              per_school: bool = True) -> StandardsReport:
+              per_school: bool = True, counties: Sequence[str] = ()) -> StandardsReport:
     """Each school unit against the per-school quality-balance standards (SPEC §4);
     `per_school=False` keeps only the county totals."""
     norms = load_norms(standards_file)
@@ -106,8 +106,9 @@ def standards(paths: Sequence[Path], *, stages: Sequence[str] = STAGES,
                              encoding=encoding, sheet=sheet)
     if not valid.ok:
         raise InputError(valid.problems)
-    units = school_units(valid.frame, norms, tuple(stages))
-    report = compute_standards(units, valid.frame, norms, lang=lang, per_school=per_school)
+    schools = _only_counties(valid.frame, counties, paths)
+    units = school_units(schools, norms, tuple(stages))
+    report = compute_standards(units, schools, norms, lang=lang, per_school=per_school)
     report.problems = valid.problems
     return report
 

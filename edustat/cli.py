@@ -90,6 +90,8 @@ StandardsFileOpt = Annotated[Optional[Path], typer.Option(
     "--standards", help="JSON file of provincial thresholds and weights (overrides national).")]
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Exit 1 when a verdict fails.")]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show a traceback on internal errors.")]
+CountyOpt = Annotated[Optional[list[str]], typer.Option(
+    "--county", help="Only this county (repeatable), e.g. from a province file.")]
 StageOpt = Annotated[Optional[list[Stage]], typer.Option(
     "--stage", help="primary and/or junior (default: both).")]
 DataFilesArg = Annotated[list[Path], typer.Argument(
@@ -266,8 +268,7 @@ def coefficient(
     stage: StageOpt = None,
     schools: Annotated[bool, typer.Option(
         "--schools", help="Add the per-school view: values, gaps, share of variance.")] = False,
-    county: Annotated[Optional[list[str]], typer.Option(
-        "--county", help="Only this county (repeatable), e.g. from a province file.")] = None,
+    county: CountyOpt = None,
     summary: Annotated[Optional[bool], typer.Option(
         "--summary/--detail", help="Table: one line per county and stage, or each county's "
         f"indicator table (default: summary above {SUMMARY_ABOVE} results).")] = None,
@@ -387,6 +388,7 @@ def exams(
 def standards(
     files: FilesArg,
     stage: StageOpt = None,
+    county: CountyOpt = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
     decimals: DecimalsOpt = 2,
@@ -406,7 +408,7 @@ def standards(
         from edustat.render import standards_renderable
 
         report = api.standards(files, stages=stages, standards_file=standards_file,
-                               encoding=encoding, sheet=sheet,
+                               encoding=encoding, sheet=sheet, counties=county or (),
                                lang=lang.value)  # type: ignore[arg-type]
         _emit(lang.value, fmt, output, json_text=report.to_json,
               sheets=lambda: {"schools": report.to_rows(), "totals": report.totals_rows()},

@@ -462,3 +462,9 @@ def test_totals_alone_agree_with_the_per_school_report():
     totals_only = api.standards([SCHOOLS], per_school=False)
     assert totals_only.results == []
     assert totals_only.totals == full.totals
+
+
+def test_county_filter(cli):
+    result = cli("standards", SCHOOLS, "--county", "北县", "--format", "json")
+    assert result.exit_code == 0
+    assert {r["county"] for r in json.loads(result.stdout)["results"]} == {"北县"}
