@@ -29,6 +29,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
                            "cannot decode with the given encoding {encoding} at byte {offset}"),
     "unknown_encoding": ("不认识的编码名 {encoding}", "unknown encoding name {encoding}"),
     "unreadable": ("无法读取表格：{reason}", "cannot read the table: {reason}"),
+    "too_many_cells": ("这一行有 {seen} 个单元格，表头只有 {expected} 列：多半是数字里的千位逗号没加"
+                       "引号（写 1234 或 \"1,234\"），或多了一个逗号",
+                       "this row has {seen} cells but the header has {expected} columns: most "
+                       "likely a thousands comma without quotes (write 1234 or \"1,234\") or a "
+                       "stray comma"),
     "no_sheet": ("工作簿中没有名为 {sheet} 的工作表；现有：{sheets}",
                  "the workbook has no sheet {sheet}; it has: {sheets}"),
     "zip_as_xlsx": ("文件内容是 Excel 工作簿（.xlsx），已按工作簿读取",

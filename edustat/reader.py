@@ -246,8 +246,7 @@ def _read_csv_cells(raw: bytes, text: str, encoding: str, file: str,
             keep_default_na=False, na_values=[""], skip_blank_lines=False, engine="c",
         )
     except (pd.errors.ParserError, ValueError) as exc:
-        raise InputError([Problem(file=file, code="unreadable",
-                                  params={"reason": str(exc).strip()})]) from None
+        raise InputError(_parser_problems(file, str(exc).strip(), text)) from None
     # Blank-looking cells written as spaces are missing too, not text; a trailing space must not
     # make "示例旗 " a second county. Stripping costs a Python call per cell, so it runs only when
     # the file holds a space, a tab or an ideographic space at all (a fast scan of the text).
@@ -256,6 +255,22 @@ def _read_csv_cells(raw: bytes, text: str, encoding: str, file: str,
             stripped = frame[index].str.strip()
             frame[index] = stripped.where(stripped != "", None)
     return _finish_frame(frame, mapping)
+
+
+_TOO_MANY_FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
+
+
+def _parser_problems(file: str, reason: str, text: str) -> list[Problem]:
+    """pandas' parser error as problems a person can act on: pandas stops at the first row with
+    too many cells, so the text is read again to name every such row."""
+    match = _TOO_MANY_FIELDS.search(reason)
+    if not match:
+        return [Problem(file=file, code="unreadable", params={"reason": reason})]
+    expected = int(match.group(1))
+    rows = csv.reader(io.StringIO(text), delimiter=_delimiter(text[:4096]))
+    return [Problem(file=file, row=number, code="too_many_cells",
+                    params={"expected": expected, "seen": len(cells)})
+            for number, cells in enumerate(rows, start=1) if len(cells) > expected]
 
 
 def _read_xlsx(path: Path, file: str, sheet: str | None) -> tuple[list[str], list[list]]:

@@ -382,3 +382,18 @@ def test_every_file_is_reported_in_one_run(cli) -> None:
     assert where(data["problems"]) == [("binary.csv", None, None, None, "binary"),
                                        ("empty.csv", None, None, None, "file_empty")]
     assert data["rows"] == 5
+
+
+def test_rows_with_too_many_cells_are_all_named(cli, tmp_path) -> None:
+    # An unquoted thousands comma splits a number into two cells. pandas stops at the first such
+    # row; every one is reported, by its spreadsheet row (header = 1).
+    header = "学校标识码,学校名称,学校类型,小学在校生数,图书册数"
+    rows = ["1,甲小学,小学,100,2000", "2,乙小学,小学,1,200,3000", "3,丙小学,小学,300,4000",
+            "4,丁小学,小学,400,5,000"]
+    path = tmp_path / "commas.csv"
+    path.write_text("\n".join([header, *rows]) + "\n", "utf-8")
+    problems = validate_json(cli, path, exit_code=1)
+    assert [(p["row"], p["code"]) for p in problems] == [(3, "too_many_cells"),
+                                                         (5, "too_many_cells")]
+    assert "has 6 cells but the header has 5 columns" in problems[0]["message"]
+    coefficient_fails(cli, path, 2)
