@@ -36,6 +36,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "stray comma"),
     "no_sheet": ("工作簿中没有名为 {sheet} 的工作表；现有：{sheets}",
                  "the workbook has no sheet {sheet}; it has: {sheets}"),
+    "header_below_title": ("表头在第 {row} 行，上面的标题行已跳过",
+                           "the header is row {row}; the title rows above it were skipped"),
     "zip_as_xlsx": ("文件内容是 Excel 工作簿（.xlsx），已按工作簿读取",
                     "the file holds an Excel workbook (.xlsx); read as a workbook"),
     "unknown_columns": ("以下列不认识，已忽略：{columns}",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -131,25 +132,31 @@ def read_table(path: Path, table: TableSpec, *, encoding: str | None = None,
     if raw.startswith(_ZIP_MAGIC):
         if path.suffix.lower() not in (".xlsx", ".xlsm"):
             notes.append(Problem(file=file, code="zip_as_xlsx", severity="note"))
-        headers, cells = _read_xlsx(path, file, sheet)
+        rows = _read_xlsx(path, file, sheet)
+        header_index = header_row_index(rows[:HEADER_SEARCH_ROWS], [table])
+        headers = [_cell_text(c) or "" for c in rows[header_index]]
+        cells = rows[header_index + 1:]
         used_encoding, text = None, ""
     elif raw.startswith(_OLE_MAGIC) or (b"\x00" in raw[:8192] and not raw.startswith(
             (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))):
         raise InputError([Problem(file=file, code="binary")])
     else:
         used_encoding, text = decode_table(raw, file, encoding)
-        headers, cells = None, None
-    mapping, text_columns, problems = _map_headers(
-        headers if headers is not None else _csv_header(text),
-        table, file)
+        first_rows = _csv_rows(text, HEADER_SEARCH_ROWS)
+        header_index = header_row_index(first_rows, [table])
+        headers, cells = (first_rows[header_index] if first_rows else []), None
+    if header_index:
+        notes.append(Problem(file=file, row=header_index + 1, code="header_below_title",
+                             severity="note", params={"row": header_index + 1}))
+    mapping, text_columns, problems = _map_headers(headers, table, file)
     problems = notes + problems
     if any(p.severity == "error" for p in problems):
         raise InputError(problems)
     if cells is None:
         frame = _read_csv_cells(raw, text, used_encoding or "utf-8", file, mapping,
-                                text_columns)
+                                text_columns, header_index)
     else:
-        frame = _cells_frame(cells, mapping, text_columns)
+        frame = _cells_frame(cells, mapping, text_columns, header_index)
     if frame.empty:
         raise InputError(problems + [Problem(file=file, row=None, code="no_rows")])
     written = {canonical: header for _, (canonical, header, _f) in mapping.items()}
@@ -159,12 +166,47 @@ def read_table(path: Path, table: TableSpec, *, encoding: str | None = None,
                     problems=problems)
 
 
-def _csv_header(text: str) -> list[str]:
-    first = text[: 1 << 16]
+HEADER_SEARCH_ROWS = 10  # a title, a unit line or a blank row may stand above the header
+
+
+def header_row_index(rows: list[list], tables: list[TableSpec]) -> int:
+    """Which of a sheet's first rows is the header: the first row, unless it names fewer than
+    two known columns and a later row names at least three (a title such as
+    "2022年教育事业统计基表" stands above the header in many workbooks)."""
+    def known(row: list) -> int:
+        count = 0
+        for cell in row:
+            text = _cell_text(cell)
+            if text and any(_is_column(table, text) for table in tables):
+                count += 1
+        return count
+
+    scores = [known(row) for row in rows]
+    if not scores or scores[0] >= 2:
+        return 0
+    best = max(range(len(scores)), key=lambda i: (scores[i], -i))
+    return best if scores[best] >= 3 else 0
+
+
+def _is_column(table: TableSpec, header: str) -> bool:
     try:
-        return next(csv.reader(io.StringIO(first), delimiter=_delimiter(first)))
-    except StopIteration:  # pragma: no cover - raw.strip() was non-empty
-        return []
+        return match_header(table, header) is not None
+    except UnknownUnit:  # a known column with an odd unit is still a header
+        return True
+
+
+def _csv_rows(text: str, limit: int) -> list[list[str]]:
+    """The first `limit` records of a CSV text."""
+    reader = csv.reader(io.StringIO(text[: 1 << 16]), delimiter=_delimiter(text[:4096]))
+    rows: list[list[str]] = []
+    try:
+        for row in reader:
+            rows.append(row)
+            if len(rows) == limit:
+                break
+    except csv.Error:  # a record cut at 64 KiB: the rows before it are enough
+        pass
+    return rows
 
 
 def _delimiter(text: str) -> str:
@@ -213,12 +255,13 @@ def _map_headers(headers: list[str], table: TableSpec, file: str
     return mapping, text_columns, problems
 
 
-def _finish_frame(frame: pd.DataFrame, mapping: dict[int, tuple[str, str, float]]
-                  ) -> pd.DataFrame:
+def _finish_frame(frame: pd.DataFrame, mapping: dict[int, tuple[str, str, float]],
+                  header_index: int = 0) -> pd.DataFrame:
     """Number rows as a spreadsheet does, drop empty rows, keep only mapped columns."""
     import numpy as np
 
-    rows = np.arange(2, len(frame) + 2)
+    first = header_index + 2  # the row after the header, counting from 1
+    rows = np.arange(first, len(frame) + first)
     kept = frame[list(mapping)] if mapping else frame.iloc[:, :0]
     kept = kept.set_axis([mapping[i][0] for i in mapping], axis=1)
     # A column without blanks proves no row is empty; only otherwise look at every cell.
@@ -232,16 +275,18 @@ def _finish_frame(frame: pd.DataFrame, mapping: dict[int, tuple[str, str, float]
 
 
 def _read_csv_cells(raw: bytes, text: str, encoding: str, file: str,
-                    mapping: dict[int, tuple[str, str, float]], text_columns: set[int]
-                    ) -> pd.DataFrame:
+                    mapping: dict[int, tuple[str, str, float]], text_columns: set[int],
+                    header_index: int = 0) -> pd.DataFrame:
     import pandas as pd
 
-    names = list(range(len(_csv_header(text))))
+    names = list(range(len(_csv_rows(text, header_index + 1)[header_index])))
     try:
         # pandas parses the bytes: faster than the decoded text, which serves the checks.
         frame = pd.read_csv(
             io.BytesIO(raw), encoding=encoding, sep=_delimiter(text[:4096]),
-            header=0, names=names,  # header=0 replaces the names: faster than skiprows=1
+            # header=N skips the rows above the header and replaces its names with positions
+            # (faster than skiprows).
+            header=header_index, names=names,
             dtype={i: str for i in text_columns},
             keep_default_na=False, na_values=[""], skip_blank_lines=False, engine="c",
         )
@@ -254,7 +299,7 @@ def _read_csv_cells(raw: bytes, text: str, encoding: str, file: str,
         for index in text_columns & set(mapping):
             stripped = frame[index].str.strip()
             frame[index] = stripped.where(stripped != "", None)
-    return _finish_frame(frame, mapping)
+    return _finish_frame(frame, mapping, header_index)
 
 
 _TOO_MANY_FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
@@ -273,7 +318,7 @@ def _parser_problems(file: str, reason: str, text: str) -> list[Problem]:
             for number, cells in enumerate(rows, start=1) if len(cells) > expected]
 
 
-def _read_xlsx(path: Path, file: str, sheet: str | None) -> tuple[list[str], list[list]]:
+def _read_xlsx(path: Path, file: str, sheet: str | None) -> list[list]:
     from python_calamine import CalamineWorkbook
 
     try:
@@ -292,9 +337,9 @@ def _read_xlsx(path: Path, file: str, sheet: str | None) -> tuple[list[str], lis
     except Exception as exc:  # calamine raises its own error types for broken workbooks
         raise InputError([Problem(file=file, code="unreadable", params={"reason": str(exc)})]
                          ) from None
-    if not rows or not any(str(c).strip() for c in rows[0]):
+    if not rows or not any(_cell_text(c) for row in rows[:HEADER_SEARCH_ROWS] for c in row):
         raise InputError([Problem(file=file, code="file_empty")])
-    return [_cell_text(c) or "" for c in rows[0]], rows[1:]
+    return rows
 
 
 def _cell_text(value: object) -> str | None:
@@ -308,7 +353,7 @@ def _cell_text(value: object) -> str | None:
 
 
 def _cells_frame(cells: list[list], mapping: dict[int, tuple[str, str, float]],
-                 text_columns: set[int]) -> pd.DataFrame:
+                 text_columns: set[int], header_index: int = 0) -> pd.DataFrame:
     import pandas as pd
 
     width = max((len(r) for r in cells), default=0)
@@ -318,7 +363,7 @@ def _cells_frame(cells: list[list], mapping: dict[int, tuple[str, str, float]],
     frame = frame.map(lambda v: None if v == "" or (isinstance(v, str) and not v.strip()) else v)
     for index in text_columns & set(mapping):
         frame[index] = frame[index].map(_cell_text)
-    return _finish_frame(frame, mapping)
+    return _finish_frame(frame, mapping, header_index)
 
 
 def read_header(path: Path, *, encoding: str | None = None, sheet: str | None = None
@@ -340,14 +385,19 @@ def read_header(path: Path, *, encoding: str | None = None, sheet: str | None = 
                 return None
             chosen = (workbook.get_sheet_by_name(sheet) if sheet is not None
                       else workbook.get_sheet_by_index(0))
-            first = next(iter(chosen.iter_rows()), None)
+            rows = list(itertools.islice(chosen.iter_rows(), HEADER_SEARCH_ROWS))
         except Exception:  # calamine raises its own error types for broken workbooks
             return None
-        return None if first is None else [_cell_text(c) or "" for c in first]
-    if raw.startswith(_OLE_MAGIC) or b"\x00" in raw[:8192]:
+    else:
+        if raw.startswith(_OLE_MAGIC) or b"\x00" in raw[:8192]:
+            return None
+        try:
+            _used, text = decode_table(raw, str(path), encoding)
+        except InputError:
+            return None
+        rows = _csv_rows(text, HEADER_SEARCH_ROWS)
+    if not rows:
         return None
-    try:
-        _used, text = decode_table(raw, str(path), encoding)
-    except InputError:
-        return None
-    return _csv_header(text)
+    from edustat.schema import TABLES
+
+    return [_cell_text(c) or "" for c in rows[header_row_index(rows, list(TABLES.values()))]]

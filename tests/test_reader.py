@@ -18,6 +18,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from bad_input import (
     BAD,
     ENCODINGS,
@@ -397,3 +398,41 @@ def test_rows_with_too_many_cells_are_all_named(cli, tmp_path) -> None:
                                                          (5, "too_many_cells")]
     assert "has 6 cells but the header has 5 columns" in problems[0]["message"]
     coefficient_fails(cli, path, 2)
+
+
+def test_title_rows_above_the_header_are_skipped(cli, tmp_path) -> None:
+    # Many workbooks put a title (and a blank row) above the header: the header is found on
+    # row 3, the first school is row 4, and a problem in it is reported as row 4.
+    lines = (ROOT / "data" / "2022.csv").read_text("utf-8").splitlines()
+    title = ["2022年示例旗教育事业统计基表", ""]
+    clean = tmp_path / "titled-2022.csv"
+    clean.write_text("\n".join(title + lines) + "\n", "utf-8")
+    plain = json.loads(cli("coefficient", ROOT / "data" / "2022.csv", "--format", "json").stdout)
+    titled = cli("coefficient", clean, "--format", "json")
+    assert titled.exit_code == 0 and json.loads(titled.stdout) == plain
+    broken = lines[:]
+    cells = broken[1].split(",")
+    cells[lines[0].split(",").index("图书册数")] = "很多"
+    broken[1] = ",".join(cells)
+    bad = tmp_path / "titled-bad-2022.csv"
+    bad.write_text("\n".join(title + broken) + "\n", "utf-8")
+    problems = validate_json(cli, bad, exit_code=1)
+    assert [(p["row"], p["column"], p["code"]) for p in problems] == [
+        (3, None, "header_below_title"), (4, "图书册数", "not_number")]
+
+
+def test_title_row_in_a_workbook(cli, tmp_path) -> None:
+    from openpyxl import Workbook
+
+    lines = (ROOT / "data" / "2022.csv").read_text("utf-8").splitlines()
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["2022年示例旗教育事业统计基表"])
+    for line in lines:
+        sheet.append([float(c) if c.replace(".", "", 1).isdigit() and i > 3 else c
+                      for i, c in enumerate(line.split(","))])
+    path = tmp_path / "基表2022.xlsx"
+    workbook.save(path)
+    plain = json.loads(cli("coefficient", ROOT / "data" / "2022.csv", "--format", "json").stdout)
+    result = cli("coefficient", path, "--format", "json")
+    assert result.exit_code == 0 and json.loads(result.stdout) == plain
