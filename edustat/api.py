@@ -22,7 +22,7 @@ from edustat.problems import InputError, Lang, Problem, has_errors
 from edustat.schema import STAGES
 from edustat.standards import StandardsReport, compute_standards
 from edustat.units import school_units
-from edustat.validate import validate_exams, validate_schools
+from edustat.validate import table_kind, validate_exams, validate_population, validate_schools
 
 
 class ValidationReport(BaseModel):
@@ -56,11 +56,23 @@ class ValidationReport(BaseModel):
 
 def validate(paths: Sequence[Path], *, standard: Method | None = None,
              encoding: str | None = None, sheet: str | None = None) -> ValidationReport:
-    """Validate school tables; with a standard, the columns it needs are required too."""
+    """Validate tables of any kind — school, exam or population, told by each file's header;
+    with a standard, school tables must also have the columns that method needs."""
+    kinds: dict[str, list[Path]] = {}
+    for path in paths:
+        kinds.setdefault(table_kind(path, encoding=encoding, sheet=sheet), []).append(path)
     needed = needed_columns(standard) if standard else {}
-    valid = validate_schools(list(paths), needed=needed, encoding=encoding, sheet=sheet)
-    return ValidationReport(files=[str(p) for p in paths], rows=len(valid.frame),
-                            problems=valid.problems)
+    checks = {"schools": lambda files: validate_schools(files, needed=needed, encoding=encoding,
+                                                        sheet=sheet),
+              "exams": lambda files: validate_exams(files, encoding=encoding, sheet=sheet),
+              "population": lambda files: validate_population(files, encoding=encoding,
+                                                              sheet=sheet)}
+    rows, problems = 0, []
+    for kind, files in kinds.items():
+        valid = checks[kind](files)
+        rows += len(valid.frame)
+        problems.extend(valid.problems)
+    return ValidationReport(files=[str(p) for p in paths], rows=rows, problems=problems)
 
 
 def coefficient(paths: Sequence[Path], *, standard: Method = "basic",
@@ -135,12 +147,7 @@ def enrolment(paths: Sequence[Path], *, population: Path | None = None,
     the school tables only.
     """
     from edustat.enrolment import check_minimum_keys, compute_enrolment
-    from edustat.validate import (
-        check_enrolment,
-        column_present,
-        validate_population,
-        validate_schools,
-    )
+    from edustat.validate import check_enrolment, column_present
 
     norms = load_norms(standards_file)
     unknown = check_minimum_keys(norms)
@@ -203,7 +210,6 @@ def _gather_figures(paths: Sequence[Path], *, population: Path | None,
         unavailable_reason,
     )
     from edustat.indicators import METHODS
-    from edustat.validate import table_kind, validate_population
 
     load_norms(standards_file)  # a bad standards file is a usage error before any work
     kinds = {path: table_kind(path, encoding=encoding, sheet=sheet) for path in paths}

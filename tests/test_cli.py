@@ -297,3 +297,17 @@ def test_county_filter(cli):
     (problem,) = caught.value.problems
     assert (problem.code, problem.value) == ("no_county", "某县")
     assert problem.params["counties"] == "测试0000县、测试0001县"
+
+
+def test_validate_tells_each_file_kind_by_its_header(cli):
+    # A school table, an exam table and a population table in one call, each checked by its
+    # own rules: 16 schools + 18 exam rows + 9 population rows = 43 rows, all clean.
+    result = cli("validate", SAMPLE, ROOT / "data" / "exams-2022.csv",
+                 ROOT / "data" / "enrolment" / "population.csv", "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    exams_rows = len((ROOT / "data" / "exams-2022.csv").read_text("utf-8").splitlines()) - 1
+    assert data["ok"] is True and data["rows"] == 16 + exams_rows + 9
+    bad = Path(__file__).parent / "fixtures" / "exams" / "zero_candidates.csv"
+    failing = json.loads(cli("validate", bad, "--format", "json").stdout)
+    assert {p["code"] for p in failing["problems"]} >= {"not_positive"}
