@@ -17,12 +17,20 @@ from edustat.enrolment import EnrolmentReport
 from edustat.enrolment import System as EnrolmentSystem
 from edustat.exams import ExamReport, compute_exams
 from edustat.indicators import Method, needed_columns
-from edustat.norms import load_norms
+from edustat.norms import Norms, load_norms
 from edustat.problems import InputError, Lang, Problem, has_errors
 from edustat.schema import STAGES
 from edustat.standards import StandardsReport, compute_standards
 from edustat.units import school_units
-from edustat.validate import table_kind, validate_exams, validate_population, validate_schools
+from edustat.validate import (
+    ValidTable,
+    own_problems,
+    require_columns,
+    table_kind,
+    validate_exams,
+    validate_population,
+    validate_schools,
+)
 
 
 class ValidationReport(BaseModel):
@@ -84,9 +92,16 @@ def coefficient(paths: Sequence[Path], *, standard: Method = "basic",
     norms = load_norms(standards_file)
     valid = validate_schools(list(paths), needed=needed_columns(standard, tuple(stages)),
                              encoding=encoding, sheet=sheet)
+    return _coefficient(valid, norms, standard, tuple(stages), lang, schools, counties, paths)
+
+
+def _coefficient(valid: ValidTable, norms: Norms, standard: Method, stages: tuple[str, ...],
+                 lang: Lang, schools: bool = False, counties: Sequence[str] = (),
+                 paths: Sequence[Path] = ()) -> CoefficientReport:
+    """Coefficients of validated school rows (which carry the needed-column problems)."""
     if not valid.ok:
         raise InputError(valid.problems)
-    units = school_units(_only_counties(valid.frame, counties, paths), norms, tuple(stages))
+    units = school_units(_only_counties(valid.frame, counties, paths), norms, stages)
     report = compute_coefficients(units, standard, norms, lang=lang, with_units=schools)
     report.problems = valid.problems
     return report
@@ -116,10 +131,17 @@ def standards(paths: Sequence[Path], *, stages: Sequence[str] = STAGES,
     # Class counts are not needed: a blank one leaves the class size empty with a note.
     valid = validate_schools(list(paths), needed=needed_columns("quality", tuple(stages)),
                              encoding=encoding, sheet=sheet)
+    return _standards(valid, norms, tuple(stages), lang, per_school, counties, paths)
+
+
+def _standards(valid: ValidTable, norms: Norms, stages: tuple[str, ...], lang: Lang,
+               per_school: bool = True, counties: Sequence[str] = (),
+               paths: Sequence[Path] = ()) -> StandardsReport:
+    """Per-school standards of validated school rows."""
     if not valid.ok:
         raise InputError(valid.problems)
     schools = _only_counties(valid.frame, counties, paths)
-    units = school_units(schools, norms, tuple(stages))
+    units = school_units(schools, norms, stages)
     report = compute_standards(units, schools, norms, lang=lang, per_school=per_school)
     report.problems = valid.problems
     return report
@@ -128,7 +150,11 @@ def standards(paths: Sequence[Path], *, stages: Sequence[str] = STAGES,
 def exams(paths: Sequence[Path], *, schools: bool = False, encoding: str | None = None,
           sheet: str | None = None, lang: Lang = "zh") -> ExamReport:
     """Gaokao and zhongkao pass and admission rates of the exam tables in `paths` (SPEC §6)."""
-    valid = validate_exams(list(paths), encoding=encoding, sheet=sheet)
+    return _exams(validate_exams(list(paths), encoding=encoding, sheet=sheet), schools, lang)
+
+
+def _exams(valid: ValidTable, schools: bool, lang: Lang) -> ExamReport:
+    """Exam rates of validated exam rows."""
     if not valid.ok:
         raise InputError(valid.problems)
     report = compute_exams(valid.frame, lang=lang, with_schools=schools)
@@ -146,8 +172,16 @@ def enrolment(paths: Sequence[Path], *, population: Path | None = None,
     (SPEC §2.2), which wins over the school tables' age-population columns. `sheet` applies to
     the school tables only.
     """
-    from edustat.enrolment import check_minimum_keys, compute_enrolment
-    from edustat.validate import check_enrolment, column_present
+    norms = _enrolment_norms(standards_file)
+    valid = validate_schools(list(paths), needed={}, encoding=encoding, sheet=sheet)
+    people = (validate_population([population], encoding=encoding)
+              if population is not None else None)
+    return _enrolment(valid, people, norms, system, lang)
+
+
+def _enrolment_norms(standards_file: Path | None) -> Norms:
+    """The norms, with their rate minimums checked against the rates of SPEC §5."""
+    from edustat.enrolment import check_minimum_keys
 
     norms = load_norms(standards_file)
     unknown = check_minimum_keys(norms)
@@ -156,13 +190,18 @@ def enrolment(paths: Sequence[Path], *, population: Path | None = None,
                                   params={"field": f"rate_minimums.{key}",
                                           "reason": "not a rate of SPEC §5 / 不是第 5 节的比率"})
                           for key in unknown])
-    valid = validate_schools(list(paths), needed={}, encoding=encoding, sheet=sheet)
-    missing = check_enrolment(valid, system, population_given=population is not None)
-    problems = list(valid.problems)
-    people = None
-    if population is not None:
-        people = validate_population([population], encoding=encoding)
-        problems += people.problems
+    return norms
+
+
+def _enrolment(valid: ValidTable, people: ValidTable | None, norms: Norms,
+               system: EnrolmentSystem, lang: Lang) -> EnrolmentReport:
+    """Enrolment rates of validated school rows and an optional validated population table."""
+    from edustat.enrolment import compute_enrolment
+    from edustat.validate import check_enrolment, column_present
+
+    valid = own_problems(valid)  # the enrolment checks add problems for this report only
+    missing = check_enrolment(valid, system, population_given=people is not None)
+    problems = list(valid.problems) + (people.problems if people is not None else [])
     if has_errors(problems):
         raise InputError(problems)
     present = {column: column_present(valid, column) for column in missing}
@@ -180,7 +219,7 @@ _USAGE_CODES = ("bad_standards", "file_missing", "unknown_encoding", "no_sheet")
 
 
 def _unique(problems: Sequence[Problem]) -> list[Problem]:
-    """Problems without repeats: each command validates the same files again."""
+    """Problems without repeats: each family's report carries the tables' own problems too."""
     seen: set[tuple[Any, ...]] = set()
     out = []
     for problem in problems:
@@ -211,7 +250,7 @@ def _gather_figures(paths: Sequence[Path], *, population: Path | None,
     )
     from edustat.indicators import METHODS
 
-    load_norms(standards_file)  # a bad standards file is a usage error before any work
+    norms = _enrolment_norms(standards_file)  # a bad standards file: usage error, no work
     kinds = {path: table_kind(path, encoding=encoding, sheet=sheet) for path in paths}
     school_paths = [p for p in paths if kinds[p] == "schools"]
     exam_paths = [p for p in paths if kinds[p] == "exams"]
@@ -223,13 +262,13 @@ def _gather_figures(paths: Sequence[Path], *, population: Path | None,
     if len(population_paths) > 1:
         problems.append(Problem(file=str(population_paths[1]), code="several_population",
                                 params={"files": "、".join(map(str, population_paths))}))
+    # Each table is read and validated once; every family computes from the same rows.
     schools = (validate_schools(school_paths, needed={}, encoding=encoding, sheet=sheet)
                if school_paths else None)
-    for valid in (schools,
-                  validate_exams(exam_paths, encoding=encoding, sheet=sheet) if exam_paths
-                  else None,
-                  validate_population(population_paths[:1], encoding=encoding)
-                  if population_paths else None):
+    exam_rows = validate_exams(exam_paths, encoding=encoding, sheet=sheet) if exam_paths else None
+    people = (validate_population(population_paths[:1], encoding=encoding)
+              if population_paths else None)
+    for valid in (schools, exam_rows, people):
         if valid is not None:
             problems += valid.problems
     if has_errors(problems):
@@ -251,28 +290,26 @@ def _gather_figures(paths: Sequence[Path], *, population: Path | None,
         problems.extend(report.problems)
         return report
 
-    options: dict[str, Any] = {"encoding": encoding, "sheet": sheet, "lang": lang}
-    if school_paths:
+    if schools is not None:
         for method in METHODS:
-            report = attempt(f"coefficient.{method}", lambda m=method: coefficient(
-                school_paths, standard=m, standards_file=standards_file, **options))
+            report = attempt(f"coefficient.{method}", lambda m=method: _coefficient(
+                require_columns(schools, needed_columns(m)), norms, m, STAGES, lang))
             if report is not None:
                 figures += coefficient_figures(report, lang)
         # Figures are county totals: the per-school records are not built.
-        report = attempt("standards", lambda: standards(
-            school_paths, standards_file=standards_file, per_school=False, **options))
+        report = attempt("standards", lambda: _standards(
+            require_columns(schools, needed_columns("quality")), norms, STAGES, lang,
+            per_school=False))
         if report is not None:
             figures += standards_figures(report, lang)
-        report = attempt("enrolment", lambda: enrolment(
-            school_paths, population=population_paths[0] if population_paths else None,
-            system=system, standards_file=standards_file, **options))
+        report = attempt("enrolment", lambda: _enrolment(schools, people, norms, system, lang))
         if report is not None:
             figures += enrolment_figures(report)
     else:
         unavailable += [Unavailable(family=family, reason=text("no_school_table", lang))
                         for family in FAMILIES if family != "exams"]
-    if exam_paths:
-        report = attempt("exams", lambda: exams(exam_paths, **options))
+    if exam_rows is not None:
+        report = attempt("exams", lambda: _exams(exam_rows, False, lang))
         if report is not None:
             figures += exam_figures(report, lang)
     else:

@@ -433,6 +433,19 @@ def _needed_values(valid: ValidTable, needed: dict[str, str]) -> None:
         _frame_problems(valid, column, blank, "missing_value", params={"why": _why(indicator)})
 
 
+def own_problems(valid: ValidTable) -> ValidTable:
+    """The same rows with a problem list of their own, for checks that add problems for one
+    computation only (the rows are shared, never modified)."""
+    return ValidTable(frame=valid.frame, problems=list(valid.problems), written=valid.written)
+
+
+def require_columns(valid: ValidTable, needed: dict[str, str]) -> ValidTable:
+    """School rows validated once, with the problems of the columns one computation needs."""
+    view = own_problems(valid)
+    _needed_values(view, needed)
+    return view
+
+
 def read_schools(paths: list[Path], **options: Any) -> ValidTable:
     """Validated school rows; raises InputError carrying every problem when any is an error."""
     valid = validate_schools(paths, **options)
