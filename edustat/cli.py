@@ -182,6 +182,7 @@ def _is_usage(problems: list[Problem]) -> bool:
 def _emit(lang: str, fmt: Format | None, output: Path | None, *,
           payload: dict[str, Any] | None = None, sheets: Any, table: Callable[[], Any],
           json_text: Callable[[], str] | None = None,
+          json_bytes: Callable[[], bytes] | None = None,
           problems: list[Problem] | None = None) -> None:
     """Send a result to -o, or to standard output as table, JSON or CSV; then the input's
     warnings and notes (`problems`) to standard error.
@@ -190,7 +191,7 @@ def _emit(lang: str, fmt: Format | None, output: Path | None, *,
     `sheets` (name -> rows; the first is the CSV) may be a callable so rows are built on demand.
     """
     _write_result(lang, fmt, output, payload=payload, sheets=sheets, table=table,
-                  json_text=json_text)
+                  json_text=json_text, json_bytes=json_bytes)
     if problems:
         from edustat.render import print_problems
 
@@ -199,7 +200,8 @@ def _emit(lang: str, fmt: Format | None, output: Path | None, *,
 
 def _write_result(lang: str, fmt: Format | None, output: Path | None, *,
                   payload: dict[str, Any] | None, sheets: Any, table: Callable[[], Any],
-                  json_text: Callable[[], str] | None) -> None:
+                  json_text: Callable[[], str] | None,
+                  json_bytes: Callable[[], bytes] | None = None) -> None:
     import json
 
     from edustat.render import csv_text, label, write_output
@@ -208,8 +210,9 @@ def _write_result(lang: str, fmt: Format | None, output: Path | None, *,
         return json_text() if json_text else json.dumps(payload, ensure_ascii=False, indent=1)
 
     if output is not None:
-        write_output(output, payload, sheets,
-                     json_text=text() if output.suffix.lower() == ".json" else None)
+        as_json = output.suffix.lower() == ".json"
+        write_output(output, payload, sheets, json_text=None if not as_json else
+                     json_bytes() if json_bytes else text())
         _stderr().print(label("written", lang, path=output), highlight=False)  # type: ignore
         return
     chosen = _resolve_format(fmt)
@@ -302,7 +305,8 @@ def coefficient(
                 tables = {"schools": coefficient_unit_rows(report), **tables}
             return tables
 
-        _emit(lang.value, fmt, output, json_text=report.to_json, sheets=sheets,
+        _emit(lang.value, fmt, output, json_text=report.to_json,
+              json_bytes=report.to_json_bytes, sheets=sheets,
               table=lambda: coefficient_renderable(report, lang.value,  # type: ignore[arg-type]
                                                    decimals, summary=brief),
               problems=report.problems)
@@ -411,6 +415,7 @@ def standards(
                                encoding=encoding, sheet=sheet, counties=county or (),
                                lang=lang.value)  # type: ignore[arg-type]
         _emit(lang.value, fmt, output, json_text=report.to_json,
+              json_bytes=report.to_json_bytes,
               sheets=lambda: {"schools": report.to_rows(), "totals": report.totals_rows()},
               table=lambda: standards_renderable(report, lang.value,  # type: ignore[arg-type]
                                                  decimals),

@@ -173,6 +173,11 @@ class Report(BaseModel):
         """The documented JSON, values unrounded (serialized in pydantic's core)."""
         return self.model_dump_json(indent=indent)
 
+    def to_json_bytes(self, indent: int | None = 1) -> bytes:
+        """The documented JSON as UTF-8 bytes, for files: a province's report can run to
+        hundreds of megabytes, and decoding it to text only to encode it again costs seconds."""
+        return self.__pydantic_serializer__.to_json(self, indent=indent)
+
 
 def has_errors(problems: list[Problem]) -> bool:
     """True when any problem is an error (warnings and notes do not stop a run)."""

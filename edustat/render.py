@@ -299,16 +299,19 @@ Sheets = dict[str, list[dict[str, Any]]]
 
 
 def write_output(path: Path, payload: dict[str, Any] | None,
-                 sheets: Sheets | Callable[[], Sheets], *, json_text: str | None = None) -> None:
-    """Write JSON (`json_text`, else `payload`) or CSV/XLSX (`sheets`, the first for CSV) to
-    `path`, atomically. `sheets` may be a callable, so rows are only built when needed."""
+                 sheets: Sheets | Callable[[], Sheets], *,
+                 json_text: str | bytes | None = None) -> None:
+    """Write JSON (`json_text`, text or UTF-8 bytes, else `payload`) or CSV/XLSX (`sheets`, the
+    first for CSV) to `path`, atomically. `sheets` may be a callable, so rows are only built
+    when needed."""
     kind = output_format(path)
     if kind in ("csv", "xlsx") and callable(sheets):
         sheets = sheets()
     if kind == "json":
-        text = (json_text if json_text is not None
-                else json.dumps(payload, ensure_ascii=False, indent=1)) + "\n"
-        write_atomic(path, lambda p: p.write_text(text, encoding="utf-8"))
+        if json_text is None:
+            json_text = json.dumps(payload, ensure_ascii=False, indent=1)
+        data = json_text if isinstance(json_text, bytes) else json_text.encode("utf-8")
+        write_atomic(path, lambda p: p.write_bytes(data + b"\n"))
     elif kind == "csv":
         # Files are opened by Excel more than by scripts: a BOM makes Excel read UTF-8 Chinese.
         text = csv_text(next(iter(sheets.values())))  # type: ignore[union-attr]
