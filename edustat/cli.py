@@ -227,7 +227,7 @@ def _write_result(lang: str, fmt: Format | None, output: Path | None, *,
 
 @app.command()
 def validate(
-    files: FilesArg,
+    files: DataFilesArg,
     standard: Annotated[Optional[Standard], typer.Option(
         "--standard", help="Also require the columns this method needs.")] = None,
     fmt: FormatOpt = None,
@@ -237,7 +237,8 @@ def validate(
     lang: LangOpt = Lang.zh,
     debug: DebugOpt = False,
 ) -> None:
-    """Check school tables and list every problem (exit 0 clean, 1 problems). 校验学校基表。"""
+    """Check school, exam and population tables; list every problem (exit 0 clean, 1 problems).
+    校验基表。"""
     _check_paths(files, lang.value, output)
 
     def action() -> int:
