@@ -113,12 +113,6 @@ def _group_codes(units: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
     return codes, groups
 
 
-def indicator_values(units: pd.DataFrame, indicator: Indicator) -> np.ndarray:
-    """X_i of every unit: resource per student (× per)."""
-    return units[indicator.resource].to_numpy(dtype=float) / units["students"].to_numpy(
-        dtype=float) * indicator.per
-
-
 def compute_coefficients(units: pd.DataFrame, method: Method, norms: Norms, *,
                          lang: Lang = "zh", with_units: bool = False) -> CoefficientReport:
     """Coefficients of every county, year and stage found in the unit frame."""

@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 System = Literal["6-3", "5-4"]
-SYSTEMS: tuple[System, ...] = ("6-3", "5-4")
 
 RATE_KEYS = ("primary_net_enrolment_rate", "primary_gross_enrolment_rate",
              "junior_gross_enrolment_rate", "nine_year_retention_rate", "primary_retention_rate",

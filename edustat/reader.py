@@ -45,16 +45,6 @@ class RawTable:
     problems: list[Problem] = field(default_factory=list)
 
 
-def excel_column_letter(index: int) -> str:
-    """Spreadsheet column letter for a 0-based column index (0 -> A, 26 -> AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
-
-
 def year_in_file_name(path: Path) -> int | None:
     """A 4-digit year in the file name (2022.csv, 学校基表2022.xlsx), else None."""
     match = _YEAR_IN_NAME.search(path.stem)

@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 STUDENTS = {"primary": "primary_students", "junior": "junior_students",
             "senior": "senior_students"}
 CLASSES = {"primary": "primary_classes", "junior": "junior_classes"}
-UNIT_KEYS = ["county", "year", "stage"]
 
 
 def stage_shares(schools: pd.DataFrame, norms: Norms) -> dict[str, pd.Series]:
