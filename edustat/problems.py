@@ -73,6 +73,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "duplicate school_id within the year; see also row {other_rows}"),
     "duplicate_key": ("同一{what}在同一年份出现多次，另见第 {other_rows} 行",
                       "the same {what} appears more than once in a year; see also row {other_rows}"),
+    "county_from_file": ("无县区列，且另有同年份的文件也无县区列：本文件按一个县计，记为“{county}”",
+                         "no county column, and another file of the same year has none either: "
+                         "this file is taken as one county, named '{county}'"),
     "no_year": ("无年份列，文件名中也没有四位年份；结果年份为空",
                 "no year column and no 4-digit year in the file name; year left empty"),
     "bad_standards": ("标准文件有误：{field}：{reason}", "standards file: {field}: {reason}"),

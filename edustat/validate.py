@@ -344,10 +344,29 @@ def validate_schools(paths: list[Path], *, needed: dict[str, str] | None = None,
                           and raw.year_from_name is None)
     if not len(valid.frame):
         return valid
+    _counties_by_file(valid, raws)
     _school_types(valid)
     _needed_values(valid, needed or {})
     check_duplicates(valid, ["year", "school_id"], "school_id", "duplicate_id")
     return valid
+
+
+def _counties_by_file(valid: ValidTable, raws: list[RawTable]) -> None:
+    """A file without a county column is one county (SPEC §2.1). When two such files hold the
+    same year they are two counties, not one: each is then named by its file, with a note."""
+    from collections import Counter
+
+    without = [raw for raw in raws if "county" not in raw.written]
+    years = {raw.file: tuple(sorted(set(valid.frame.loc[valid.frame[FILE] == raw.file, "year"]
+                                        .dropna().tolist()))) for raw in without}
+    shared = Counter(years.values())
+    for raw in without:
+        if shared[years[raw.file]] > 1:
+            name = Path(raw.file).stem
+            valid.frame.loc[valid.frame[FILE] == raw.file, "county"] = name
+            valid.problems.append(Problem(file=raw.file, column=SCHOOLS.column("county").zh,
+                                          code="county_from_file", severity="note",
+                                          params={"county": name}))
 
 
 def _school_types(valid: ValidTable) -> None:

@@ -311,3 +311,24 @@ def test_validate_tells_each_file_kind_by_its_header(cli):
     bad = Path(__file__).parent / "fixtures" / "exams" / "zero_candidates.csv"
     failing = json.loads(cli("validate", bad, "--format", "json").stdout)
     assert {p["code"] for p in failing["problems"]} >= {"not_positive"}
+
+
+def test_files_without_a_county_column_are_one_county_each(cli, tmp_path):
+    # SPEC §2.1: without a county column the whole file is one county. Two such files of the
+    # same year are two counties (named by their files), never merged into one.
+    lines = SAMPLE.read_text("utf-8").splitlines()
+    header = lines[0].split(",")
+    county = header.index("县区")
+
+    def without_county(line: str) -> str:
+        cells = line.split(",")
+        return ",".join(cells[:county] + cells[county + 1:])
+
+    first, second = tmp_path / "东旗-2022.csv", tmp_path / "西旗-2022.csv"
+    first.write_text("\n".join(without_county(x) for x in lines[:9]) + "\n", "utf-8")
+    second.write_text("\n".join(without_county(x) for x in [lines[0], *lines[9:]]) + "\n",
+                      "utf-8")
+    data = json.loads(cli("coefficient", first, second, "--format", "json").stdout)
+    assert {r["county"] for r in data["results"]} == {"东旗-2022", "西旗-2022"}
+    alone = json.loads(cli("coefficient", first, "--format", "json").stdout)
+    assert {r["county"] for r in alone["results"]} == {None}
