@@ -13,7 +13,7 @@ import traceback
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn, Optional
+from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
@@ -74,30 +74,30 @@ class SchoolSystem(str, Enum):
 
 FilesArg = Annotated[list[Path], typer.Argument(help="School tables: CSV (UTF-8/GBK) or XLSX.",
                                                 show_default=False)]
-FormatOpt = Annotated[Optional[Format], typer.Option(
+FormatOpt = Annotated[Format | None, typer.Option(
     "--format", "-f", help="table|json|csv (default: table on a terminal, json when piped).")]
-OutputOpt = Annotated[Optional[Path], typer.Option(
+OutputOpt = Annotated[Path | None, typer.Option(
     "--output", "-o", help="Write to a file; the format follows the extension: .csv .json .xlsx.")]
 DecimalsOpt = Annotated[int, typer.Option("--decimals", min=0, max=12,
                                           help="Decimal places shown in tables.")]
-EncodingOpt = Annotated[Optional[str], typer.Option(
+EncodingOpt = Annotated[str | None, typer.Option(
     "--encoding", help="CSV encoding (default: detect UTF-8, UTF-8 BOM, GB18030/GBK).")]
-SheetOpt = Annotated[Optional[str], typer.Option("--sheet", help="XLSX sheet (default: first).")]
+SheetOpt = Annotated[str | None, typer.Option("--sheet", help="XLSX sheet (default: first).")]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Labels and messages: zh or en.")]
 StandardOpt = Annotated[Standard, typer.Option(
     "--standard", help="basic (2012 基本均衡) or quality (2017 优质均衡).")]
-StandardsFileOpt = Annotated[Optional[Path], typer.Option(
+StandardsFileOpt = Annotated[Path | None, typer.Option(
     "--standards", help="JSON file of provincial thresholds and weights (overrides national).")]
 StrictOpt = Annotated[bool, typer.Option("--strict", help="Exit 1 when a verdict fails.")]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Show a traceback on internal errors.")]
-CountyOpt = Annotated[Optional[list[str]], typer.Option(
+CountyOpt = Annotated[list[str] | None, typer.Option(
     "--county", help="Only this county (repeatable), e.g. from a province file.")]
-StageOpt = Annotated[Optional[list[Stage]], typer.Option(
+StageOpt = Annotated[list[Stage] | None, typer.Option(
     "--stage", help="primary and/or junior (default: both).")]
 DataFilesArg = Annotated[list[Path], typer.Argument(
     help="School tables, exam tables and a population table, in any order: CSV (UTF-8/GBK) or "
          "XLSX. Each file's kind is told by its header row.", show_default=False)]
-PopulationOpt = Annotated[Optional[Path], typer.Option(
+PopulationOpt = Annotated[Path | None, typer.Option(
     "--population", help="Population table (county, year, 小学/初中适龄人口数) for the enrolment "
                          "rates; it wins over the school tables' age-population columns.")]
 SystemOpt = Annotated[SchoolSystem, typer.Option(
@@ -228,7 +228,7 @@ def _write_result(lang: str, fmt: Format | None, output: Path | None, *,
 @app.command()
 def validate(
     files: DataFilesArg,
-    standard: Annotated[Optional[Standard], typer.Option(
+    standard: Annotated[Standard | None, typer.Option(
         "--standard", help="Also require the columns this method needs.")] = None,
     fmt: FormatOpt = None,
     output: OutputOpt = None,
@@ -273,7 +273,7 @@ def coefficient(
     schools: Annotated[bool, typer.Option(
         "--schools", help="Add the per-school view: values, gaps, share of variance.")] = False,
     county: CountyOpt = None,
-    summary: Annotated[Optional[bool], typer.Option(
+    summary: Annotated[bool | None, typer.Option(
         "--summary/--detail", help="Table: one line per county and stage, or each county's "
         f"indicator table (default: summary above {SUMMARY_ABOVE} results).")] = None,
     fmt: FormatOpt = None,
@@ -441,7 +441,7 @@ def enrolment(
     decimals: Annotated[int, typer.Option(
         "--decimals", min=0, max=12, help="Decimal places of the percentages in tables.")] = 2,
     encoding: EncodingOpt = None,
-    sheet: Annotated[Optional[str], typer.Option(
+    sheet: Annotated[str | None, typer.Option(
         "--sheet", help="XLSX sheet of the school tables (default: first).")] = None,
     standards_file: StandardsFileOpt = None,
     strict: Annotated[bool, typer.Option(
@@ -515,13 +515,13 @@ def figures(
 
 @app.command()
 def check(
-    files: Annotated[Optional[list[Path]], typer.Argument(
+    files: Annotated[list[Path] | None, typer.Argument(
         help="School tables, exam tables and a population table, in any order: CSV or XLSX.",
         show_default=False)] = None,
-    claims: Annotated[Optional[Path], typer.Option(
+    claims: Annotated[Path | None, typer.Option(
         "--claims", help="The draft report's figures: CSV or XLSX with columns 指标 (figure), "
                          "报告值 (reported), and 县区/年份 where the data has several.")] = None,
-    previous: Annotated[Optional[list[Path]], typer.Option(
+    previous: Annotated[list[Path] | None, typer.Option(
         "--previous", help="School table of an earlier year, for the year-on-year rule only "
                            "(repeatable).")] = None,
     rules: Annotated[bool, typer.Option(
