@@ -52,6 +52,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "not_number": ("不是数字；请填写数字，不能填文字（空白表示缺失）",
                    "not a number; write a number, not text (leave blank if missing)"),
     "negative": ("不能为负数", "must not be negative"),
+    "too_large": ("数值大得不可能（超过 {ceiling}）；请核对是否粘贴错误",
+                  "implausibly large (above {ceiling}); check for a paste error"),
     "not_whole": ("人数、台数等计数必须是整数", "counts must be whole numbers"),
     "not_positive": ("必须大于 0", "must be greater than 0"),
     "bad_year": ("年份应为四位数字，如 2022", "year must be four digits, e.g. 2022"),

@@ -39,6 +39,10 @@ UNIT_FACTORS: dict[Kind, dict[str, float]] = {
     Kind.CATEGORY: {},
 }
 
+# Largest plausible value per kind: no school has a billion pupils, books or square metres, nor
+# ten trillion yuan of equipment. Larger is a paste error (and past 2^53 not exact as a float).
+UPPER_BOUNDS: dict[Kind, float] = {Kind.COUNT: 1e9, Kind.AREA: 1e9, Kind.MONEY: 1e13}
+
 # Canonical English names may carry the unit as a suffix instead of brackets.
 NAME_SUFFIX_UNITS: dict[str, str] = {"_wan": "万元", "_yuan": "元"}
 

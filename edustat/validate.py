@@ -29,6 +29,7 @@ from edustat.schema import (
     SCHOOL_TYPE_ZH,
     SCHOOLS,
     STAGE_ZH,
+    UPPER_BOUNDS,
     ColumnSpec,
     Kind,
     TableSpec,
@@ -184,6 +185,12 @@ def _clean_file(raw: RawTable, table: TableSpec, needed: dict[str, str]
             if spec.kind is Kind.YEAR:
                 out = ~np.isnan(numbers) & ((numbers < 1900) | (numbers > 2100))
                 checker.cells(spec.name, out & ~negative, "bad_year")
+            ceiling = UPPER_BOUNDS.get(spec.kind)
+            if ceiling is not None:
+                # A 40-digit "count" is a paste error, and past 2^53 a float is no longer exact.
+                huge = numbers > ceiling
+                checker.cells(spec.name, huge, "too_large", params={"ceiling": f"{ceiling:.0e}"})
+                numbers[huge] = np.nan
             clean[spec.name] = numbers
         else:
             text = cells.astype(object).where(cells.notna(), None)

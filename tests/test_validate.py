@@ -10,6 +10,7 @@ for exit 1, no figures and no traceback.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -23,9 +24,10 @@ from bad_input import (
     validate_json,
     where,
 )
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from edustat.problems import InputError
 from edustat.schema import Kind
 from edustat.validate import parse_numbers
 
@@ -216,3 +218,41 @@ def test_badly_grouped_numbers_are_not_guessed(text: str) -> None:
     # A comma that is not a thousands separator could be a decimal comma or a typo: ask.
     numbers, bad = parse_numbers(pd.Series([text], dtype=object), Kind.AREA)
     assert bad.tolist() == [True]
+
+
+def test_implausibly_large_numbers_are_errors(cli, tmp_path) -> None:
+    # A 40-digit book count is a paste error; it must not reach the arithmetic (or overflow a
+    # cast). Counts and areas above 1e9 and money above 1e13 are refused.
+    header = "学校标识码,学校名称,学校类型,小学在校生数,图书册数,教学仪器设备值（万元）"
+    path = tmp_path / "huge-2022.csv"
+    path.write_text(header + "\n1,甲小学,小学,100," + "9" * 40 + ",5\n"
+                    "2,乙小学,小学,200,3000,2000000000\n", "utf-8")
+    problems = validate_json(cli, path, exit_code=1)
+    # 2 000 000 000 万元 = 2e13 yuan > 1e13.
+    assert sorted((p["row"], p["column"], p["code"]) for p in problems) == [
+        (2, "图书册数", "too_large"), (3, "教学仪器设备值（万元）", "too_large")]
+
+
+_SAMPLE_LINES = (Path(__file__).resolve().parent.parent / "data" / "2022.csv").read_text(
+    "utf-8").splitlines()
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, len(_SAMPLE_LINES) - 2),
+                          st.integers(0, len(_SAMPLE_LINES[0].split(",")) - 1),
+                          st.text(max_size=12)), min_size=1, max_size=4))
+def test_any_cell_text_gives_a_report_or_problems_never_a_crash(tmp_path_factory, edits):
+    # Whatever a cell holds, the commands either compute or raise InputError with problems.
+    from edustat import api
+
+    rows = [line.split(",") for line in _SAMPLE_LINES[1:]]
+    for row, column, text in edits:
+        rows[row][column] = '"' + text.replace('"', '""') + '"'
+    path = tmp_path_factory.mktemp("fuzz") / "fuzz-2022.csv"
+    path.write_text("\n".join([_SAMPLE_LINES[0], *(",".join(r) for r in rows)]) + "\n",
+                    "utf-8")
+    for run in (lambda: api.coefficient([path]), lambda: api.standards([path])):
+        try:
+            run()
+        except InputError as exc:
+            assert exc.problems
