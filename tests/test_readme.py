@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -22,3 +23,28 @@ def test_readme_commands_exist():
     commands = set(re.findall(r"(?:`|^|/)edustat ([a-z]+)\b", readme, re.M)) - {"COMMAND"}
     known = {command.name or command.callback.__name__ for command in app.registered_commands}
     assert commands <= known, commands - known
+
+
+def _blocks(language: str) -> list[str]:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    return re.findall(rf"```{language}\n(.*?)```", readme, re.S)
+
+
+def test_pasted_table_is_what_the_quick_start_prints(cli, monkeypatch):
+    # The README pastes the first command's table; it must be today's output, not an old one.
+    pasted = _blocks("text")[0]
+    width = max(len(line) for line in pasted.splitlines())
+    monkeypatch.setenv("EDUSTAT_WIDTH", str(width))
+    result = cli("coefficient", ROOT / "data" / "2022.csv", "--format", "table")
+    printed = "\n".join(line.rstrip() for line in result.stdout.splitlines()).strip()
+    assert printed == pasted.strip()
+
+
+def test_json_example_holds_the_real_figures(cli):
+    example = json.loads(next(b for b in _blocks("json") if '"standard"' in b))
+    actual = json.loads(cli("coefficient", ROOT / "data" / "2022.csv", "--format", "json").stdout)
+    shown, real = example["results"][0], actual["results"][0]
+    for field in ("county", "year", "stage", "schools", "students", "composite", "limit",
+                  "meets", "notes"):
+        assert shown[field] == real[field], field
+    assert shown["indicators"][0] == real["indicators"][0]
