@@ -13,12 +13,17 @@ import traceback
 from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import typer
 from rich.console import Console
 
 from edustat.problems import MESSAGES, InputError, Problem, worded
+from edustat.problems import Lang as LangCode
+
+if TYPE_CHECKING:  # the core's types only; importing them at run time would load pandas
+    from edustat.enrolment import System
+    from edustat.indicators import Method
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 # A province file gives thousands of county results: past this many, the coefficient table
@@ -50,12 +55,22 @@ class Lang(str, Enum):
     zh = "zh"
     en = "en"
 
+    @property
+    def code(self) -> LangCode:
+        """The value as the core's type."""
+        return cast("LangCode", self.value)
+
 
 class Standard(str, Enum):
     """The balanced-development method."""
 
     basic = "basic"
     quality = "quality"
+
+    @property
+    def code(self) -> Method:
+        """The value as the core's type."""
+        return cast("Method", self.value)
 
 
 class Stage(str, Enum):
@@ -70,6 +85,11 @@ class SchoolSystem(str, Enum):
 
     six_three = "6-3"
     five_four = "5-4"
+
+    @property
+    def code(self) -> System:
+        """The value as the core's type."""
+        return cast("System", self.value)
 
 
 FilesArg = Annotated[list[Path], typer.Argument(help="School tables: CSV (UTF-8/GBK) or XLSX.",
@@ -117,8 +137,8 @@ def _width() -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-def _message(code: str, lang: str, **params: Any) -> str:
-    return worded(MESSAGES[code], lang, **params)  # type: ignore[arg-type]
+def _message(code: str, lang: LangCode, **params: Any) -> str:
+    return worded(MESSAGES[code], lang, **params)
 
 
 def _usage_error(text: str) -> NoReturn:
@@ -126,10 +146,15 @@ def _usage_error(text: str) -> NoReturn:
     raise typer.Exit(EXIT_USAGE)
 
 
-def _check_paths(files: list[Path], lang: str, output: Path | None = None) -> None:
-    """Usage errors before any work: missing inputs, an output that is an input, bad extension."""
+def _check_paths(files: list[Path], lang: LangCode, output: Path | None = None,
+                 *optional: Path | list[Path] | None) -> None:
+    """Usage errors before any work: missing inputs (the files, and the optional ones given),
+    an output that is an input, an unsupported output extension."""
     from edustat.render import output_format
 
+    for extra in optional:
+        if extra is not None:
+            files = files + (extra if isinstance(extra, list) else [extra])
     for path in files:
         if not path.exists():
             _usage_error(f"{path}: {_message('file_missing', lang)}")
@@ -150,14 +175,14 @@ def _resolve_format(fmt: Format | None) -> Format:
     return Format.table if sys.stdout.isatty() else Format.json
 
 
-def _guard(debug: bool, lang: str, action: Callable[[], int]) -> NoReturn:
+def _guard(debug: bool, lang: LangCode, action: Callable[[], int]) -> NoReturn:
     """Run a command: input problems become a report and exit 1, never a traceback."""
     from edustat.render import print_problems
 
     try:
         code = action()
     except InputError as exc:
-        print_problems(_stderr(), exc.problems, lang)  # type: ignore[arg-type]
+        print_problems(_stderr(), exc.problems, lang)
         raise typer.Exit(EXIT_USAGE if _is_usage(exc.problems) else EXIT_DATA) from None
     except typer.Exit:
         raise
@@ -168,8 +193,8 @@ def _guard(debug: bool, lang: str, action: Callable[[], int]) -> NoReturn:
             traceback.print_exc()
         else:
             _stderr().print(f"[red]edustat internal error / 内部错误:[/red] {type(exc).__name__}: "
-                            f"{exc}\nRun again with --debug and report it. 请加 --debug 重试并报告。",
-                            highlight=False)
+                            f"{exc}\nRun again with --debug and report it. "
+                            "请加 --debug 重试并报告。", highlight=False)
         raise typer.Exit(EXIT_INTERNAL) from None
     raise typer.Exit(code)
 
@@ -179,7 +204,7 @@ def _is_usage(problems: list[Problem]) -> bool:
                for p in problems)
 
 
-def _emit(lang: str, fmt: Format | None, output: Path | None, *,
+def _emit(lang: LangCode, fmt: Format | None, output: Path | None, *,
           payload: dict[str, Any] | None = None, sheets: Any, table: Callable[[], Any],
           json_text: Callable[[], str] | None = None,
           json_bytes: Callable[[], bytes] | None = None,
@@ -195,10 +220,10 @@ def _emit(lang: str, fmt: Format | None, output: Path | None, *,
     if problems:
         from edustat.render import print_problems
 
-        print_problems(_stderr(), problems, lang)  # type: ignore[arg-type]
+        print_problems(_stderr(), problems, lang)
 
 
-def _write_result(lang: str, fmt: Format | None, output: Path | None, *,
+def _write_result(lang: LangCode, fmt: Format | None, output: Path | None, *,
                   payload: dict[str, Any] | None, sheets: Any, table: Callable[[], Any],
                   json_text: Callable[[], str] | None,
                   json_bytes: Callable[[], bytes] | None = None) -> None:
@@ -213,7 +238,7 @@ def _write_result(lang: str, fmt: Format | None, output: Path | None, *,
         as_json = output.suffix.lower() == ".json"
         write_output(output, payload, sheets, json_text=None if not as_json else
                      json_bytes() if json_bytes else text())
-        _stderr().print(label("written", lang, path=output), highlight=False)  # type: ignore
+        _stderr().print(label("written", lang, path=output), highlight=False)
         return
     chosen = _resolve_format(fmt)
     if chosen is Format.json:
@@ -239,30 +264,30 @@ def validate(
 ) -> None:
     """Check school, exam and population tables; list every problem (exit 0 clean, 1 problems).
     校验基表。"""
-    _check_paths(files, lang.value, output)
+    _check_paths(files, lang.code, output)
 
     def action() -> int:
         from edustat import api
         from edustat.render import label, print_problems, problems_table
 
-        report = api.validate(files, standard=standard.value if standard else None,
+        report = api.validate(files, standard=standard.code if standard else None,
                               encoding=encoding, sheet=sheet)
         if output is None and _resolve_format(fmt) is Format.table:
             console = _stdout()
             if report.problems:
-                print_problems(console, report.problems, lang.value)  # type: ignore[arg-type]
+                print_problems(console, report.problems, lang.code)
             else:
-                console.print(label("clean", lang.value, rows=report.rows))  # type: ignore
+                console.print(label("clean", lang.code, rows=report.rows))
         else:
-            _emit(lang.value, fmt, output, payload=report.to_dict(lang.value),  # type: ignore
-                  sheets={"problems": report.to_rows(lang.value)},  # type: ignore[arg-type]
-                  table=lambda: problems_table(report.problems, lang.value))  # type: ignore
+            _emit(lang.code, fmt, output, payload=report.to_dict(lang.code),
+                  sheets={"problems": report.to_rows(lang.code)},
+                  table=lambda: problems_table(report.problems, lang.code))
         if report.ok:
             return EXIT_OK
         # An unknown encoding or sheet is a usage error, as in every other command.
         return EXIT_USAGE if _is_usage(report.problems) else EXIT_DATA
 
-    _guard(debug, lang.value, action)
+    _guard(debug, lang.code, action)
 
 
 @app.command()
@@ -287,17 +312,17 @@ def coefficient(
     debug: DebugOpt = False,
 ) -> None:
     """Difference coefficients (校际差异系数, 综合差异系数) per county, year and stage."""
-    _check_paths(files + ([standards_file] if standards_file else []), lang.value, output)
+    _check_paths(files, lang.code, output, standards_file)
     stages = tuple(s.value for s in stage) if stage else ("primary", "junior")
 
     def action() -> int:
         from edustat import api
         from edustat.render import coefficient_renderable, coefficient_unit_rows
 
-        report = api.coefficient(files, standard=standard.value,  # type: ignore[arg-type]
+        report = api.coefficient(files, standard=standard.code,
                                  stages=stages, standards_file=standards_file,
                                  encoding=encoding, sheet=sheet, counties=county or (),
-                                 lang=lang.value, schools=schools)  # type: ignore[arg-type]
+                                 lang=lang.code, schools=schools)
         brief = summary if summary is not None else len(report.results) > SUMMARY_ABOVE
         def sheets() -> dict[str, list[dict[str, Any]]]:
             tables = {"coefficients": report.to_rows()}
@@ -306,15 +331,15 @@ def coefficient(
                 tables = {"schools": coefficient_unit_rows(report), **tables}
             return tables
 
-        _emit(lang.value, fmt, output, json_text=report.to_json,
+        _emit(lang.code, fmt, output, json_text=report.to_json,
               json_bytes=report.to_json_bytes, sheets=sheets,
-              table=lambda: coefficient_renderable(report, lang.value,  # type: ignore[arg-type]
+              table=lambda: coefficient_renderable(report, lang.code,
                                                    decimals, summary=brief),
               problems=report.problems)
         failed = any(not r.meets for r in report.results)
         return EXIT_DATA if strict and failed else EXIT_OK
 
-    _guard(debug, lang.value, action)
+    _guard(debug, lang.code, action)
 
 
 @app.command()
@@ -333,7 +358,7 @@ def template(
     if table not in TABLES:
         _usage_error(f"--table {table}: use one of {', '.join(TABLES)}")
     if output.suffix.lower() not in (".csv", ".xlsx"):
-        _usage_error(f"{output}: {_message('bad_output_ext', lang.value, ext=output.suffix)}")
+        _usage_error(f"{output}: {_message('bad_output_ext', lang.code, ext=output.suffix)}")
     if output.exists() and not force:
         _usage_error(f"{output}: exists; use --force to overwrite / 文件已存在，加 --force 覆盖")
 
@@ -341,11 +366,11 @@ def template(
         from edustat.render import label, write_header_only
 
         write_header_only(output, [template_header(spec) for spec in TABLES[table].columns])
-        _stderr().print(label("written", lang.value, path=output),  # type: ignore[arg-type]
+        _stderr().print(label("written", lang.code, path=output),
                         highlight=False)
         return EXIT_OK
 
-    _guard(debug, lang.value, action)
+    _guard(debug, lang.code, action)
 
 
 ExamFilesArg = Annotated[list[Path], typer.Argument(
@@ -371,22 +396,22 @@ def exams(
     debug: DebugOpt = False,
 ) -> None:
     """Gaokao and zhongkao rates (本科升学率, 重点高中录取率) per county, year and school."""
-    _check_paths(files, lang.value, output)
+    _check_paths(files, lang.code, output)
 
     def action() -> int:
         from edustat import api
         from edustat.render import exams_renderable
 
         report = api.exams(files, schools=schools, encoding=encoding, sheet=sheet,
-                           lang=lang.value)  # type: ignore[arg-type]
-        _emit(lang.value, fmt, output, payload=report.to_dict(),
+                           lang=lang.code)
+        _emit(lang.code, fmt, output, payload=report.to_dict(),
               sheets={"exams": report.to_rows()},
-              table=lambda: exams_renderable(report, lang.value,  # type: ignore[arg-type]
+              table=lambda: exams_renderable(report, lang.code,
                                              decimals),
               problems=report.problems)
         return EXIT_OK
 
-    _guard(debug, lang.value, action)
+    _guard(debug, lang.code, action)
 
 
 @app.command()
@@ -405,7 +430,7 @@ def standards(
     debug: DebugOpt = False,
 ) -> None:
     """Which schools meet the quality-balance standards (优质均衡), and what each lacks."""
-    _check_paths(files + ([standards_file] if standards_file else []), lang.value, output)
+    _check_paths(files, lang.code, output, standards_file)
     stages = tuple(s.value for s in stage) if stage else ("primary", "junior")
 
     def action() -> int:
@@ -414,17 +439,17 @@ def standards(
 
         report = api.standards(files, stages=stages, standards_file=standards_file,
                                encoding=encoding, sheet=sheet, counties=county or (),
-                               lang=lang.value)  # type: ignore[arg-type]
-        _emit(lang.value, fmt, output, json_text=report.to_json,
+                               lang=lang.code)
+        _emit(lang.code, fmt, output, json_text=report.to_json,
               json_bytes=report.to_json_bytes,
               sheets=lambda: {"schools": report.to_rows(), "totals": report.totals_rows()},
-              table=lambda: standards_renderable(report, lang.value,  # type: ignore[arg-type]
+              table=lambda: standards_renderable(report, lang.code,
                                                  decimals),
               problems=report.problems)
         failed = any(not r.passes for r in report.results)
         return EXIT_DATA if strict and failed else EXIT_OK
 
-    _guard(debug, lang.value, action)
+    _guard(debug, lang.code, action)
 
 
 @app.command()
@@ -450,26 +475,25 @@ def enrolment(
     debug: DebugOpt = False,
 ) -> None:
     """Enrolment, retention and dropout rates (入学率, 巩固率, 辍学率) per county and year."""
-    extra = [p for p in (population, standards_file) if p is not None]
-    _check_paths(files + extra, lang.value, output)
+    _check_paths(files, lang.code, output, population, standards_file)
 
     def action() -> int:
         from edustat import api
         from edustat.render import enrolment_renderable
 
         report = api.enrolment(files, population=population,
-                               system=system.value,  # type: ignore[arg-type]
+                               system=system.code,
                                standards_file=standards_file, encoding=encoding, sheet=sheet,
-                               lang=lang.value)  # type: ignore[arg-type]
-        _emit(lang.value, fmt, output, payload=report.to_dict(),
+                               lang=lang.code)
+        _emit(lang.code, fmt, output, payload=report.to_dict(),
               sheets={"enrolment": report.to_rows()},
-              table=lambda: enrolment_renderable(report, lang.value,  # type: ignore[arg-type]
+              table=lambda: enrolment_renderable(report, lang.code,
                                                  decimals, detail),
               problems=report.problems)
         failed = any(rate.meets is False for r in report.results for rate in r.rates)
         return EXIT_DATA if strict and failed else EXIT_OK
 
-    _guard(debug, lang.value, action)
+    _guard(debug, lang.code, action)
 
 
 FigureDecimalsOpt = Annotated[int, typer.Option(
@@ -492,25 +516,24 @@ def figures(
     debug: DebugOpt = False,
 ) -> None:
     """Every figure the data gives, under the key a claims file names it by (edustat check)."""
-    extra = [p for p in (population, standards_file) if p is not None]
-    _check_paths(files + extra, lang.value, output)
+    _check_paths(files, lang.code, output, population, standards_file)
 
     def action() -> int:
         from edustat import api
         from edustat.render import figures_renderable
 
         report = api.figures(files, population=population,
-                             system=system.value,  # type: ignore[arg-type]
+                             system=system.code,
                              standards_file=standards_file, encoding=encoding, sheet=sheet,
-                             lang=lang.value)  # type: ignore[arg-type]
-        _emit(lang.value, fmt, output, payload=report.to_dict(),
+                             lang=lang.code)
+        _emit(lang.code, fmt, output, payload=report.to_dict(),
               sheets={"figures": report.to_rows()},
-              table=lambda: figures_renderable(report, lang.value,  # type: ignore[arg-type]
+              table=lambda: figures_renderable(report, lang.code,
                                                decimals),
               problems=report.problems)
         return EXIT_OK
 
-    _guard(debug, lang.value, action)
+    _guard(debug, lang.code, action)
 
 
 @app.command()
@@ -539,47 +562,46 @@ def check(
     """Check a draft report's figures against the data, and the data's plausibility.
     核对上报数字。Exit 1: a figure is wrong or cannot be checked, or the data has errors."""
     if rules:
-        _check_paths([standards_file] if standards_file else [], lang.value, output)
+        _check_paths([], lang.code, output, standards_file)
 
         def list_rules() -> int:
             from edustat import api
             from edustat.render import rules_renderable
 
             report = api.check_rules(standards_file=standards_file,
-                                     lang=lang.value)  # type: ignore[arg-type]
-            _emit(lang.value, fmt, output, payload=report.to_dict(),
+                                     lang=lang.code)
+            _emit(lang.code, fmt, output, payload=report.to_dict(),
                   sheets={"rules": report.to_rows()},
-                  table=lambda: rules_renderable(report, lang.value))  # type: ignore[arg-type]
+                  table=lambda: rules_renderable(report, lang.code))
             return EXIT_OK
 
-        _guard(debug, lang.value, list_rules)
+        _guard(debug, lang.code, list_rules)
     if not files:
         _usage_error("give the data files to check / 请给出要核对的数据文件 "
                      "(edustat check FILE... --claims CLAIMS)")
     inputs = list(files or [])
-    extra = [p for p in (claims, population, standards_file, *(previous or [])) if p is not None]
-    _check_paths(inputs + extra, lang.value, output)
+    _check_paths(inputs, lang.code, output, claims, population, standards_file, previous)
 
     def action() -> int:
         from edustat import api
         from edustat.render import check_renderable
 
         report = api.check(inputs, claims=claims, previous=previous or [],
-                           population=population, system=system.value,  # type: ignore[arg-type]
+                           population=population, system=system.code,
                            standards_file=standards_file, encoding=encoding, sheet=sheet,
-                           lang=lang.value)  # type: ignore[arg-type]
-        _emit(lang.value, fmt, output, payload=report.to_dict(),
+                           lang=lang.code)
+        _emit(lang.code, fmt, output, payload=report.to_dict(),
               sheets=lambda: {"claims": report.to_rows(), "problems": report.problem_rows(),
                               "unavailable": [{"family": u.family, "reason": u.reason}
                                               for u in report.unavailable]},
-              table=lambda: check_renderable(report, lang.value),  # type: ignore[arg-type]
+              table=lambda: check_renderable(report, lang.code),
               # The table and the JSON list the data's findings; CSV holds the claims only, so
               # then they go to the terminal.
               problems=report.problems if output is not None or _resolve_format(fmt)
               is Format.csv else None)
         return EXIT_OK if report.ok else EXIT_DATA
 
-    _guard(debug, lang.value, action)
+    _guard(debug, lang.code, action)
 
 
 def main() -> None:
