@@ -656,12 +656,7 @@ def enrolment_label(key: str, lang: Lang, **params: Any) -> str:
 
 def rate_percent(numerator: int, denominator: int, decimals: int) -> str:
     """numerator/denominator as a percentage at `decimals` places, halves rounded up, exactly."""
-    quotient, remainder = divmod(100 * numerator * 10**decimals, denominator)
-    if 2 * remainder >= denominator:
-        quotient += 1
-    digits = str(quotient).rjust(decimals + 1, "0")
-    whole, fraction = digits[: len(digits) - decimals], digits[len(digits) - decimals:]
-    return whole + ("." + fraction if decimals else "")
+    return _round_half_up(100 * numerator, denominator, decimals)
 
 
 def _percent_cell(rate: RateResult, decimals: int) -> Text:
