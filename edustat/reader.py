@@ -144,7 +144,7 @@ def read_table(path: Path, table: TableSpec, *, encoding: str | None = None,
         raise InputError(problems)
     if cells is None:
         frame = _read_csv_cells(raw, text, used_encoding or "utf-8", file, mapping,
-                                text_columns, header_index)
+                                text_columns, header_index, width=len(headers))
     else:
         frame = _cells_frame(cells, mapping, text_columns, header_index)
     if frame.empty:
@@ -187,7 +187,7 @@ def _is_column(table: TableSpec, header: str) -> bool:
 
 def _csv_rows(text: str, limit: int) -> list[list[str]]:
     """The first `limit` records of a CSV text."""
-    reader = csv.reader(io.StringIO(text[: 1 << 16]), delimiter=_delimiter(text[:4096]))
+    reader = csv.reader(io.StringIO(text[: 1 << 16]), delimiter=_delimiter(text))
     rows: list[list[str]] = []
     try:
         for row in reader:
@@ -200,8 +200,10 @@ def _csv_rows(text: str, limit: int) -> list[list[str]]:
 
 
 def _delimiter(text: str) -> str:
-    header_line = text.splitlines()[0] if text else ""
-    return "\t" if header_line.count("\t") > header_line.count(",") else ","
+    """Tab or comma, whichever the start of the file has more of (a title row above the header
+    may hold neither)."""
+    sample = text[:4096]
+    return "\t" if sample.count("\t") > sample.count(",") else ","
 
 
 def _map_headers(headers: list[str], table: TableSpec, file: str
@@ -266,14 +268,15 @@ def _finish_frame(frame: pd.DataFrame, mapping: dict[int, tuple[str, str, float]
 
 def _read_csv_cells(raw: bytes, text: str, encoding: str, file: str,
                     mapping: dict[int, tuple[str, str, float]], text_columns: set[int],
-                    header_index: int = 0) -> pd.DataFrame:
+                    header_index: int, width: int) -> pd.DataFrame:
+    """The cells of a CSV whose header (of `width` cells) is row `header_index` + 1."""
     import pandas as pd
 
-    names = list(range(len(_csv_rows(text, header_index + 1)[header_index])))
+    names = list(range(width))
     try:
         # pandas parses the bytes: faster than the decoded text, which serves the checks.
         frame = pd.read_csv(
-            io.BytesIO(raw), encoding=encoding, sep=_delimiter(text[:4096]),
+            io.BytesIO(raw), encoding=encoding, sep=_delimiter(text),
             # header=N skips the rows above the header and replaces its names with positions
             # (faster than skiprows).
             header=header_index, names=names,
@@ -302,7 +305,7 @@ def _parser_problems(file: str, reason: str, text: str) -> list[Problem]:
     if not match:
         return [Problem(file=file, code="unreadable", params={"reason": reason})]
     expected = int(match.group(1))
-    rows = csv.reader(io.StringIO(text), delimiter=_delimiter(text[:4096]))
+    rows = csv.reader(io.StringIO(text), delimiter=_delimiter(text))
     return [Problem(file=file, row=number, code="too_many_cells",
                     params={"expected": expected, "seen": len(cells)})
             for number, cells in enumerate(rows, start=1) if len(cells) > expected]
