@@ -436,3 +436,15 @@ def test_title_row_in_a_workbook(cli, tmp_path) -> None:
     plain = json.loads(cli("coefficient", ROOT / "data" / "2022.csv", "--format", "json").stdout)
     result = cli("coefficient", path, "--format", "json")
     assert result.exit_code == 0 and json.loads(result.stdout) == plain
+
+
+def test_tab_separated_file_with_a_title_row(cli, tmp_path) -> None:
+    # The title line has neither commas nor tabs: the delimiter is judged on the file's start.
+    lines = (ROOT / "data" / "2022.csv").read_text("utf-8").splitlines()
+    path = tmp_path / "tabs-2022.tsv"
+    path.write_text("\n".join(["2022年示例旗教育事业统计基表", "",
+                               *(line.replace(",", "\t") for line in lines)]) + "\n", "utf-8")
+    plain = json.loads(cli("coefficient", ROOT / "data" / "2022.csv", "--format", "json").stdout)
+    result = cli("coefficient", path, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == plain
