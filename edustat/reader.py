@@ -359,6 +359,23 @@ def _cells_frame(cells: list[list], mapping: dict[int, tuple[str, str, float]],
     return _finish_frame(frame, mapping, header_index)
 
 
+def _decode_head(head: bytes, given: str | None) -> str | None:
+    """The start of a CSV as text, in the first encoding that reads it (a character cut at the
+    end of `head` is fine); None for binary content or no encoding."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        candidates: tuple[str, ...] = ("utf-16",)
+    elif head.startswith(_OLE_MAGIC) or b"\x00" in head[:8192]:
+        return None
+    else:
+        candidates = (given,) if given else ("utf-8-sig", "gb18030")
+    for name in candidates:
+        try:
+            return codecs.getincrementaldecoder(name)().decode(head, final=False)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return None
+
+
 def read_header(path: Path, *, encoding: str | None = None, sheet: str | None = None
                 ) -> list[str] | None:
     """The header row of a CSV or XLSX file as written, or None when it cannot be read.
@@ -366,7 +383,8 @@ def read_header(path: Path, *, encoding: str | None = None, sheet: str | None = 
     For telling which kind of table a file is; `read_table` reports why a file cannot be read.
     """
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            raw = handle.read(1 << 16)  # the header is near the start: no need to read it all
     except OSError:
         return None
     if raw.startswith(_ZIP_MAGIC):
@@ -382,11 +400,8 @@ def read_header(path: Path, *, encoding: str | None = None, sheet: str | None = 
         except Exception:  # calamine raises its own error types for broken workbooks
             return None
     else:
-        if raw.startswith(_OLE_MAGIC) or b"\x00" in raw[:8192]:
-            return None
-        try:
-            _used, text = decode_table(raw, str(path), encoding)
-        except InputError:
+        text = _decode_head(raw, encoding)
+        if text is None:
             return None
         rows = _csv_rows(text, HEADER_SEARCH_ROWS)
     if not rows:
