@@ -179,13 +179,16 @@ def test_verdict_compares_unrounded_values():
 
 
 def test_nobody_has_any_gives_cv_zero_with_a_note():
-    # No school has multimedia rooms (quality): X̄ = 0 and S = 0 -> CV 0, with a note.
+    # No school has a backbone teacher (quality): X̄ = 0 and S = 0 -> CV 0, with a note naming
+    # the indicator; the rooms (2, 4, 2 per 100, 200, 100 pupils: 2 per 100 each) give no note.
     report = coefficients(THREE_PRIMARY, method="quality")
-    rooms = [i for i in report.results[0].indicators if i.key == "multimedia_rooms_per_100"]
-    assert rooms  # present
     backbone = indicator(report, "primary", "backbone_teachers_per_100")
     assert (backbone.mean, backbone.sd, backbone.cv) == (0, 0, 0)
-    assert any("所有学校均为 0" in note for note in report.results[0].notes)
+    notes = report.results[0].notes
+    assert [n for n in notes if "所有学校均为 0" in n] == [
+        "每百名学生拥有县级以上骨干教师数：所有学校均为 0，差异系数按 0 计",
+        "每百名学生拥有体育、艺术专任教师数：所有学校均为 0，差异系数按 0 计"]
+    assert indicator(report, "primary", "multimedia_rooms_per_100").mean == 2
 
 
 def test_per_school_view_shares_of_variance():
