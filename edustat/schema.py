@@ -354,7 +354,9 @@ def match_header(table: TableSpec, header: str) -> HeaderMatch | None:
 
     Raises UnknownUnit when the column is known but its bracketed unit cannot be converted.
     """
-    index = _INDEXES.setdefault(table.name, _alias_index(table))
+    index = _INDEXES.get(table.name)
+    if index is None:  # built once per table (setdefault would rebuild it on every call)
+        index = _INDEXES[table.name] = _alias_index(table)
     folded = normalize_header(header)
     if folded in index:
         return HeaderMatch(spec=index[folded])
