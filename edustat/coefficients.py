@@ -15,7 +15,8 @@ from pydantic import BaseModel, Field
 
 from edustat.indicators import Indicator, Method, indicators_for
 from edustat.norms import Norms
-from edustat.problems import Lang, Report, worded
+from edustat.problems import Lang, worded
+from edustat.results import Report
 from edustat.schema import STAGES
 from edustat.vectors import group_codes
 

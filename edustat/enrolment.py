@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, Field
 
 from edustat.norms import Norms
-from edustat.problems import Lang, Report, worded
+from edustat.problems import Lang, worded
+from edustat.results import Report
 from edustat.schema import SCHOOLS, SYSTEM_GRADES, grade_column
 
 if TYPE_CHECKING:

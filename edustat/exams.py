@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from edustat.problems import Lang, Report, worded
+from edustat.problems import Lang, worded
+from edustat.results import Report
 from edustat.schema import EXAM_CATEGORIES
 
 if TYPE_CHECKING:

@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 import typer
 from rich.console import Console
 
-from edustat.problems import MESSAGES, InputError, Problem, worded
+from edustat.problems import InputError, Problem
+from edustat.texts import t
 from edustat.problems import Lang as LangCode
 
 if TYPE_CHECKING:  # the core's types only; importing them at run time would load pandas
+    from edustat.results import Report
     from edustat.enrolment import System
     from edustat.indicators import Method
 
@@ -138,7 +140,7 @@ def _width() -> int | None:
 
 
 def _message(code: str, lang: LangCode, **params: Any) -> str:
-    return worded(MESSAGES[code], lang, **params)
+    return t(f"problem.{code}", lang, **params)
 
 
 def _usage_error(text: str) -> NoReturn:
@@ -248,6 +250,25 @@ def _write_result(lang: LangCode, fmt: Format | None, output: Path | None, *,
         sys.stdout.write(csv_text(next(iter(rows.values()))))
     else:
         _stdout().print(table())
+
+
+def emit(report: Report, *, lang: LangCode, fmt: Format | None, output: Path | None,
+         decimals: int | None = None, strict: bool = False,
+         extra: dict[str, Any] | None = None) -> int:
+    """Show a report by the result protocol and return its exit code: to -o by the file's
+    extension, else on standard output as its registered table, JSON or its first sheet as CSV;
+    then the input's warnings and notes on standard error."""
+    from edustat.render.registry import RenderOptions, render
+
+    options = RenderOptions(lang=lang, decimals=decimals, width=_width(), extra=extra or {})
+    _write_result(lang, fmt, output, payload=None, sheets=lambda: report.sheets(lang),
+                  table=lambda: render(report, options), json_text=report.to_json,
+                  json_bytes=report.to_json_bytes)
+    if report.problems:
+        from edustat.render import print_problems
+
+        print_problems(_stderr(), report.problems, lang)
+    return report.exit_code(strict)
 
 
 @app.command()

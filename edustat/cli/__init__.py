@@ -1,0 +1,11 @@
+"""The `edustat` command line: `app` with every command registered, and `main`.
+
+Each command lives in a module of this package and registers itself on `app` (from
+`edustat.cli.app`) when imported; importing them here is what makes them part of the CLI.
+"""
+
+from __future__ import annotations
+
+from edustat.cli.app import app, main
+
+__all__ = ["app", "main"]

@@ -1,0 +1,79 @@
+"""The one text catalogue: every word edustat shows, in Chinese and English, by namespaced key.
+
+The catalogue is data: one TOML file per family in `edustat/catalogue/` (`problem.toml`,
+`label.toml`, `plan.toml`, …), each a table of keys with a `zh` and an `en` text, e.g.
+
+    [problem]
+    not_number.zh = "不是数字……"
+    not_number.en = "not a number …"
+
+gives the key `problem.not_number`. Computation keeps codes and parameters; words are chosen only
+here, when a result is shown (`t(key, lang, **params)`, parameters filled with str.format).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+CATALOGUE_DIR = Path(__file__).resolve().parent / "catalogue"
+
+
+class UnknownText(KeyError):
+    """A key that no catalogue file defines (a programming error, never the user's)."""
+
+
+def _flatten(prefix: str, table: dict[str, Any], out: dict[str, dict[str, str]], source: str
+             ) -> None:
+    """Collect every {zh, en} leaf of a TOML table under its dotted key."""
+    if set(table) and set(table) <= set(LANGS) and all(isinstance(v, str) for v in table.values()):
+        if prefix in out:
+            raise ValueError(f"text key {prefix} is defined twice (again in {source})")
+        out[prefix] = dict(table)
+        return
+    for name, value in table.items():
+        key = f"{prefix}.{name}" if prefix else name
+        if not isinstance(value, dict):
+            raise ValueError(f"{source}: {key} must be a table with zh and en texts")
+        _flatten(key, value, out, source)
+
+
+@cache
+def catalogue() -> dict[str, dict[str, str]]:
+    """Every text of every catalogue file: dotted key -> {"zh": …, "en": …}."""
+    out: dict[str, dict[str, str]] = {}
+    for path in sorted(CATALOGUE_DIR.glob("*.toml")):
+        with path.open("rb") as handle:
+            _flatten("", tomllib.load(handle), out, path.name)
+    return out
+
+
+def has_text(key: str) -> bool:
+    """True when the catalogue defines `key`."""
+    return key in catalogue()
+
+
+def t(key: str, lang: Lang = "zh", **params: Any) -> str:
+    """The text of `key` in `lang`, with `params` filled in.
+
+    A parameter given as {"zh": …, "en": …} is worded in `lang` too (names of stages, columns)."""
+    try:
+        texts = catalogue()[key]
+    except KeyError:
+        raise UnknownText(key) from None
+    chosen = texts.get(lang) or texts["zh"]
+    if not params:
+        return chosen
+    worded_params = {k: (v[lang] if isinstance(v, dict) and lang in v else v)
+                     for k, v in params.items()}
+    return chosen.format(**worded_params)
+
+
+def default_lang() -> Lang:
+    """The language asked for by EDUSTAT_LANG (zh unless it says en)."""
+    return "en" if os.environ.get("EDUSTAT_LANG", "").lower().startswith("en") else "zh"
