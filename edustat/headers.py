@@ -28,6 +28,9 @@ MAX_HEADER_ROWS = 3
 _STEMS = frozenset("甲乙丙丁戊己庚辛壬癸")
 _ALL_UNITS = frozenset(u for units in UNIT_FACTORS.values() for u in units) | {"平方米", "万元"}
 _TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:学?年|年度)")
+_AREA = r"[\u4e00-\u9fff]{1,12}?(?:自治县|自治旗|县|旗|区|市)"
+_TITLE_COUNTY = re.compile(r"(?:19|20)\d{2}\s*(?:学?年|年度)\s*(" + _AREA + ")")
+_REPORTER = re.compile(r"填报单位\s*[:：]\s*(" + _AREA + r")(?:教育|教体|人民政府|政府)")
 _TOTAL_WORDS = {"计": "合计", "小计": "合计", "合计": "合计", "总计": "合计"}
 
 
@@ -145,6 +148,16 @@ class HeaderBlock:
             found = _TITLE_YEAR.search(text)
             if found:
                 return int(found.group(1))
+        return None
+
+    def title_county(self) -> str | None:
+        """The county the rows above the header name: 填报单位：示例县教育局, else the title
+        (2023年示例县义务教育学校…), else None."""
+        for pattern in (_REPORTER, _TITLE_COUNTY):
+            for text in self.above:
+                found = pattern.search(text)
+                if found:
+                    return found.group(1)
         return None
 
 

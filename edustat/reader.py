@@ -46,12 +46,13 @@ class RawTable:
     year_from_name: int | None = None
     problems: list[Problem] = field(default_factory=list)
     sheet: str | None = None
+    county_from_title: str | None = None
     unknown: list[str] = field(default_factory=list)  # headers not recognised, as written
     # Excel error cells and formulas without a saved value: (row, canonical column, "#N/A").
     cell_errors: list[tuple[int, str, str]] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(eq=False)  # hashed by identity: never hash the bytes
 class Source:
     """An input's bytes, read once: every later look at the file uses these."""
 
@@ -204,11 +205,16 @@ def read_table(path: Path | str | Source, table: TableSpec, *, encoding: str | N
             problems.append(Problem(file=file, code="title_year_differs", severity="warning",
                                     params={"title": title_year, "name": year}))
         year = title_year
-        problems.append(Problem(file=file, row=block.first, code="year_from_title",
+        problems.append(Problem(file=file, code="year_from_title",
                                 severity="note", params={"year": title_year}))
+    county = block.title_county() if "county" not in written else None
+    if county is not None:
+        problems.append(Problem(file=file, code="county_from_title", severity="note",
+                                params={"county": county}))
     return RawTable(file=file, frame=frame, written=written, factors=factors,
                     encoding=used_encoding, year_from_name=year, problems=problems,
-                    sheet=sheet_name, unknown=unknown, cell_errors=cell_errors)
+                    sheet=sheet_name, unknown=unknown, cell_errors=cell_errors,
+                    county_from_title=county)
 
 
 _WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")

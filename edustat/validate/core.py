@@ -185,8 +185,10 @@ def _clean_file(raw: RawTable, table: TableSpec, needed: dict[str, str]
         else:
             text = cells.astype(object).where(cells.notna(), None)
             if spec.required:
-                checker.cells(spec.name, text.isna().to_numpy(), "missing_value",
-                              params={"why": ""})
+                # An Excel error cell is named as such (SPEC §2.4), not as a blank.
+                erred = {row for row, column, _ in raw.cell_errors if column == spec.name}
+                blank = text.isna().to_numpy() & ~source[ROW].isin(erred).to_numpy()
+                checker.cells(spec.name, blank, "missing_value", params={"why": ""})
             clean[spec.name] = text
     clean[ROW] = source[ROW].to_numpy()
     clean[FILE] = np.full(len(source), raw.file, dtype=object)
@@ -196,6 +198,8 @@ def _clean_file(raw: RawTable, table: TableSpec, needed: dict[str, str]
     _check_subsets(frame, table, checker)
     if "year" not in source and raw.year_from_name is not None:
         frame["year"] = float(raw.year_from_name)
+    if "county" in frame and "county" not in source and raw.county_from_title is not None:
+        frame["county"] = raw.county_from_title
     return frame, checker.problems
 
 
@@ -223,14 +227,16 @@ def _check_subsets(frame: pd.DataFrame, table: TableSpec, checker: _FileChecker)
                       per_row={"total": total})
 
 
-def load_tables(paths: list[Path], table: TableSpec, *, encoding: str | None = None,
-                sheet: str | None = None) -> tuple[list[RawTable], list[Problem]]:
+def load_tables(paths: list[Any], table: TableSpec, *, encoding: str | None = None,
+                sheet: str | None = None, header_rows: tuple[int, int] | None = None
+                ) -> tuple[list[RawTable], list[Problem]]:
     """Read every file; problems of unreadable files are collected, not raised one by one."""
     raws: list[RawTable] = []
     problems: list[Problem] = []
     for path in paths:
         try:
-            raw = read_table(path, table, encoding=encoding, sheet=sheet)
+            raw = read_table(path, table, encoding=encoding, sheet=sheet,
+                             header_rows=header_rows)
         except InputError as exc:
             problems.extend(exc.problems)
             continue
@@ -246,10 +252,21 @@ def validate_table(raws: list[RawTable], table: TableSpec, needed: dict[str, str
 
     frames = []
     problems: list[Problem] = []
+    from edustat.validate.rows import cell_error_problems, compare_totals, fill_down, split_totals
+
     for raw in raws:
+        # Rows that are not records first: a 合计 row must never reach the type checks, and a
+        # county merged down must be filled before rows are grouped by county.
+        totals, notes = split_totals(raw)
+        problems.extend(notes)
+        if table.name != "claims":  # a claim's blank county means "the only one"
+            problems.extend(fill_down(raw))
+        problems.extend(cell_error_problems(raw))
         frame, file_problems = _clean_file(raw, table, needed or {})
         frames.append(frame)
         problems.extend(file_problems)
+        if len(totals):
+            problems.extend(compare_totals(totals, frame, raw, table))
     if frames:
         frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     else:
@@ -297,17 +314,26 @@ _frame_problems = flag_rows  # the name older callers use
 
 
 def check_duplicates(valid: ValidTable, key: list[str], column: str, code: str,
-                     params: dict[str, Any] | None = None) -> None:
-    """Rows sharing `key` are errors, each naming the other rows (file:row when files differ)."""
+                     params: dict[str, Any] | None = None, skip: np.ndarray | None = None
+                     ) -> None:
+    """Rows sharing `key` are errors, each naming the other rows (file:row when files differ).
+
+    Part of the key may be blank (no year, no county): blank matches blank. Rows in `skip`
+    (already reported, e.g. a mangled id) are not reported again."""
     import numpy as np
 
     frame = valid.frame
     present = frame[key[-1]].notna().to_numpy()
     duplicated = frame.duplicated(key, keep=False).to_numpy() & present
+    if skip is not None:
+        duplicated &= ~skip
     if not duplicated.any():
         return
     dup = frame.loc[duplicated, [*key, ROW, FILE]]
-    group_key = dup[key].astype(str).agg("\x1f".join, axis=1)
+    # Each key cell as text, a blank as "" (astype(str) of a missing value is a float under
+    # pandas 3 and the join fails: issue 14.3).
+    group_key = dup[key].map(lambda v: "" if v is None or v != v else display_value(v)).agg(
+        "\x1f".join, axis=1)
     places = list(zip(dup[FILE], dup[ROW].astype(int), strict=True))
     members: dict[str, list[tuple[str, int]]] = {}
     for name, place in zip(group_key, places, strict=True):

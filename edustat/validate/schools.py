@@ -16,10 +16,24 @@ from edustat.schema import (
     STAGE_ZH,
 )
 
+from edustat.validate.core import (
+    STUDENT_COLUMNS,
+    ValidTable,
+    _already_reported,
+    _frame_problems,
+    _why,
+    check_categories,
+    check_duplicates,
+    display_value,
+    flag_rows,
+    load_tables,
+    own_problems,
+    validate_table,
+)
+from edustat.validate.teaching import TeachingPointRule, apply_rule, parse_rule, point_rows
+
 if TYPE_CHECKING:
-    pass
-from edustat.validate.core import STUDENT_COLUMNS, ValidTable, check_categories, check_duplicates, display_value, load_tables, own_problems, validate_table
-from edustat.validate.core import _already_reported, _frame_problems, _why
+    import numpy as np
 
 _INFERRED_TYPE = {
     ("primary",): "primary", ("junior",): "junior", ("primary", "junior"): "nine_year",
@@ -28,10 +42,16 @@ _INFERRED_TYPE = {
 }
 
 
-def validate_schools(paths: list[Path], *, needed: dict[str, str] | None = None,
-                     encoding: str | None = None, sheet: str | None = None) -> ValidTable:
-    """Read and validate school tables (SPEC §2.1); every problem of every file is collected."""
-    raws, read_problems = load_tables(paths, SCHOOLS, encoding=encoding, sheet=sheet)
+def validate_schools(paths: list[Any], *, needed: dict[str, str] | None = None,
+                     encoding: str | None = None, sheet: str | None = None,
+                     header_rows: tuple[int, int] | None = None,
+                     teaching_points: TeachingPointRule | str | None = None) -> ValidTable:
+    """Read and validate school tables (SPEC §2.1); every problem of every file is collected.
+
+    The rows returned are the units of computation: totals rows out, teaching points merged
+    (or kept, or left out, by `teaching_points`), schools without pupils out, each with a note."""
+    raws, read_problems = load_tables(paths, SCHOOLS, encoding=encoding, sheet=sheet,
+                                      header_rows=header_rows)
     valid = validate_table(raws, SCHOOLS, needed)
     valid.problems[:0] = read_problems
     # No 年份 column and no year in the file name: the results carry no year; say so once.
@@ -42,10 +62,51 @@ def validate_schools(paths: list[Path], *, needed: dict[str, str] | None = None,
     if not len(valid.frame):
         return valid
     _counties_by_file(valid, raws)
+    points = point_rows(valid)  # before the 办学类型 codes are mapped (218 is a primary unit)
     _school_types(valid)
     _needed_values(valid, needed or {})
-    check_duplicates(valid, ["year", "school_id"], "school_id", "duplicate_id")
+    mangled = _mangled_ids(valid)
+    check_duplicates(valid, ["year", "school_id"], "school_id", "duplicate_id", skip=mangled)
+    # Named, not removed: the stage units leave it out (no pupils, no unit), and it adds 0 to
+    # the enrolment sums, where a county of such schools is "zero denominator", not "no data".
+    _without_pupils(valid)
+    apply_rule(valid, points, parse_rule(teaching_points))
     return valid
+
+
+# Excel shows a long number typed into a General cell as 2.152E+09 and saves it so in CSV: the
+# digits after the fourth are gone, and two schools can end up with the same id.
+_SCIENTIFIC = r"[0-9](?:\.[0-9]+)?[eE]\+?[0-9]+"
+
+
+def _mangled_ids(valid: ValidTable) -> np.ndarray:
+    """Ids that Excel turned into scientific notation: an error naming the cause."""
+    ids = valid.frame["school_id"]
+    mangled = ids.astype(object).where(ids.notna(), "").astype(str).str.strip().str.fullmatch(
+        _SCIENTIFIC).to_numpy(dtype=bool)
+    flag_rows(valid, "school_id", mangled, "id_mangled")
+    return mangled
+
+
+def _without_pupils(valid: ValidTable) -> np.ndarray:
+    """Schools with 0 pupils in every stage their type teaches: left out with a note naming
+    each (a blank count is not 0: that is reported as missing elsewhere)."""
+    import numpy as np
+
+    frame = valid.frame
+    types = frame["school_type"].to_numpy(dtype=object)
+    empty = np.zeros(len(frame), dtype=bool)
+    counts = {s: frame[c].to_numpy(dtype=float) for s, c in STUDENT_COLUMNS.items()}
+    for kind, stages in SCHOOL_TYPE_STAGES.items():
+        of_kind = types == kind
+        if not of_kind.any():
+            continue
+        zero = np.logical_and.reduce([counts[s] == 0 for s in stages])
+        empty |= of_kind & zero
+    names = frame["school_name"].fillna(frame["school_id"]).astype(str).to_numpy()
+    flag_rows(valid, "school_name", empty, "no_students", severity="note",
+              per_row={"name": names})
+    return empty
 
 
 def _counties_by_file(valid: ValidTable, raws: list[RawTable]) -> None:
@@ -53,7 +114,8 @@ def _counties_by_file(valid: ValidTable, raws: list[RawTable]) -> None:
     same year they are two counties, not one: each is then named by its file, with a note."""
     from collections import Counter
 
-    without = [raw for raw in raws if "county" not in raw.written]
+    without = [raw for raw in raws if "county" not in raw.written
+               and raw.county_from_title is None]
     years = {raw.file: tuple(sorted(set(valid.frame.loc[valid.frame[FILE] == raw.file, "year"]
                                         .dropna().tolist()))) for raw in without}
     shared = Counter(years.values())
