@@ -19,6 +19,7 @@ from edustat.exams import ExamReport, compute_exams
 from edustat.indicators import Method, needed_columns
 from edustat.norms import Norms, load_norms
 from edustat.problems import InputError, Lang, Problem, has_errors
+from edustat.reader import as_sources
 from edustat.schema import STAGES
 from edustat.standards import StandardsReport, compute_standards
 from edustat.units import school_units
@@ -62,16 +63,21 @@ class ValidationReport(BaseModel):
         return [p.as_record(lang) for p in self.problems]
 
 
-def validate(paths: Sequence[Path], *, standard: Method | None = None,
-             encoding: str | None = None, sheet: str | None = None) -> ValidationReport:
-    """Validate tables of any kind — school, exam or population, told by each file's header;
-    with a standard, school tables must also have the columns that method needs."""
-    kinds: dict[str, list[Path]] = {}
-    for path in paths:
+def validate(paths: Sequence[Path | str], *, standard: Method | None = None,
+             encoding: str | None = None, sheet: str | None = None,
+             header_rows: tuple[int, int] | None = None,
+             teaching_points: str | None = None) -> ValidationReport:
+    """Validate tables of any kind — school, exam or population, told by each file's header.
+    School tables must have what the coefficients need: of the method named, else of both
+    methods, so that a clean `validate` means `coefficient` and `standards` run."""
+    kinds: dict[str, list[Any]] = {}
+    for path in as_sources(paths):  # each file read once: table_kind and validation share it
         kinds.setdefault(table_kind(path, encoding=encoding, sheet=sheet), []).append(path)
-    needed = needed_columns(standard) if standard else {}
+    needed = (needed_columns(standard) if standard
+              else {**needed_columns("basic"), **needed_columns("quality")})
     checks = {"schools": lambda files: validate_schools(files, needed=needed, encoding=encoding,
-                                                        sheet=sheet),
+                                                        sheet=sheet, header_rows=header_rows,
+                                                        teaching_points=teaching_points),
               "exams": lambda files: validate_exams(files, encoding=encoding, sheet=sheet),
               "population": lambda files: validate_population(files, encoding=encoding,
                                                               sheet=sheet)}
@@ -83,15 +89,19 @@ def validate(paths: Sequence[Path], *, standard: Method | None = None,
     return ValidationReport(files=[str(p) for p in paths], rows=rows, problems=problems)
 
 
-def coefficient(paths: Sequence[Path], *, standard: Method = "basic",
+def coefficient(paths: Sequence[Path | str], *, standard: Method = "basic",
                 stages: Sequence[str] = STAGES, standards_file: Path | None = None,
                 encoding: str | None = None, sheet: str | None = None, lang: Lang = "zh",
-                schools: bool = False, counties: Sequence[str] = ()) -> CoefficientReport:
+                schools: bool = False, counties: Sequence[str] = (),
+                header_rows: tuple[int, int] | None = None,
+                teaching_points: str | None = None) -> CoefficientReport:
     """Difference coefficients of the school tables in `paths` (SPEC §3); `counties` keeps
-    only those counties (all when empty)."""
+    only those counties (all when empty). Teaching points follow `teaching_points`, else the
+    standards file, else merge (SPEC §2.1)."""
     norms = load_norms(standards_file)
     valid = validate_schools(list(paths), needed=needed_columns(standard, tuple(stages)),
-                             encoding=encoding, sheet=sheet)
+                             encoding=encoding, sheet=sheet, header_rows=header_rows,
+                             teaching_points=teaching_points or norms.teaching_points)
     return _coefficient(valid, norms, standard, tuple(stages), lang, schools, counties, paths)
 
 
@@ -121,16 +131,19 @@ def _only_counties(frame: Any, counties: Sequence[str], paths: Sequence[Path]) -
     return frame[frame["county"].isin(list(counties))]
 
 
-def standards(paths: Sequence[Path], *, stages: Sequence[str] = STAGES,
+def standards(paths: Sequence[Path | str], *, stages: Sequence[str] = STAGES,
               standards_file: Path | None = None, encoding: str | None = None,
               sheet: str | None = None, lang: Lang = "zh",
-              per_school: bool = True, counties: Sequence[str] = ()) -> StandardsReport:
+              per_school: bool = True, counties: Sequence[str] = (),
+              header_rows: tuple[int, int] | None = None,
+              teaching_points: str | None = None) -> StandardsReport:
     """Each school unit against the per-school quality-balance standards (SPEC §4);
     `per_school=False` keeps only the county totals."""
     norms = load_norms(standards_file)
     # Class counts are not needed: a blank one leaves the class size empty with a note.
     valid = validate_schools(list(paths), needed=needed_columns("quality", tuple(stages)),
-                             encoding=encoding, sheet=sheet)
+                             encoding=encoding, sheet=sheet, header_rows=header_rows,
+                             teaching_points=teaching_points or norms.teaching_points)
     return _standards(valid, norms, tuple(stages), lang, per_school, counties, paths)
 
 
@@ -251,6 +264,7 @@ def _gather_figures(paths: Sequence[Path], *, population: Path | None,
     from edustat.indicators import METHODS
 
     norms = _enrolment_norms(standards_file)  # a bad standards file: usage error, no work
+    paths = as_sources(paths)  # each file read once: table_kind and validation share it
     kinds = {path: table_kind(path, encoding=encoding, sheet=sheet) for path in paths}
     school_paths = [p for p in paths if kinds[p] == "schools"]
     exam_paths = [p for p in paths if kinds[p] == "exams"]

@@ -12,6 +12,7 @@ import codecs
 import csv
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -64,6 +65,12 @@ class Source:
         """The file as the user named it."""
         return str(self.path)
 
+    def __str__(self) -> str:
+        return str(self.path)
+
+    def __fspath__(self) -> str:
+        return str(self.path)
+
 
 def load_source(path: Path | str | Source) -> Source:
     """Read an input file whole, once; raises InputError when it cannot be read."""
@@ -79,6 +86,18 @@ def load_source(path: Path | str | Source) -> Source:
         raise InputError([Problem(file=file, code="unreadable",
                                   params={"reason": exc.strerror or str(exc)})]) from None
     return Source(path=path, raw=raw)
+
+
+def as_sources(paths: Sequence[Path | str | Source]) -> list[Path | Source]:
+    """Each readable input read once (a FIFO or `<(cat f.csv)` can be read only once); one that
+    cannot be read stays a path, and reading it later reports why."""
+    out: list[Path | Source] = []
+    for path in paths:
+        try:
+            out.append(load_source(path))
+        except InputError:
+            out.append(path if isinstance(path, Source) else Path(path))
+    return out
 
 
 def load_sources(paths: list[Path | str | Source]) -> tuple[list[Source], list[Problem]]:

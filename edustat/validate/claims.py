@@ -23,13 +23,14 @@ from edustat.validate.core import _frame_problems
 TableKind = str  # "schools", "exams" or "population"
 
 
-def table_kind(path: Path, *, encoding: str | None = None, sheet: str | None = None
+def table_kind(path: Any, *, encoding: str | None = None, sheet: str | None = None
                ) -> TableKind:
     """Which table a file is, by its header row: an exam table has 考试/exam and 考生数/candidates;
     a population table has an age-population column and no school; anything else is a school
     table (whose reading then reports what is wrong with it)."""
+    from edustat.headers import match_path
     from edustat.reader import read_header
-    from edustat.schema import UnknownUnit, match_header
+    from edustat.schema import UnknownUnit
 
     header = read_header(path, encoding=encoding, sheet=sheet) or []
 
@@ -37,11 +38,11 @@ def table_kind(path: Path, *, encoding: str | None = None, sheet: str | None = N
         found = set()
         for written in header:
             try:
-                matched = match_header(table, written) if written.strip() else None
+                matched = match_path(table, written.split("/")) if written.strip() else None
             except UnknownUnit:
                 continue
             if matched is not None:
-                found.add(matched.spec.name)
+                found.add(matched.match.spec.name)
         return found
 
     if {"exam", "candidates"} <= columns(EXAMS):

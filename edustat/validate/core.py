@@ -40,6 +40,7 @@ class ValidTable:
     frame: pd.DataFrame
     problems: list[Problem]
     written: dict[str, dict[str, str]] = field(default_factory=dict)  # file -> canonical -> header
+    unknown: dict[str, list[str]] = field(default_factory=dict)  # file -> headers not recognised
 
     @property
     def ok(self) -> bool:
@@ -156,9 +157,7 @@ def _clean_file(raw: RawTable, table: TableSpec, needed: dict[str, str]
             # Columns a computation needs are judged by the table's own validator, which knows
             # which rows need them (a primary-only file needs no junior teacher column).
             if spec.required:
-                checker.problems.append(Problem(
-                    file=raw.file, row=None, column=spec.zh, code="missing_column",
-                    params={"zh": spec.zh, "name": spec.name, "why": ""}))
+                checker.problems.append(missing_column(raw.file, spec, "", raw.unknown))
             clean[spec.name] = (np.full(len(source), np.nan) if spec.kind in NUMERIC_KINDS
                                 else pd.Series([None] * len(source), dtype=object))
             continue
@@ -201,6 +200,49 @@ def _clean_file(raw: RawTable, table: TableSpec, needed: dict[str, str]
     if "county" in frame and "county" not in source and raw.county_from_title is not None:
         frame["county"] = raw.county_from_title
     return frame, checker.problems
+
+
+def missing_column(file: str, spec: ColumnSpec, why: dict[str, str] | str,
+                   unknown: list[str]) -> Problem:
+    """A needed column missing from a file; when a header of the file that was not recognised
+    is one or two edits from the column's name (小学专任教帅数), the problem names it."""
+    near = near_header(spec, unknown)
+    params = {"zh": spec.zh, "name": spec.name, "why": why}
+    if near is None:
+        return Problem(file=file, row=None, column=spec.zh, code="missing_column", params=params)
+    return Problem(file=file, row=None, column=spec.zh, value=near, code="missing_column_near",
+                   params={**params, "near": near})
+
+
+def near_header(spec: ColumnSpec, headers: list[str]) -> str | None:
+    """The header, of `headers`, closest to one of the column's names: at most one edit in a
+    name of up to six characters, two in a longer one (normalized, units aside)."""
+    from edustat.schema import split_unit
+
+    best: tuple[int, str] | None = None
+    names = [split_unit(normalize_header(n))[0] for n in spec.all_names]
+    for header in headers:
+        folded = split_unit(normalize_header(header.split("/")[-1]))[0]
+        for name in names:
+            allowed = 1 if len(name) <= 6 else 2
+            if abs(len(folded) - len(name)) > allowed:
+                continue
+            distance = _edits(folded, name)
+            if distance <= allowed and (best is None or distance < best[0]):
+                best = (distance, header)
+    return best[1] if best else None
+
+
+def _edits(a: str, b: str) -> int:
+    """Levenshtein distance of two short strings."""
+    previous = list(range(len(b) + 1))
+    for i, char in enumerate(a, 1):
+        current = [i]
+        for j, other in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1,
+                               previous[j - 1] + (char != other)))
+        previous = current
+    return previous[-1]
 
 
 def _why(indicator_key: str | None) -> dict[str, str] | str:
@@ -272,7 +314,8 @@ def validate_table(raws: list[RawTable], table: TableSpec, needed: dict[str, str
     else:
         frame = pd.DataFrame(columns=[*table.names(), ROW, FILE])
     return ValidTable(frame=frame, problems=problems,
-                      written={raw.file: raw.written for raw in raws})
+                      written={raw.file: raw.written for raw in raws},
+                      unknown={raw.file: raw.unknown for raw in raws})
 
 
 def check_categories(valid: ValidTable, column: str, values: dict[str, str], code: str,

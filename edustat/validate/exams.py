@@ -17,7 +17,7 @@ from edustat.schema import (
 
 if TYPE_CHECKING:
     pass
-from edustat.validate.core import ValidTable, check_categories, check_duplicates, load_tables, validate_table
+from edustat.validate.core import missing_column, ValidTable, check_categories, check_duplicates, load_tables, validate_table
 from edustat.validate.core import _already_reported, _frame_problems, _in_files_without
 
 # School names (folded as headers are) that mark a total row: summing it with the schools would
@@ -74,9 +74,8 @@ def _exam_counts(valid: ValidTable) -> None:
             spec = EXAMS.column(column)
             lacking = _in_files_without(valid, column)
             for file in dict.fromkeys(files[rows_of & lacking]):
-                valid.problems.append(Problem(
-                    file=file, row=None, column=spec.zh, code="missing_column",
-                    params={"zh": spec.zh, "name": spec.name, "why": why}))
+                valid.problems.append(missing_column(file, spec, why,
+                                                     valid.unknown.get(file, [])))
             # Blank is missing, never 0: a blank in one school would understate the county.
             blank = rows_of & np.isnan(frame[column].to_numpy(dtype=float)) & ~lacking
             blank &= ~_already_reported(valid, column, blank)

@@ -27,6 +27,7 @@ from edustat.validate.core import (
     display_value,
     flag_rows,
     load_tables,
+    missing_column,
     own_problems,
     validate_table,
 )
@@ -197,9 +198,8 @@ def _needed_values(valid: ValidTable, needed: dict[str, str]) -> None:
         spec = SCHOOLS.column(column)
         for file, written in valid.written.items():
             if column not in written and (applies & (files == file)).any():
-                valid.problems.append(Problem(
-                    file=file, row=None, column=spec.zh, code="missing_column",
-                    params={"zh": spec.zh, "name": column, "why": _why(indicator)}))
+                valid.problems.append(missing_column(file, spec, _why(indicator),
+                                                     valid.unknown.get(file, [])))
         blank = applies & np.isnan(frame[column].to_numpy(dtype=float))
         if not blank.any():
             continue
