@@ -49,7 +49,11 @@ def cell_text(value: object) -> str | None:
 def fold_cell(text: str) -> tuple[str, str | None]:
     """One header cell folded for path matching: (name, unit). 其中：教学用 -> 教学用, 计 -> 合计,
     a trailing 数 dropped (在校生数 and 在校生 are the same head)."""
-    base, unit = split_unit(normalize_header(text))
+    folded = normalize_header(text)
+    bare = re.fullmatch(r"\(([^()]*)\)", folded)
+    if bare:  # a unit row's cell: all unit, no name
+        return "", bare.group(1)
+    base, unit = split_unit(folded)
     base = re.sub(r"^其中[:：]?", "", base)
     base = _TOTAL_WORDS.get(base, base)
     if len(base) > 2 and base.endswith("数"):

@@ -243,7 +243,8 @@ def _header_notes(file: str, block: HeaderBlock) -> list[Problem]:
     """A note saying where the header was found, when it is not simply the first row."""
     if block.last > block.first or block.data_start > block.last + 1:
         return [Problem(file=file, row=block.first + 1, code="header_block", severity="note",
-                        params={"first": block.first + 1, "last": block.last + 1,
+                        params={"rows": f"{block.first + 1}" if block.last == block.first
+                                else f"{block.first + 1}–{block.last + 1}",
                                 "data": block.data_start + 1})]
     if block.first:
         return [Problem(file=file, row=block.first + 1, code="header_below_title",
