@@ -186,7 +186,8 @@ def enrolment(paths: Sequence[Path], *, population: Path | None = None,
     the school tables only.
     """
     norms = _enrolment_norms(standards_file)
-    valid = validate_schools(list(paths), needed={}, encoding=encoding, sheet=sheet)
+    valid = validate_schools(list(paths), needed={}, encoding=encoding, sheet=sheet,
+                             teaching_points=norms.teaching_points)
     people = (validate_population([population], encoding=encoding)
               if population is not None else None)
     return _enrolment(valid, people, norms, system, lang)
@@ -277,7 +278,8 @@ def _gather_figures(paths: Sequence[Path], *, population: Path | None,
         problems.append(Problem(file=str(population_paths[1]), code="several_population",
                                 params={"files": "、".join(map(str, population_paths))}))
     # Each table is read and validated once; every family computes from the same rows.
-    schools = (validate_schools(school_paths, needed={}, encoding=encoding, sheet=sheet)
+    schools = (validate_schools(school_paths, needed={}, encoding=encoding, sheet=sheet,
+                                teaching_points=norms.teaching_points)
                if school_paths else None)
     exam_rows = validate_exams(exam_paths, encoding=encoding, sheet=sheet) if exam_paths else None
     people = (validate_population(population_paths[:1], encoding=encoding)

@@ -84,6 +84,20 @@ def _path_index(table: TableSpec) -> tuple[dict[str, ColumnSpec], dict[str, Colu
     return _PATHS[table.name]
 
 
+def parse_header_rows(text: str | None) -> tuple[int, int] | None:
+    """`--header-rows 3-5` (or a single row, 4) as (first, last), 1-based; ValueError if not."""
+    if text is None:
+        return None
+    found = re.fullmatch(r"\s*(\d+)\s*(?:[-–~:]\s*(\d+)\s*)?", text)
+    if not found:
+        raise ValueError(f"not rows: {text!r} (write e.g. 3-5)")
+    first, last = int(found.group(1)), int(found.group(2) or found.group(1))
+    if first < 1 or last < first or last - first >= MAX_HEADER_ROWS:
+        raise ValueError(f"header rows {text!r}: from 1 up, first <= last, at most "
+                         f"{MAX_HEADER_ROWS} rows")
+    return first, last
+
+
 @dataclass
 class PathMatch:
     """A header path matched to a column: the match, and whether it is a fallback path."""

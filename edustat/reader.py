@@ -186,7 +186,9 @@ def read_table(path: Path | str | Source, table: TableSpec, *, encoding: str | N
     if raw.startswith(_ZIP_MAGIC) or raw.startswith(_OLE_MAGIC):
         if raw.startswith(_ZIP_MAGIC) and source.path.suffix.lower() not in _WORKBOOK_SUFFIXES:
             notes.append(Problem(file=file, code="zip_as_xlsx", severity="note"))
-        chosen, block = _read_workbook(source, [table], sheet, header_rows)
+        from edustat.workbook import read_workbook
+
+        chosen, block = read_workbook(source, [table], sheet, header_rows)
         sheet_name, errors = chosen.name, chosen.errors
         notes.extend(chosen.problems)
         notes.append(Problem(file=file, code="sheet_read", severity="note",
@@ -250,66 +252,6 @@ def _header_notes(file: str, block: HeaderBlock) -> list[Problem]:
         return [Problem(file=file, row=block.first + 1, code="header_below_title",
                         severity="note", params={"row": block.first + 1})]
     return []
-
-
-def _read_workbook(source: Source, tables: list[TableSpec], sheet: str | None,
-                   header_rows: tuple[int, int] | None, limit: int | None = None):
-    """The sheet to read and its header: the one named, else the first visible sheet whose
-    header names at least three known columns (a 填表说明 or 封面 sheet may come first)."""
-    from edustat.workbook import Workbook
-
-    book = Workbook(source.raw, source.file)
-    if sheet is not None:
-        if sheet not in book.names:
-            raise InputError([Problem(file=source.file, code="no_sheet",
-                                      params={"sheet": sheet, "sheets": "、".join(book.names)})])
-        chosen = book.sheet(sheet, limit)
-        return chosen, _sheet_header(chosen, tables, header_rows)
-    candidates = [name for name in book.names if name not in book.hidden] or book.names
-    first = None
-    for name in candidates:
-        current = book.sheet(name, limit)
-        block = _sheet_header(current, tables, header_rows)
-        if first is None:
-            first = (current, block)
-        known = sum(1 for path in block.paths if _known_path(tables, path))
-        if known >= 3:
-            if name != book.names[0]:
-                current.problems.append(Problem(
-                    file=source.file, code="sheet_chosen", severity="note",
-                    params={"sheet": name, "skipped": "、".join(
-                        n for n in book.names[:book.names.index(name)])}))
-            return current, block
-    if first is None or not any(cell_text(c) for row in first[0].rows[:HEADER_SEARCH_ROWS]
-                                for c in row):
-        raise InputError([Problem(file=source.file, code="file_empty")])
-    return first
-
-
-def _known_path(tables: list[TableSpec], path: list[str]) -> bool:
-    for table in tables:
-        try:
-            if match_path(table, path) is not None:
-                return True
-        except UnknownUnit:
-            return True
-    return False
-
-
-def _sheet_header(sheet, tables: list[TableSpec], header_rows: tuple[int, int] | None
-                  ) -> HeaderBlock:
-    """The header of a sheet, its merged header cells filled as Excel shows them."""
-    head = [list(row) for row in sheet.rows[:HEADER_SEARCH_ROWS]]
-    for (r0, c0), (r1, c1) in sheet.merges:
-        if r0 >= len(head):
-            continue
-        value = head[r0][c0] if c0 < len(head[r0]) else None
-        for r in range(r0, min(r1, len(head) - 1) + 1):
-            row = head[r]
-            row.extend([None] * (c1 + 1 - len(row)))
-            for c in range(c0, c1 + 1):
-                row[c] = value
-    return find_header(head, tables, header_rows)
 
 
 def _csv_rows(text: str, limit: int) -> list[list[str]]:
@@ -519,7 +461,9 @@ def read_header(path: Path | str | Source, *, encoding: str | None = None,
     if raw.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
         try:
             whole = source or load_source(path)
-            _chosen, block = _read_workbook(whole, tables, sheet, None, limit=HEADER_SEARCH_ROWS)
+            from edustat.workbook import read_workbook
+
+            _chosen, block = read_workbook(whole, tables, sheet, None, limit=HEADER_SEARCH_ROWS)
         except Exception:  # a broken workbook: read_table says why
             return None
     else:

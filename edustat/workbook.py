@@ -14,8 +14,14 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from posixpath import join, normpath
+from typing import TYPE_CHECKING
 
+from edustat.headers import HEADER_SEARCH_ROWS, HeaderBlock, cell_text, find_header, match_path
 from edustat.problems import InputError, Problem
+from edustat.schema import TableSpec, UnknownUnit
+
+if TYPE_CHECKING:
+    from edustat.reader import Source
 
 # calamine holds a sheet as a dense rectangle of ~32-byte cells: 20 million is 640 MB.
 MAX_CELLS = 20_000_000
@@ -211,3 +217,62 @@ def _error_cells(xml: bytes) -> dict[tuple[int, int], str]:
         elif b"<f" in body and (value is None or not value.group(1)):
             errors[place] = "="
     return errors
+
+
+def read_workbook(source: Source, tables: list[TableSpec], sheet: str | None,
+                   header_rows: tuple[int, int] | None, limit: int | None = None
+                   ) -> tuple[Sheet, HeaderBlock]:
+    """The sheet to read and its header: the one named, else the first visible sheet whose
+    header names at least three known columns (a 填表说明 or 封面 sheet may come first)."""
+    book = Workbook(source.raw, source.file)
+    if sheet is not None:
+        if sheet not in book.names:
+            raise InputError([Problem(file=source.file, code="no_sheet",
+                                      params={"sheet": sheet, "sheets": "、".join(book.names)})])
+        chosen = book.sheet(sheet, limit)
+        return chosen, _sheet_header(chosen, tables, header_rows)
+    candidates = [name for name in book.names if name not in book.hidden] or book.names
+    first = None
+    for name in candidates:
+        current = book.sheet(name, limit)
+        block = _sheet_header(current, tables, header_rows)
+        if first is None:
+            first = (current, block)
+        known = sum(1 for path in block.paths if _known_path(tables, path))
+        if known >= 3:
+            if name != book.names[0]:
+                current.problems.append(Problem(
+                    file=source.file, code="sheet_chosen", severity="note",
+                    params={"sheet": name, "skipped": "、".join(
+                        n for n in book.names[:book.names.index(name)])}))
+            return current, block
+    if first is None or not any(cell_text(c) for row in first[0].rows[:HEADER_SEARCH_ROWS]
+                                for c in row):
+        raise InputError([Problem(file=source.file, code="file_empty")])
+    return first
+
+
+def _known_path(tables: list[TableSpec], path: list[str]) -> bool:
+    for table in tables:
+        try:
+            if match_path(table, path) is not None:
+                return True
+        except UnknownUnit:
+            return True
+    return False
+
+
+def _sheet_header(sheet: Sheet, tables: list[TableSpec], header_rows: tuple[int, int] | None
+                  ) -> HeaderBlock:
+    """The header of a sheet, its merged header cells filled as Excel shows them."""
+    head = [list(row) for row in sheet.rows[:HEADER_SEARCH_ROWS]]
+    for (r0, c0), (r1, c1) in sheet.merges:
+        if r0 >= len(head):
+            continue
+        value = head[r0][c0] if c0 < len(head[r0]) else None
+        for r in range(r0, min(r1, len(head) - 1) + 1):
+            row = head[r]
+            row.extend([None] * (c1 + 1 - len(row)))
+            for c in range(c0, c1 + 1):
+                row[c] = value
+    return find_header(head, tables, header_rows)

@@ -342,3 +342,29 @@ def test_blank_needed_cell_fails_validate_as_it_fails_coefficient(tmp_path: Path
         (2, "missing_value")]
     with pytest.raises(InputError):
         api.coefficient([path])
+
+
+def test_teaching_points_and_header_rows_options(cli) -> None:
+    path = JIBIAO / "multirow.xlsx"
+    separate = cli("coefficient", path, "--teaching-points", "separate", "-f", "json")
+    assert separate.exit_code == 0
+    assert [r["schools"] for r in json.loads(separate.output)["results"]] == [15, 5]
+    # --header-rows 3-5 names the rows the detection finds; the figures do not change.
+    given = cli("coefficient", path, "--header-rows", "3-5", "-f", "json")
+    assert json.loads(given.output)["results"] == json.loads(
+        cli("coefficient", path, "-f", "json").output)["results"]
+    for option, value in (("--teaching-points", "sometimes"), ("--header-rows", "5-3")):
+        result = cli("coefficient", path, option, value)
+        assert result.exit_code == 2 and "Invalid value" in result.output
+
+
+@pytest.mark.parametrize("header, column", [
+    ("计算机（台）", "computers"), ("图书（册）", "books"), ("小学专任教师（人）", "primary_teachers"),
+    ("网络多媒体教室（间）", "multimedia_rooms")])
+def test_headers_with_units_in_brackets_are_known(header: str, column: str) -> None:
+    # Issue 10: these headers of the 基表 were "不认识".
+    from edustat.headers import match_path
+    from edustat.schema import SCHOOLS
+
+    found = match_path(SCHOOLS, [header])
+    assert found is not None and (found.match.spec.name, found.match.factor) == (column, 1.0)

@@ -106,6 +106,37 @@ EncodingOpt = Annotated[str | None, typer.Option(
     "--encoding", help="CSV encoding (default: detect UTF-8, UTF-8 BOM, GB18030/GBK).")]
 SheetOpt = Annotated[str | None, typer.Option("--sheet", help="XLSX sheet (default: first).")]
 LangOpt = Annotated[Lang, typer.Option("--lang", help="Labels and messages: zh or en.")]
+
+
+def _header_rows(value: str | None) -> str | None:
+    from edustat.headers import parse_header_rows
+
+    if value is not None:
+        try:
+            parse_header_rows(value)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from None
+    return value
+
+
+def _teaching_points(value: str | None) -> str | None:
+    from edustat.validate.teaching import parse_rule
+
+    if value is not None:
+        try:
+            parse_rule(value)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc)) from None
+    return value
+
+
+HeaderRowsOpt = Annotated[str | None, typer.Option(
+    "--header-rows", callback=_header_rows,
+    help="Rows of the header, e.g. 3-5 (default: found; up to three merged rows).")]
+TeachingPointsOpt = Annotated[str | None, typer.Option(
+    "--teaching-points", callback=_teaching_points,
+    help="Teaching points (教学点): merge (default; into their school), separate, exclude, "
+         "exclude-below N.")]
 StandardOpt = Annotated[Standard, typer.Option(
     "--standard", help="basic (2012 基本均衡) or quality (2017 优质均衡).")]
 StandardsFileOpt = Annotated[Path | None, typer.Option(
@@ -280,6 +311,8 @@ def validate(
     output: OutputOpt = None,
     encoding: EncodingOpt = None,
     sheet: SheetOpt = None,
+    header_rows: HeaderRowsOpt = None,
+    teaching_points: TeachingPointsOpt = None,
     lang: LangOpt = Lang.zh,
     debug: DebugOpt = False,
 ) -> None:
@@ -291,8 +324,12 @@ def validate(
         from edustat import api
         from edustat.render import label, print_problems, problems_table
 
+        from edustat.headers import parse_header_rows
+
         report = api.validate(files, standard=standard.code if standard else None,
-                              encoding=encoding, sheet=sheet)
+                              encoding=encoding, sheet=sheet,
+                              header_rows=parse_header_rows(header_rows),
+                              teaching_points=teaching_points)
         if output is None and _resolve_format(fmt) is Format.table:
             console = _stdout()
             if report.problems:
@@ -327,6 +364,8 @@ def coefficient(
     decimals: DecimalsOpt = 4,
     encoding: EncodingOpt = None,
     sheet: SheetOpt = None,
+    header_rows: HeaderRowsOpt = None,
+    teaching_points: TeachingPointsOpt = None,
     standards_file: StandardsFileOpt = None,
     strict: StrictOpt = False,
     lang: LangOpt = Lang.zh,
@@ -340,10 +379,14 @@ def coefficient(
         from edustat import api
         from edustat.render import coefficient_renderable, coefficient_unit_rows
 
+        from edustat.headers import parse_header_rows
+
         report = api.coefficient(files, standard=standard.code,
                                  stages=stages, standards_file=standards_file,
                                  encoding=encoding, sheet=sheet, counties=county or (),
-                                 lang=lang.code, schools=schools)
+                                 lang=lang.code, schools=schools,
+                                 header_rows=parse_header_rows(header_rows),
+                                 teaching_points=teaching_points)
         brief = summary if summary is not None else len(report.results) > SUMMARY_ABOVE
         def sheets() -> dict[str, list[dict[str, Any]]]:
             tables = {"coefficients": report.to_rows()}
@@ -445,6 +488,8 @@ def standards(
     decimals: DecimalsOpt = 2,
     encoding: EncodingOpt = None,
     sheet: SheetOpt = None,
+    header_rows: HeaderRowsOpt = None,
+    teaching_points: TeachingPointsOpt = None,
     standards_file: StandardsFileOpt = None,
     strict: StrictOpt = False,
     lang: LangOpt = Lang.zh,
@@ -458,9 +503,12 @@ def standards(
         from edustat import api
         from edustat.render import standards_renderable
 
+        from edustat.headers import parse_header_rows
+
         report = api.standards(files, stages=stages, standards_file=standards_file,
                                encoding=encoding, sheet=sheet, counties=county or (),
-                               lang=lang.code)
+                               lang=lang.code, header_rows=parse_header_rows(header_rows),
+                               teaching_points=teaching_points)
         _emit(lang.code, fmt, output, json_text=report.to_json,
               json_bytes=report.to_json_bytes,
               sheets=lambda: {"schools": report.to_rows(), "totals": report.totals_rows()},

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from edustat.schema import (
     EXAMS,
@@ -17,8 +17,12 @@ from edustat.schema import (
 
 if TYPE_CHECKING:
     pass
-from edustat.validate.core import ValidTable, load_tables, validate_table
-from edustat.validate.core import _frame_problems
+from edustat.validate.core import (
+    ValidTable,
+    _frame_problems,
+    load_tables,
+    validate_table,
+)
 
 TableKind = str  # "schools", "exams" or "population"
 

@@ -9,19 +9,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from edustat.problems import InputError, Problem, has_errors
 from edustat.reader import FILE, ROW, RawTable, read_table
-from edustat.vectors import map_values
 from edustat.schema import (
     NUMERIC_KINDS,
     UPPER_BOUNDS,
+    ColumnSpec,
     Kind,
     TableSpec,
     normalize_header,
 )
+from edustat.vectors import map_values
 
 if TYPE_CHECKING:
     import numpy as np
@@ -128,7 +128,8 @@ class _FileChecker:
         rows = self.raw.frame[ROW].to_numpy()
         header = self.raw.written.get(column, column)
         for pos in positions:
-            extra = {k: _plain(v(pos) if callable(v) else v[pos]) for k, v in (per_row or {}).items()}
+            extra = {k: _plain(v(pos) if callable(v) else v[pos])
+                     for k, v in (per_row or {}).items()}
             value = display_value(raw_column.iat[pos]) if raw_column is not None else None
             self.problems.append(Problem(
                 file=self.raw.file, row=int(rows[pos]), column=header, value=value, code=code,
@@ -294,7 +295,12 @@ def validate_table(raws: list[RawTable], table: TableSpec, needed: dict[str, str
 
     frames = []
     problems: list[Problem] = []
-    from edustat.validate.rows import cell_error_problems, compare_totals, fill_down, split_totals
+    from edustat.validate.rows import (
+        cell_error_problems,
+        compare_totals,
+        fill_down,
+        split_totals,
+    )
 
     for raw in raws:
         # Rows that are not records first: a 合计 row must never reach the type checks, and a

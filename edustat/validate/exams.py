@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from edustat.problems import InputError, Problem
+from edustat.problems import InputError
 from edustat.reader import FILE
 from edustat.schema import (
     EXAM_CATEGORIES,
@@ -17,8 +17,17 @@ from edustat.schema import (
 
 if TYPE_CHECKING:
     pass
-from edustat.validate.core import missing_column, ValidTable, check_categories, check_duplicates, load_tables, validate_table
-from edustat.validate.core import _already_reported, _frame_problems, _in_files_without
+from edustat.validate.core import (
+    ValidTable,
+    _already_reported,
+    _frame_problems,
+    _in_files_without,
+    check_categories,
+    check_duplicates,
+    load_tables,
+    missing_column,
+    validate_table,
+)
 
 # School names (folded as headers are) that mark a total row: summing it with the schools would
 # count every candidate twice.

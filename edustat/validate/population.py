@@ -15,9 +15,15 @@ from edustat.schema import (
 
 if TYPE_CHECKING:
     import numpy as np
-from edustat.validate.core import STUDENT_COLUMNS, ValidTable, check_duplicates, column_present, load_tables, validate_table
-from edustat.validate.core import _frame_problems
-
+from edustat.validate.core import (
+    STUDENT_COLUMNS,
+    ValidTable,
+    _frame_problems,
+    check_duplicates,
+    column_present,
+    load_tables,
+    validate_table,
+)
 
 # Columns the enrolment rates read, each with the stage(s) of the schools that must report it;
 # the grade columns are added per school system (their stage depends on 6-3 or 5-4).

@@ -65,8 +65,8 @@ def split_totals(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
     """Take the totals and subtotal rows out of `raw.frame` (in place); (those rows, notes)."""
     import numpy as np
 
-    from edustat.validate.core import parse_numbers
     from edustat.schema import Kind
+    from edustat.validate.core import parse_numbers
 
     frame = raw.frame
     marked = np.zeros(len(frame), dtype=bool)

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from edustat.problems import InputError, Problem
 from edustat.reader import FILE, RawTable
-from edustat.vectors import Factorized
 from edustat.schema import (
     SCHOOL_TYPE_STAGES,
     SCHOOL_TYPE_VALUES,
@@ -15,7 +14,6 @@ from edustat.schema import (
     SCHOOLS,
     STAGE_ZH,
 )
-
 from edustat.validate.core import (
     STUDENT_COLUMNS,
     ValidTable,
@@ -31,7 +29,13 @@ from edustat.validate.core import (
     own_problems,
     validate_table,
 )
-from edustat.validate.teaching import TeachingPointRule, apply_rule, parse_rule, point_rows
+from edustat.validate.teaching import (
+    TeachingPointRule,
+    apply_rule,
+    parse_rule,
+    point_rows,
+)
+from edustat.vectors import Factorized
 
 if TYPE_CHECKING:
     import numpy as np
