@@ -348,11 +348,11 @@ def test_teaching_points_and_header_rows_options(cli) -> None:
     path = JIBIAO / "multirow.xlsx"
     separate = cli("coefficient", path, "--teaching-points", "separate", "-f", "json")
     assert separate.exit_code == 0
-    assert [r["schools"] for r in json.loads(separate.output)["results"]] == [15, 5]
+    assert [r["schools"] for r in json.loads(separate.stdout)["results"]] == [15, 5]
     # --header-rows 3-5 names the rows the detection finds; the figures do not change.
     given = cli("coefficient", path, "--header-rows", "3-5", "-f", "json")
-    assert json.loads(given.output)["results"] == json.loads(
-        cli("coefficient", path, "-f", "json").output)["results"]
+    assert json.loads(given.stdout)["results"] == json.loads(
+        cli("coefficient", path, "-f", "json").stdout)["results"]
     for option, value in (("--teaching-points", "sometimes"), ("--header-rows", "5-3")):
         result = cli("coefficient", path, option, value)
         assert result.exit_code == 2 and "Invalid value" in result.output
