@@ -259,7 +259,7 @@ def test_missing_or_zero_classes_give_null_with_a_note(report):
     for school_id in ("S03", "S04"):
         result = unit(report, school_id, "primary")
         assert (result.class_size, result.class_size_ok) == (None, None)
-        assert result.notes == ["小学班级数缺失或为 0，无法计算平均班额"]
+        assert [note.word("zh") for note in result.notes] == ["小学班级数缺失或为 0，无法计算平均班额"]
     assert unit(report, "S03", "primary").classes == 0
     assert unit(report, "S04", "primary").classes is None
 
