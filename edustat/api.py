@@ -50,6 +50,28 @@ def _paths(paths: Sequence[Path | str] | Path | str) -> list[Path]:
     return [Path(p) for p in paths]
 
 
+# The command that reads each kind of table, for the message when a file goes to another one.
+_COMMAND_FOR = {"schools": "edustat coefficient / standards / enrolment", "exams": "edustat exams",
+                "population": "edustat enrolment --population"}
+
+
+def _refuse_other_tables(valid: ValidTable, paths: Sequence[Path], expected: str,
+                         encoding: str | None, sheet: str | None) -> None:
+    """When `paths` did not validate as `expected` tables, say so plainly if a file is another
+    kind of table (an exam table given to `coefficient`), rather than list its missing columns."""
+    if valid.ok:
+        return
+    for path in paths:
+        try:
+            kind = table_kind(path, encoding=encoding, sheet=sheet)
+        except Exception:  # noqa: BLE001 - unreadable: the validation problems say why
+            continue
+        if kind != expected:
+            raise InputError([Problem(file=str(path), code="wrong_table",
+                                      params={"kind": both(f"table_kind.{kind}"),
+                                              "command": _COMMAND_FOR[kind]})])
+
+
 class ValidationReport(Report):
     """What `edustat validate` found: every problem of every file."""
 
@@ -126,6 +148,7 @@ def coefficient(paths: Sequence[Path | str] | Path | str, *, standard: Method = 
     norms = load_norms(_path(standards_file))
     valid = validate_schools(paths, needed=needed_columns(standard, tuple(stages)),
                              encoding=encoding, sheet=sheet)
+    _refuse_other_tables(valid, paths, "schools", encoding, sheet)
     return _coefficient(valid, norms, standard, tuple(stages), schools, counties, paths)
 
 
@@ -166,6 +189,7 @@ def standards(paths: Sequence[Path | str] | Path | str, *, stages: Sequence[str]
     # Class counts are not needed: a blank one leaves the class size empty with a note.
     valid = validate_schools(paths, needed=needed_columns("quality", tuple(stages)),
                              encoding=encoding, sheet=sheet)
+    _refuse_other_tables(valid, paths, "schools", encoding, sheet)
     return _standards(valid, norms, tuple(stages), per_school, counties, paths)
 
 
@@ -186,7 +210,10 @@ def exams(paths: Sequence[Path | str] | Path | str, *, schools: bool = False,
           encoding: str | None = None,
           sheet: str | None = None) -> ExamReport:
     """Gaokao and zhongkao pass and admission rates of the exam tables in `paths` (SPEC §6)."""
-    return _exams(validate_exams(_paths(paths), encoding=encoding, sheet=sheet), schools)
+    paths = _paths(paths)
+    valid = validate_exams(paths, encoding=encoding, sheet=sheet)
+    _refuse_other_tables(valid, paths, "exams", encoding, sheet)
+    return _exams(valid, schools)
 
 
 def _exams(valid: ValidTable, schools: bool) -> ExamReport:
@@ -208,7 +235,9 @@ def enrolment(paths: Sequence[Path | str] | Path | str, *, population: Path | st
     the school tables only.
     """
     norms = _enrolment_norms(_path(standards_file))
-    valid = validate_schools(_paths(paths), needed={}, encoding=encoding, sheet=sheet)
+    paths = _paths(paths)
+    valid = validate_schools(paths, needed={}, encoding=encoding, sheet=sheet)
+    _refuse_other_tables(valid, paths, "schools", encoding, sheet)
     population = _path(population)
     people = (validate_population([population], encoding=encoding)
               if population is not None else None)

@@ -414,7 +414,11 @@ def test_bad_input_is_reported_not_raised(cli, tmp_path):
                    encoding="utf-8")
     result = cli("standards", bad, "--format", "json", "--lang", "en")
     assert result.exit_code == 1
-    assert result.stdout == ""
+    # No result: the JSON on standard output is the two problems, worded in English.
+    answer = json.loads(result.stdout)
+    assert answer["ok"] is False and len(answer["problems"]) == 2
+    assert {p["code"] for p in answer["problems"]} == {"not_number", "missing_value"}
+    assert any("not a number" in p["message"] for p in answer["problems"])
     assert "Traceback" not in result.output
     assert "2 errors, 0 warnings" in result.stderr
     with pytest.raises(InputError) as raised:

@@ -39,7 +39,8 @@ def check(
     lang_ = lang_code(lang)
     if not rules and not files:
         usage_error(t("usage.check_needs_files", lang_))
-    check_paths(files or [], lang_, output, claims, population, standards_file, previous)
+    files, output = check_paths(files or [], lang_, output, claims, population, standards_file,
+                                previous, fmt=fmt)
 
     def action() -> int:
         from edustat import api
@@ -52,4 +53,4 @@ def check(
                            standards_file=standards_file, encoding=encoding, sheet=sheet)
         return emit(report, lang=lang_, fmt=fmt, output=output)
 
-    guard(debug, lang_, action)
+    guard(debug, lang_, action, fmt)

@@ -42,7 +42,7 @@ def coefficient(
     lang: LangOpt = "zh", debug: DebugOpt = False,
 ) -> None:
     lang_ = lang_code(lang)
-    check_paths(files, lang_, output, standards_file)
+    files, output = check_paths(files, lang_, output, standards_file, fmt=fmt)
 
     def action() -> int:
         from edustat import api
@@ -54,4 +54,4 @@ def coefficient(
         return emit(report, lang=lang_, fmt=fmt, output=output, decimals=decimals,
                     strict=strict, extra={"summary": summary})
 
-    guard(debug, lang_, action)
+    guard(debug, lang_, action, fmt)

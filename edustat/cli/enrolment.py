@@ -38,7 +38,7 @@ def enrolment(
     lang: LangOpt = "zh", debug: DebugOpt = False,
 ) -> None:
     lang_ = lang_code(lang)
-    check_paths(files, lang_, output, population, standards_file)
+    files, output = check_paths(files, lang_, output, population, standards_file, fmt=fmt)
 
     def action() -> int:
         from edustat import api
@@ -48,4 +48,4 @@ def enrolment(
         return emit(report, lang=lang_, fmt=fmt, output=output, decimals=decimals,
                     strict=strict, extra={"detail": detail})
 
-    guard(debug, lang_, action)
+    guard(debug, lang_, action, fmt)

@@ -31,7 +31,7 @@ def exams(
     lang: LangOpt = "zh", debug: DebugOpt = False,
 ) -> None:
     lang_ = lang_code(lang)
-    check_paths(files, lang_, output)
+    files, output = check_paths(files, lang_, output, fmt=fmt)
 
     def action() -> int:
         from edustat import api
@@ -39,4 +39,4 @@ def exams(
         report = api.exams(files, schools=schools, encoding=encoding, sheet=sheet)
         return emit(report, lang=lang_, fmt=fmt, output=output, decimals=decimals)
 
-    guard(debug, lang_, action)
+    guard(debug, lang_, action, fmt)

@@ -30,7 +30,7 @@ def figures(
     standards_file: StandardsFileOpt = None, lang: LangOpt = "zh", debug: DebugOpt = False,
 ) -> None:
     lang_ = lang_code(lang)
-    check_paths(files, lang_, output, population, standards_file)
+    files, output = check_paths(files, lang_, output, population, standards_file, fmt=fmt)
 
     def action() -> int:
         from edustat import api
@@ -39,4 +39,4 @@ def figures(
                              standards_file=standards_file, encoding=encoding, sheet=sheet)
         return emit(report, lang=lang_, fmt=fmt, output=output, decimals=decimals)
 
-    guard(debug, lang_, action)
+    guard(debug, lang_, action, fmt)

@@ -32,7 +32,7 @@ def standards(
     lang: LangOpt = "zh", debug: DebugOpt = False,
 ) -> None:
     lang_ = lang_code(lang)
-    check_paths(files, lang_, output, standards_file)
+    files, output = check_paths(files, lang_, output, standards_file, fmt=fmt)
 
     def action() -> int:
         from edustat import api
@@ -43,4 +43,4 @@ def standards(
         return emit(report, lang=lang_, fmt=fmt, output=output, decimals=decimals,
                     strict=strict)
 
-    guard(debug, lang_, action)
+    guard(debug, lang_, action, fmt)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -25,10 +26,17 @@ def template(
     from edustat.schema import template_header
 
     lang_ = lang_code(lang)
+    if output.is_dir():
+        usage_error(f"{output}: {t('usage.output_is_folder', lang_)}")
     if output.suffix.lower() not in (".csv", ".xlsx"):
-        usage_error(f"{output}: {t('problem.bad_output_ext', lang_, ext=output.suffix)}")
+        usage_error(f"{output}: {t('problem.bad_output_ext', lang_, ext=output.suffix or '?')}")
     if output.exists() and not force:
         usage_error(f"{output}: {t('usage.exists', lang_)}")
+    folder = output.resolve().parent
+    if not folder.is_dir():
+        usage_error(f"{output}: {t('usage.output_folder_missing', lang_)}")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        usage_error(f"{output}: {t('usage.output_folder_not_writable', lang_)}")
 
     def action() -> int:
         from edustat.output import write_header_only

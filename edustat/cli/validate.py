@@ -29,7 +29,7 @@ def validate(
     lang: LangOpt = "zh", debug: DebugOpt = False,
 ) -> None:
     lang_ = lang_code(lang)
-    check_paths(files, lang_, output)
+    files, output = check_paths(files, lang_, output, fmt=fmt)
 
     def action() -> int:
         from edustat import api
@@ -38,4 +38,4 @@ def validate(
                               encoding=encoding, sheet=sheet)
         return emit(report, lang=lang_, fmt=fmt, output=output)
 
-    guard(debug, lang_, action)
+    guard(debug, lang_, action, fmt)
