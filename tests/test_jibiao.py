@@ -355,7 +355,7 @@ def test_teaching_points_and_header_rows_options(cli) -> None:
         cli("coefficient", path, "-f", "json").stdout)["results"]
     for option, value in (("--teaching-points", "sometimes"), ("--header-rows", "5-3")):
         result = cli("coefficient", path, option, value)
-        assert result.exit_code == 2 and "Invalid value" in result.output
+        assert result.exit_code == 2 and value in result.output
 
 
 @pytest.mark.parametrize("header, column", [
