@@ -86,9 +86,9 @@ _SCIENTIFIC = r"[0-9](?:\.[0-9]+)?[eE]\+?[0-9]+"
 
 def _mangled_ids(valid: ValidTable) -> np.ndarray:
     """Ids that Excel turned into scientific notation: an error naming the cause."""
-    ids = valid.frame["school_id"]
-    mangled = ids.astype(object).where(ids.notna(), "").astype(str).str.strip().str.fullmatch(
-        _SCIENTIFIC).to_numpy(dtype=bool)
+    from edustat.validate.rows import rows_matching
+
+    mangled = rows_matching(valid.frame["school_id"], rf"^[ \t]*{_SCIENTIFIC}[ \t]*$")
     flag_rows(valid, "school_id", mangled, "id_mangled")
     return mangled
 
