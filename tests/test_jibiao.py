@@ -368,3 +368,15 @@ def test_headers_with_units_in_brackets_are_known(header: str, column: str) -> N
 
     found = match_path(SCHOOLS, [header])
     assert found is not None and (found.match.spec.name, found.match.factor) == (column, 1.0)
+
+
+def test_population_total_row_is_left_out(tmp_path: Path) -> None:
+    # SPEC §2.4: totals rows in every table; a population 合计 row would be a county named 合计.
+    from edustat.validate import validate_population
+
+    path = tmp_path / "population-2022.csv"
+    path.write_text("县区,年份,小学适龄人口数,初中适龄人口数\n甲县,2022,880,750\n乙县,2022,900,760\n"
+                    "全市合计,2022,1780,1510\n", "utf-8")
+    valid = validate_population([path])
+    assert sorted(valid.frame["county"]) == ["乙县", "甲县"]
+    assert [(p.row, p.code) for p in valid.problems] == [(4, "total_row_left_out")]
