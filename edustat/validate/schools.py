@@ -81,14 +81,15 @@ def validate_schools(paths: list[Any], *, needed: dict[str, str] | None = None,
 
 # Excel shows a long number typed into a General cell as 2.152E+09 and saves it so in CSV: the
 # digits after the fourth are gone, and two schools can end up with the same id.
-_SCIENTIFIC = r"[0-9](?:\.[0-9]+)?[eE]\+?[0-9]+"
+_SCIENTIFIC = r"[0-9](?:\.[0-9]+)?e\+?[0-9]+"  # lower case: rows_matching folds the text
 
 
 def _mangled_ids(valid: ValidTable) -> np.ndarray:
     """Ids that Excel turned into scientific notation: an error naming the cause."""
     from edustat.validate.rows import rows_matching
 
-    mangled = rows_matching(valid.frame["school_id"], rf"^[ \t]*{_SCIENTIFIC}[ \t]*$")
+    mangled = rows_matching(valid.frame["school_id"], rf"^[ \t]*{_SCIENTIFIC}[ \t]*$",
+                            needs="e")
     flag_rows(valid, "school_id", mangled, "id_mangled")
     return mangled
 

@@ -66,9 +66,11 @@ def point_rows(valid: ValidTable) -> np.ndarray:
     marked = np.zeros(len(frame), dtype=bool)
     for column, values in (("school_type", _POINT_TYPES), ("counts_as_school", _NOT_COUNTED)):
         cells = frame[column]
-        lookup = {v: normalize_header(str(v)) in {normalize_header(x) for x in values}
-                  for v in cells.dropna().unique()}
-        marked |= cells.map(lookup).eq(True).to_numpy(dtype=bool)
+        folded = {normalize_header(x) for x in values}
+        hits = [v for v in cells.dropna().unique().tolist()
+                if normalize_header(str(v)) in folded]
+        if hits:
+            marked |= cells.isin(hits).to_numpy(dtype=bool)
     return marked
 
 
