@@ -17,6 +17,7 @@ from edustat.norms import Norms
 from edustat.problems import Lang, worded
 from edustat.results import Report
 from edustat.schema import SCHOOLS, SYSTEM_GRADES, grade_column
+from edustat.verdicts import above, at_least
 
 if TYPE_CHECKING:
     import numpy as np
@@ -369,11 +370,11 @@ def _rate(spec: RateSpec, ctx: _Context, key: CountyYear, norms: Norms) -> RateR
             notes.append(("zero_denominator", {}))
         else:
             value = numerator.value / denominator.value
-    over_100 = value is not None and value > 1
+    over_100 = value is not None and bool(above(value, 1.0))
     if over_100:
         notes.append(("over_100_gross" if "gross" in spec.key else "over_100", {}))
     minimum = norms.rate_minimums.get(spec.key)
-    meets = None if minimum is None or value is None else value >= minimum
+    meets = None if minimum is None or value is None else bool(at_least(value, minimum))
     reasons = [code for code, _ in notes if code not in FLAG_CODES]
     separator = "；" if ctx.lang == "zh" else "; "
     text = separator.join(note_text(code, ctx.lang, **params) for code, params in notes)
