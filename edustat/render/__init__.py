@@ -694,9 +694,9 @@ def _years_text(years: Sequence[int | None], lang: Lang) -> str:
 def enrolment_note_lines(report: EnrolmentReport, results: Sequence[EnrolmentResult],
                          lang: Lang) -> list[str]:
     """The notes of one county's results, grouped: one line per rate(s), years and reason."""
-    from edustat.enrolment import note_text, rate_specs
+    from edustat.enrolment import note_text
 
-    spec_names = [spec.short(lang) for spec in rate_specs(report.system)]
+    spec_names = [spec.short(lang) for spec in report.specs()]
     groups: dict[tuple[str, ...], dict[str, Any]] = {}
     for index in range(len(results[0].rates) if results else 0):
         for result in results:
@@ -730,7 +730,6 @@ def enrolment_table(report: EnrolmentReport, results: Sequence[EnrolmentResult],
     """One county: rates as rows, years as columns; counts with `detail`."""
     from rich import box
 
-    from edustat.enrolment import rate_specs
     from edustat.schema import SYSTEM_ZH
 
     county = results[0].county
@@ -744,7 +743,7 @@ def enrolment_table(report: EnrolmentReport, results: Sequence[EnrolmentResult],
     for result in results:
         table.add_column(str(result.year) if result.year is not None else
                          enrolment_label("no_year", lang), justify="right", no_wrap=True)
-    for index, spec in enumerate(rate_specs(report.system)):
+    for index, spec in enumerate(report.specs()):
         rates = [result.rates[index] for result in results]
         if index and detail:
             table.add_section()
