@@ -13,7 +13,12 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from edustat.enrolment_inputs import CountyTotals, CountyYear, county_totals, population_lookup
+from edustat.enrolment_inputs import (
+    CountyTotals,
+    CountyYear,
+    county_totals,
+    population_lookup,
+)
 from edustat.norms import Norms
 from edustat.problems import Lang, worded
 from edustat.results import Report
@@ -338,7 +343,7 @@ def _adjusted_denominator(spec: RateSpec, ctx: _Context, key: CountyYear,
     cohort's transfers are its junior and mixed schools' pairs this year plus the primary schools'
     pairs of the year it left primary; the stage rates cannot use a mixed school's pair.
     """
-    top, first, lag = spec.grades or (0, 0, 0)
+    _, first, lag = spec.grades or (0, 0, 0)
     base = ctx.earlier_grade(key, first, lag)
     if spec.key.startswith("nine_year"):
         primary_top = SYSTEM_GRADES[system]["primary"][-1]

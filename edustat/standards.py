@@ -31,8 +31,8 @@ from typing_extensions import TypedDict  # pydantic needs this one before Python
 from edustat.indicators import FACILITY_COLUMNS, indicators_for
 from edustat.norms import Norms, SchoolPassRule
 from edustat.problems import Lang, worded
-from edustat.results import Report
 from edustat.reader import FILE, ROW
+from edustat.results import Report
 from edustat.schema import STAGE_ZH, STAGES
 from edustat.units import STUDENTS
 from edustat.verdicts import at_least, at_most, below, slack

@@ -14,43 +14,47 @@ operators work on both). NaN meets nothing and exceeds nothing: callers decide w
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+if TYPE_CHECKING:
+    import numpy as np
 
 RELATIVE_TOLERANCE = 1e-12
 
-# float, or a numpy array of floats: the comparisons below return the same kind (bool or array).
-Number = TypeVar("Number")
+# A float or a numpy array of floats; each verdict returns the same kind (a bool or a bool array),
+# hence `Any` as the return type.
+Number: TypeAlias = "float | np.ndarray"
 
 
-def slack(limit: Number) -> Number:
+def slack(limit: Number) -> Any:
     """How far a value may lie beyond `limit` and still count as at it: 1e-12 of the limit."""
-    return abs(limit) * RELATIVE_TOLERANCE  # type: ignore[operator, no-any-return]
+    return abs(limit * RELATIVE_TOLERANCE)
 
 
-def at_most(value: Number, limit: Number) -> Number:
+def at_most(value: Number, limit: Number) -> Any:
     """value ≤ limit, a value at the limit within float noise included (a CV, a class size)."""
-    return value <= limit + slack(limit)  # type: ignore[operator, no-any-return]
+    return value <= limit + slack(limit)
 
 
-def at_least(value: Number, limit: Number) -> Number:
+def at_least(value: Number, limit: Number) -> Any:
     """value ≥ limit, a value at the limit within float noise included (a standard, a minimum)."""
-    return value >= limit - slack(limit)  # type: ignore[operator, no-any-return]
+    return value >= limit - slack(limit)
 
 
-def above(value: Number, limit: Number) -> Number:
+def above(value: Number, limit: Number) -> Any:
     """value > limit beyond float noise: the negation of `at_most` for numbers (False for NaN)."""
-    return value > limit + slack(limit)  # type: ignore[operator, no-any-return]
+    return value > limit + slack(limit)
 
 
-def below(value: Number, limit: Number) -> Number:
+def below(value: Number, limit: Number) -> Any:
     """value < limit beyond float noise: the negation of `at_least` for numbers (False for NaN)."""
-    return value < limit - slack(limit)  # type: ignore[operator, no-any-return]
+    return value < limit - slack(limit)
 
 
-def noise_variance(variance: Number, mean: Number) -> Number:
+def noise_variance(variance: Number, mean: Number) -> Any:
     """True where a variance is float noise, below (1e-12 · X̄)², and so is 0 (SPEC §3).
 
     Schools with identical per-student values give S = 3.4e-16 rather than 0 in floats; left as
     it is, one school would "drive" 100% of a coefficient of 0.
     """
-    return variance < (mean * RELATIVE_TOLERANCE) ** 2  # type: ignore[operator, no-any-return]
+    return variance < (mean * RELATIVE_TOLERANCE) ** 2

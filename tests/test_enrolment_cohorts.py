@@ -184,3 +184,34 @@ def test_junior_dropouts_in_a_primary_school(tmp_path: Path, cli, monkeypatch) -
     assert "Traceback" not in result.output
     english = cli("enrolment", path, "--format", "table", "--lang", "en")
     assert "a primary school has no junior stage, so no junior dropouts" in english.output
+
+
+def test_adjusted_retention_under_five_four(tmp_path: Path) -> None:
+    # 5-4: primary school A teaches grades 1-5, junior school C grades 6-9, 100 per grade;
+    # 2022: grade 5 is 90, grade 9 is 102. Pairs: A 2018 (4, 10) — the cohort in grade 9 in
+    # 2022 left primary in 2018, four years before — A 2022 (5, 15), C 2022 (6, 2).
+    transfers = {("A", 2018): (4, 10), ("A", 2022): (5, 15), ("C", 2022): (6, 2)}
+    paths = []
+    for year in YEARS:
+        a = {g: 100 for g in range(1, 6)}
+        c = {g: 100 for g in range(6, 10)}
+        if year == 2022:
+            a[5], c[9] = 90, 102
+        rows = []
+        for sid, kind, grades in (("A", "小学", a), ("C", "初中", c)):
+            moved = transfers.get((sid, year), (0, 0))
+            row = school_row(sid, kind, year, grades, dropouts=0,
+                             cohort_transfers_in=moved[0], cohort_transfers_out=moved[1])
+            # 5-4 stage totals: grades 1-5 and 6-9.
+            row["primary_students"] = sum(n for g, n in grades.items() if g <= 5)
+            row["junior_students"] = sum(n for g, n in grades.items() if g >= 6)
+            rows.append(row)
+        paths.append(write_csv(tmp_path / f"schools-{year}.csv", rows))
+    rates = rates_of(api.enrolment(paths, system="5-4"), 2022)
+    # Primary: 90 / (grade 1 of 2018: 100 + 5 − 15) = 90/90.
+    assert (rates["primary_retention_rate_adjusted"].numerator,
+            rates["primary_retention_rate_adjusted"].denominator) == (90, 90)
+    # Junior (4 years): 102 / (grade 6 of 2019: 100 + 6 − 2) = 102/104.
+    assert rates["junior_retention_rate_adjusted"].denominator == 104
+    # Nine-year: 102 / (100 + (4 − 10) + (6 − 2)) = 102/98.
+    assert rates["nine_year_retention_rate_adjusted"].denominator == 98

@@ -27,7 +27,14 @@ from edustat.indicators import indicators_for
 from edustat.norms import Norms, load_norms
 from edustat.standards import judge, size_and_class_size
 from edustat.units import school_units
-from edustat.verdicts import RELATIVE_TOLERANCE, above, at_least, at_most, below, noise_variance
+from edustat.verdicts import (
+    RELATIVE_TOLERANCE,
+    above,
+    at_least,
+    at_most,
+    below,
+    noise_variance,
+)
 
 NORMS = load_norms()
 
