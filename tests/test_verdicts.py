@@ -182,6 +182,35 @@ def test_cv_exactly_at_the_limit_with_unequal_enrolments_meets(a, b, k, t, stage
     assert indicator(result(rows), "teaching_area_per_student").meets is True
 
 
+BASIC_COLUMNS = {"teaching_area": "teaching_area", "sports_area": "sports_area",
+                 "equipment_value": "equipment_value", "computers": "computers",
+                 "books": "books", "teachers": "{stage}_teachers",
+                 "degree_teachers": "{stage}_degree_teachers",
+                 "titled_teachers": "{stage}_titled_teachers"}
+
+
+@settings(max_examples=100, deadline=None)
+@given(stage=st.sampled_from(["primary", "junior"]),
+       scales=st.lists(st.integers(1, 2000), min_size=8, max_size=8),
+       students=st.integers(1, 5000), nudge=st.booleans())
+def test_composite_scaled_exactly_to_the_limit_meets(stage, scales, students, nudge) -> None:
+    # Every basic indicator at CV = L (two schools of equal enrolment, resources m(q − p) and
+    # m(q + p), each indicator with its own m): the composite, their mean, is L and meets.
+    # Nudged: one indicator's higher school gets a relative 1e-9 more, the composite rises by
+    # about 1e-10 of L — beyond float noise — and fails.
+    limit = Fraction(str(NORMS.composite_limits[stage]))
+    p, q = limit.numerator, limit.denominator
+    kind = "小学" if stage == "primary" else "初中"
+    rows = []
+    for sid, sign in (("A", -1), ("B", 1)):
+        values = {column.format(stage=stage): float(m * (q + sign * p))
+                  for column, m in zip(BASIC_COLUMNS.values(), scales, strict=True)}
+        if nudge and sign == 1:
+            values["books"] *= 1 + 1e-9
+        rows.append(school(sid, kind, **{f"{stage}_students": students}, **values))
+    assert result(rows, method="basic").meets is (not nudge)
+
+
 def _exact_cv(students: list[int], resources: list[int]) -> Fraction | None:
     """CV² worked in exact fractions (teaching area, per = 1); None when X̄ = 0."""
     total = sum(students)
