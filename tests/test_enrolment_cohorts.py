@@ -4,21 +4,23 @@ transfers (SPEC §5), worked by hand; and the dropout columns' errors."""
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from builders import write_csv
 
 from edustat import api
-from edustat.enrolment import EnrolmentReport, RateResult
+from edustat.enrolment import EnrolmentReport
 from edustat.problems import InputError
 
 YEARS = range(2014, 2023)
 
 
-def rates_of(report: EnrolmentReport, year: int) -> dict[str, RateResult]:
-    [result] = [r for r in report.results if r.year == year]
-    return {rate.key: rate for rate in result.rates}
+def rates_of(report: EnrolmentReport, year: int) -> dict[str, SimpleNamespace]:
+    """Each rate of 甲县 in `year` as its JSON record (texts worded in Chinese), by key."""
+    [result] = [r for r in report.to_dict("zh")["results"] if r["year"] == year]
+    return {rate["key"]: SimpleNamespace(**rate) for rate in result["rates"]}
 
 
 def school_row(sid: str, kind: str, year: int, grades: dict[int, int], **extra: Any
