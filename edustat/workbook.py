@@ -23,8 +23,9 @@ from edustat.schema import TableSpec, UnknownUnit
 if TYPE_CHECKING:
     from edustat.reader import Source
 
-# calamine holds a sheet as a dense rectangle of ~32-byte cells: 20 million is 640 MB.
-MAX_CELLS = 20_000_000
+# calamine holds a sheet as a dense rectangle of ~32-byte cells: 40 million is 1.3 GB (a
+# national table of 200 000 schools and 100 columns is 20 million).
+MAX_CELLS = 40_000_000
 _CELL = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"([^>]*?)(?:/>|>(.*?)</c>)', re.S)
 _WIDE_CELL = re.compile(rb'<c r="([A-Z]{3})\d+"')
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')

@@ -380,3 +380,20 @@ def test_population_total_row_is_left_out(tmp_path: Path) -> None:
     valid = validate_population([path])
     assert sorted(valid.frame["county"]) == ["乙县", "甲县"]
     assert [(p.row, p.code) for p in valid.problems] == [(4, "total_row_left_out")]
+
+
+def test_an_empty_county_column_is_one_county_not_an_error_per_row(tmp_path: Path) -> None:
+    # Fill-down applies to a block's blanks; a column left empty throughout is no county at all
+    # (SPEC §2.1: the whole file is one county), as before.
+    lines = CANONICAL.read_text("utf-8").splitlines()
+    at = lines[0].split(",").index("county")
+    rows = []
+    for line in lines:
+        cells = line.split(",")
+        cells[at] = cells[at] if line is lines[0] else ""
+        rows.append(",".join(cells))
+    path = tmp_path / "schools.csv"
+    path.write_text("\n".join(rows) + "\n", "utf-8")
+    report = api.coefficient([path])
+    assert [r.county for r in report.results] == [None, None]
+    assert "fill_nothing_above" not in codes(report)

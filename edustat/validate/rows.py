@@ -153,6 +153,10 @@ def fill_down(raw: RawTable) -> list[Problem]:
     for column in FILLED_DOWN:
         if column not in frame or not frame[column].isna().any():
             continue
+        if frame[column].isna().all():
+            # An empty column is as good as none (the whole file one county, no year): that is
+            # said elsewhere, not once per row.
+            continue
         cells = frame[column]
         blank = cells.isna().to_numpy()
         header = raw.written.get(column, column)
