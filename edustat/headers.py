@@ -30,7 +30,9 @@ _ALL_UNITS = frozenset(u for units in UNIT_FACTORS.values() for u in units) | {"
 _TITLE_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:学?年|年度)")
 _AREA = r"[\u4e00-\u9fff]{1,12}?(?:自治县|自治旗|县|旗|区|市)"
 _TITLE_COUNTY = re.compile(r"(?:19|20)\d{2}\s*(?:学?年|年度)\s*(" + _AREA + ")")
-_REPORTER = re.compile(r"填报单位\s*[:：]\s*(" + _AREA + r")(?:教育|教体|人民政府|政府)")
+# The reporting unit names the whole area (某市某区教育局 -> 某市某区): greedy up to 教育.
+_REPORTER = re.compile(r"填报单位\s*[:：]\s*([\u4e00-\u9fff]{1,16}(?:自治县|自治旗|县|旗|区|市))"
+                       r"(?:教育|教体|人民政府|政府)")
 _TOTAL_WORDS = {"计": "合计", "小计": "合计", "合计": "合计", "总计": "合计"}
 
 
@@ -174,7 +176,7 @@ class HeaderBlock:
         for pattern in (_REPORTER, _TITLE_COUNTY):
             for text in self.above:
                 found = pattern.search(text)
-                if found:
+                if found and not found.group(1).startswith(("全", "本")):  # 全市: no name
                     return found.group(1)
         return None
 

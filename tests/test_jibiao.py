@@ -397,3 +397,17 @@ def test_an_empty_county_column_is_one_county_not_an_error_per_row(tmp_path: Pat
     report = api.coefficient([path])
     assert [r.county for r in report.results] == [None, None]
     assert "fill_nothing_above" not in codes(report)
+
+
+@pytest.mark.parametrize("above, county", [
+    (["2023年示例县义务教育学校办学条件基本情况统计表（教基3211）", "填报单位：示例县教育局"], "示例县"),
+    (["2023年全市义务教育学校统计表"], None),  # 全市 names no county
+    (["2023年某市某区统计表", "填报单位：某市某区教育局"], "某市某区"),
+    (["学校基本情况"], None)])
+def test_county_and_year_from_the_rows_above_the_header(above: list[str], county) -> None:
+    from edustat.headers import HeaderBlock
+
+    block = HeaderBlock(first=len(above), last=len(above), data_start=len(above) + 1, paths=[],
+                        above=above)
+    assert block.title_county() == county
+    assert block.title_year() == (2023 if "2023" in above[0] else None)
