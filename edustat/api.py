@@ -375,3 +375,26 @@ def check_rules(*, standards_file: Path | None = None, lang: Lang = "zh") -> Any
     from edustat.checks import list_rules
 
     return list_rules(load_norms(standards_file), lang)
+
+
+def audit(paths: Sequence[str | Path], *, rules_file: str | Path | None = None,
+          standards_file: str | Path | None = None, system: EnrolmentSystem = "6-3",
+          encoding: str | None = None, sheet: str | None = None, lang: Lang = "zh") -> Any:
+    """The data-quality issue list (问题清单) of several years of school tables, and exam tables
+    among `paths` (SPEC §10); an AuditReport worded in `lang`."""
+    from edustat.audit import audit as run_audit
+
+    report = run_audit(paths, rules_file=rules_file, standards_file=standards_file,
+                       system=system, encoding=encoding, sheet=sheet)
+    report.lang = lang
+    return report
+
+
+def audit_rules(*, rules_file: str | Path | None = None,
+                standards_file: str | Path | None = None, lang: Lang = "zh") -> Any:
+    """The rules `edustat audit` applies, with their thresholds (an AuditRulesReport)."""
+    from edustat.audit.listing import list_rules
+
+    report = list_rules(rules_file, standards_file)
+    report.lang = lang
+    return report
