@@ -68,8 +68,8 @@ def thresholds_text(entry: RuleEntry) -> str:
     """name = value pairs, the consistency rule's check bounds included."""
     parts = [f"{k} = {v:g}" for k, v in entry.thresholds.items()]
     for key, bounds in entry.check_bounds.items():
-        inner = ", ".join(f"{k} = {v:g}" for k, v in bounds.items())
-        parts.append(f"{key}: {inner}" if inner else key)
+        parts.append(key + (":" if bounds else ""))
+        parts += [f"  {k} = {v:g}" for k, v in bounds.items()]
     return "\n".join(parts) or "—"
 
 

@@ -58,8 +58,8 @@ def _school_table(items: list[Finding], lang: Lang) -> Table:
                   expand=True)
     table.add_column(t("audit.column.year", lang), no_wrap=True)
     table.add_column(t("audit.column.severity", lang), no_wrap=True)
-    table.add_column(t("audit.column.rule", lang), ratio=1, overflow="fold")
-    table.add_column(t("audit.column.message", lang), ratio=5, overflow="fold")
+    table.add_column(t("audit.column.rule", lang), overflow="fold", min_width=16, max_width=16)
+    table.add_column(t("audit.column.message", lang), ratio=1, overflow="fold")
     for finding in items:
         table.add_row("" if finding.year is None else str(finding.year),
                       Text(t(f"audit.severity.{finding.severity}", lang),
@@ -72,7 +72,7 @@ def _legend(report: AuditReport, lang: Lang) -> Table:
     """What each rule that found something means and what to verify, once per rule."""
     table = Table(title=t("audit.label.legend", lang), title_justify="left", expand=True,
                   show_lines=True)
-    table.add_column(t("audit.column.rule", lang), ratio=1, overflow="fold")
+    table.add_column(t("audit.column.rule", lang), overflow="fold", min_width=16, max_width=16)
     table.add_column(t("audit.column.why", lang), ratio=3, overflow="fold")
     table.add_column(t("audit.column.check", lang), ratio=2, overflow="fold")
     for code in dict.fromkeys(f.rule for f in report.findings):
@@ -111,11 +111,11 @@ def audit_rules_table(report: AuditRulesReport, options: RenderOptions) -> Rende
     """The rules in force: code and name, severity, thresholds, why."""
     lang = options.lang
     table = Table(title=t("audit.label.rules_title", lang), title_justify="left",
-                  show_lines=True, expand=True)
-    table.add_column(t("audit.column.rule", lang), ratio=2, overflow="fold")
+                  show_lines=True)
+    table.add_column(t("audit.column.rule", lang), overflow="fold", min_width=16, max_width=22)
     table.add_column(t("audit.column.severity", lang), no_wrap=True)
-    table.add_column(t("audit.column.thresholds", lang), no_wrap=True)
-    table.add_column(t("audit.column.why", lang), ratio=4, overflow="fold")
+    table.add_column(t("audit.column.thresholds", lang), overflow="fold", min_width=18)
+    table.add_column(t("audit.column.why", lang), overflow="fold", min_width=20)
     for rule in report.rules:
         severity = (t(f"audit.severity.{rule.severity}", lang) if rule.enabled
                     else t("audit.label.off", lang))
