@@ -90,28 +90,29 @@ def county_cohort_flow(rows: Rows, rule: Rule, system: str) -> list[Finding]:
     frame = pd.DataFrame({"county": np.where(rows.counties == None, "", rows.counties),  # noqa: E711
                           "year": rows.years, "top": rows.col(grade_column(top)),
                           "first": rows.col(grade_column(first))})
-    sums = frame.groupby(["county", "year"]).agg(top=("top", lambda s: s.sum(min_count=1)),
-                                                 first=("first", lambda s: s.sum(min_count=1)))
+    grouped = frame.groupby(["county", "year"])
+    sums = pd.DataFrame({"top": grouped["top"].sum(min_count=1),
+                         "first": grouped["first"].sum(min_count=1)})
+    counties = sums.index.get_level_values("county")
+    years = sums.index.get_level_values("year").to_numpy(dtype=float)
+    following = sums.index.get_indexer(pd.MultiIndex.from_arrays([counties, years + 1]))
+    earlier = sums["top"].to_numpy(dtype=float)
+    later = np.where(following >= 0, sums["first"].to_numpy(dtype=float)[following], np.nan)
+    judged = ~np.isnan(later) & (earlier >= rule["min_pupils"])
+    out = judged & (above(later, rule["max_ratio"] * earlier)
+                    | below(later, rule["min_ratio"] * earlier))
     found = []
-    for (county, year), values in sums.iterrows():
-        if (county, year + 1) not in sums.index:
-            continue
-        earlier, later = values["top"], sums.loc[(county, year + 1), "first"]
-        if earlier != earlier or later != later or earlier < rule["min_pupils"]:
-            continue
-        if not (above(later, rule["max_ratio"] * earlier)
-                or below(later, rule["min_ratio"] * earlier)):
-            continue
-        code = "county_cohort_up" if later > earlier else "county_cohort_down"
+    for i in np.flatnonzero(out):
+        county, year, was, now = counties[i], int(years[i]), earlier[i], later[i]
         found.append(Finding(
-            county=county or None, year=int(year) + 1, rule=rule.code, code=code,
-            severity=rule.severity, columns=[grade_column(first)], values=[float(later)],
-            related=[Related(year=int(year), columns=[grade_column(top)],
-                             values=[float(earlier)])],
+            county=county or None, year=year + 1, rule=rule.code,
+            code="county_cohort_up" if now > was else "county_cohort_down",
+            severity=rule.severity, columns=[grade_column(first)], values=[float(now)],
+            related=[Related(year=year, columns=[grade_column(top)], values=[float(was)])],
             params={"top": _grade_label(top), "first": _grade_label(first),
-                    "earlier": number(earlier), "later": number(later),
-                    "previous_year": int(year), "ratio": percent(later / earlier),
-                    "low": percent(rule["min_ratio"]), "high": percent(rule["max_ratio"])}))
+                    "earlier": number(was), "later": number(now), "previous_year": year,
+                    "ratio": percent(now / was), "low": percent(rule["min_ratio"]),
+                    "high": percent(rule["max_ratio"])}))
     return found
 
 
@@ -129,9 +130,16 @@ def copied_row(rows: Rows, rule: Rule) -> list[Finding]:
     values = np.column_stack([rows.col(c) for c in columns])
     filled = ~np.isnan(values) & (values != 0)
     counties = np.where(rows.counties == None, "", rows.counties)  # noqa: E711
+    # Only a row that shares a value with another school of its county and year in enough
+    # columns can share them all with one school: the combinations run on those rows alone.
+    shares = np.zeros(values.shape, dtype=bool)
+    for i in range(len(columns)):
+        keys = pd.DataFrame({"county": counties, "year": rows.years, "value": values[:, i]})
+        shares[:, i] = filled[:, i] & keys.duplicated(keep=False).to_numpy()
+    candidate = (shares.sum(axis=1) >= shared_needed) & ~np.isnan(rows.years)
     pairs: set[tuple[int, int]] = set()
     for combo in combinations(range(len(columns)), shared_needed):
-        mask = filled[:, combo].all(axis=1) & ~np.isnan(rows.years)
+        mask = candidate & shares[:, combo].all(axis=1)
         if mask.sum() < 2:
             continue
         keys = pd.DataFrame({"county": counties[mask], "year": rows.years[mask],
