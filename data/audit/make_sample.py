@@ -106,21 +106,39 @@ def _resources(rng: random.Random, pupils: int, town: bool) -> dict[str, float]:
             "multimedia_rooms": max(2, round(pupils / rng.uniform(35, 45)))}
 
 
-def _grow(rng: random.Random, resources: dict[str, float], pupils: int) -> dict[str, float]:
+# How much a clean county moves from year to year. "plain" is what county returns usually show;
+# "rough" stretches every range to where real but rare events lie (a new building that more than
+# doubles a school's rooms, a write-off of a quarter of the equipment, a village school losing
+# 15% of a cohort), to see how many of those the rules report: each is worth verifying, none is
+# an injected anomaly.
+PROFILES = {
+    "plain": {"keep_rural": (0.91, 1.0), "keep_town": (0.99, 1.05), "renovation": (1.12, 1.45),
+              "purchase": (1.15, 1.45), "write_off": (0.88, 0.97), "weeding": (0.85, 0.95),
+              "batch": 3},
+    "rough": {"keep_rural": (0.85, 1.02), "keep_town": (0.96, 1.10), "renovation": (1.12, 2.2),
+              "purchase": (1.15, 2.2), "write_off": (0.75, 0.97), "weeding": (0.70, 0.95),
+              "batch": 1},
+}
+
+
+def _grow(rng: random.Random, resources: dict[str, float], pupils: int,
+          profile: dict[str, Any]) -> dict[str, float]:
     """One year of a school's facilities: small growth, occasional real changes."""
     out = dict(resources)
     for column in ("teaching_area", "sports_area"):
         if rng.random() < 0.06:  # a renovation or a new wing
-            out[column] = round(out[column] * rng.uniform(1.12, 1.45), 2)
+            out[column] = round(out[column] * rng.uniform(*profile["renovation"]), 2)
     roll = rng.random()
-    factor = (rng.uniform(1.15, 1.45) if roll < 0.08 else rng.uniform(0.88, 0.97) if roll < 0.16
+    factor = (rng.uniform(*profile["purchase"]) if roll < 0.08
+              else rng.uniform(*profile["write_off"]) if roll < 0.16
               else rng.uniform(1.02, 1.12))
     out["equipment_value"] = round(out["equipment_value"] * factor + rng.random(), 2)
-    out["books"] = (round(out["books"] * rng.uniform(0.85, 0.95)) if rng.random() < 0.06
-                    else out["books"] + rng.randrange(100, 900))
+    out["books"] = (round(out["books"] * rng.uniform(*profile["weeding"]))
+                    if rng.random() < 0.06 else out["books"] + rng.randrange(100, 900))
     roll = rng.random()
     computers = int(out["computers"])
-    out["computers"] = (computers + rng.randrange(5, max(6, computers // 3)) if roll < 0.15
+    out["computers"] = (computers + rng.randrange(5, max(6, computers // profile["batch"]))
+                        if roll < 0.15
                         else max(5, computers - rng.randrange(1, max(2, computers // 8)))
                         if roll < 0.25 else computers + rng.randrange(0, 3))
     out["multimedia_rooms"] = max(2, min(int(out["multimedia_rooms"]) + rng.choice((0, 0, 1)),
@@ -155,7 +173,7 @@ def _row(rng: random.Random, index: int, year: int, grades: list[int],
     return row
 
 
-def _clean(rng: random.Random) -> dict[int, list[dict[str, Any]]]:
+def _clean(rng: random.Random, profile: dict[str, Any]) -> dict[int, list[dict[str, Any]]]:
     """Five years of the county with nothing wrong in it."""
     grades = []
     for _, kind, town, size in SCHOOLS:
@@ -177,8 +195,8 @@ def _clean(rng: random.Random) -> dict[int, list[dict[str, Any]]]:
             g7_total = county_g6 * rng.uniform(0.97, 1.0)
             for index, (_, kind, town, size) in enumerate(SCHOOLS):
                 old = grades[index]
-                keep = (lambda: rng.uniform(0.99, 1.05)) if town else (
-                    lambda: rng.uniform(0.91, 1.0))
+                keep = (lambda: rng.uniform(*profile["keep_town"])) if town else (
+                    lambda: rng.uniform(*profile["keep_rural"]))
                 new = [0] * 9
                 if _stages(kind)[0]:
                     new[0] = round(size * rng.uniform(0.94, 1.06))
@@ -189,18 +207,19 @@ def _clean(rng: random.Random) -> dict[int, list[dict[str, Any]]]:
                     for g in (7, 8):
                         new[g] = round(old[g - 1] * rng.uniform(0.97, 1.01))
                 grades[index] = new
-                resources[index] = _grow(rng, resources[index], sum(new))
+                resources[index] = _grow(rng, resources[index], sum(new), profile)
         years[year] = [_row(rng, i, year, grades[i], resources[i], staff[i])
                        for i in range(len(SCHOOLS))]
     return years
 
 
-def generate(seed: int = SEED, anomalies: tuple[str, ...] | list[str] = ()
+def generate(seed: int = SEED, anomalies: tuple[str, ...] | list[str] = (),
+             profile: str = "plain"
              ) -> tuple[dict[int, list[dict[str, Any]]], list[dict[str, Any]]]:
     """The yearly rows of the county (canonical keys) and the anomalies injected, each as
-    {kind, school_id, year, related: [(school_id, year)…]}."""
+    {kind, school_id, year, related: [(school_id, year)…]}; `profile` plain or rough."""
     rng = random.Random(seed)
-    years = _clean(rng)
+    years = _clean(rng, PROFILES[profile])
     truth: list[dict[str, Any]] = []
     # Each anomaly takes its own school, so that one cannot hide or explain another.
     free = list(range(len(SCHOOLS)))

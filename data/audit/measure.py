@@ -1,6 +1,6 @@
 """Recall and false positives of `edustat audit` on generated counties (the README's figures).
 
-    python data/audit/measure.py [SEEDS]        # default 200 seeds
+    python data/audit/measure.py [SEEDS] [PROFILE]   # default 200 seeds, plain
 
 For each seed: the clean county (every finding is a false positive), and the county with every
 anomaly kind injected once (an anomaly is found when a finding of its rule names its school and
@@ -60,19 +60,19 @@ def audit(years: dict, folder: Path) -> list:
     return api.audit(paths).findings
 
 
-def main(seeds: int) -> None:
+def main(seeds: int, profile: str = "plain") -> None:
     start = time.perf_counter()
     hits, tries = Counter(), Counter()
     clean_fp, clean_fp_by_rule, clean_counties_with_fp = 0, Counter(), 0
     dirty_fp, dirty_fp_by_rule, explained_total = 0, Counter(), 0
     with tempfile.TemporaryDirectory() as tmp:
         for seed in range(seeds):
-            clean, _ = generate(seed, ())
+            clean, _ = generate(seed, (), profile)
             findings = audit(clean, Path(tmp) / f"clean{seed}")
             clean_fp += len(findings)
             clean_counties_with_fp += bool(findings)
-            clean_fp_by_rule.update(f.rule for f in findings)
-            years, truth = generate(seed, ALL)
+            clean_fp_by_rule.update(f"{f.rule}/{f.severity}" for f in findings)
+            years, truth = generate(seed, ALL, profile)
             findings = audit(years, Path(tmp) / f"dirty{seed}")
             for anomaly in truth:
                 tries[anomaly["kind"]] += 1
@@ -82,8 +82,9 @@ def main(seeds: int) -> None:
                     explained_total += 1
                 else:
                     dirty_fp += 1
-                    dirty_fp_by_rule[finding.rule] += 1
-    print(f"{seeds} seeds, 20 schools x 5 years each, {time.perf_counter() - start:.0f} s")
+                    dirty_fp_by_rule[f"{finding.rule}/{finding.severity}"] += 1
+    print(f"{seeds} seeds ({profile}), 20 schools x 5 years each, "
+          f"{time.perf_counter() - start:.0f} s")
     print("recall by anomaly kind:")
     for kind in ALL:
         print(f"  {kind:12s} {hits[kind]}/{tries[kind]} = {hits[kind] / tries[kind]:.1%}")
@@ -96,4 +97,5 @@ def main(seeds: int) -> None:
 
 
 if __name__ == "__main__":
-    main(int(sys.argv[1]) if len(sys.argv) > 1 else 200)
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 200,
+         sys.argv[2] if len(sys.argv) > 2 else "plain")

@@ -228,20 +228,28 @@ def asset_change(rows: Rows, rule: Rule) -> list[Finding]:
             related = [rows.related(int(previous[pos]), [column])]
             if following[pos] >= 0:
                 related.append(rows.related(int(following[pos]), [column]))
+            # Back: the next year is nearer the year before than halfway (on a log scale) to
+            # this year's value: a digit or unit typed wrong and put right, not a partial
+            # recovery after a real write-off.
             if then != then:
                 pattern = "none"
-            elif not below(then, (1 - drop) * was) and not above(then, (1 + growth) * was):
+            elif then > 0 and abs(np.log(then / was)) < abs(np.log(now / was)) / 2:
                 pattern = "back"
             else:
                 pattern = "stays"
-            found.append(rows.finding(
+            finding = rows.finding(
                 pos, rule, f"asset_{'drop' if fell[pos] else 'jump'}_{pattern}", [column],
                 related=related, column_label={"zh": SCHOOLS.column(column).zh,
                                                "en": column},
                 before=number(was), value=number(now), after=number(then),
                 previous_year=rows.year_of(int(previous[pos])),
                 next_year=(rows.year_of(int(following[pos])) if following[pos] >= 0 else ""),
-                change=percent(abs(now / was - 1)), times=_times(now / was)))
+                change=percent(abs(now / was - 1)), times=_times(now / was))
+            # Growth that lasts is most often a real new building or a large purchase: one
+            # step milder than a fall or a change that is undone.
+            if pattern == "stays" and rose[pos] and rule.severity == "warning":
+                finding.severity = "info"
+            found.append(finding)
     return found
 
 
