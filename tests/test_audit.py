@@ -140,9 +140,12 @@ def test_heaping_school_is_found(tmp_path: Path) -> None:
     years, truth = _only("heaping")
     report = run(tmp_path, years)
     found = at(report, "heaping", truth["school_id"])
-    assert len(found) == 1
-    assert found[0].columns == ["equipment_value", "books"]
-    assert "10000" in found[0].message("zh") and "1000" in found[0].message("en")
+    # Equipment rounded to 10 000 and books to 1 000 in all 5 years; the others round nothing.
+    by_column = {f.columns[0]: f for f in found}
+    assert sorted(by_column) == ["books", "equipment_value"] and len(found) == 2
+    assert "5 个年度中有 5 个是 10000 的整数倍" in by_column["equipment_value"].message("zh")
+    assert "5 of 5 years a multiple of 1000;" in by_column["books"].message("en")
+    assert not [f for f in report.findings if f.school_id != truth["school_id"]]
 
 
 def test_computers_above_pupils(tmp_path: Path) -> None:

@@ -300,19 +300,11 @@ def heaping(rows: Rows, rule: Rule) -> list[Finding]:
     found = []
     for key, items in sorted(flagged.items()):
         pos = int(latest[key])
-        columns = [c for c, *_ in items]
-        sep = "；"
-        found.append(rows.finding(
-            pos, rule, "heaping", columns,
-            detail={lang: sep.join(_heaping_detail(item, unit, lang) for item in items)
-                    for lang in ("zh", "en")}))
+        for column, rounded, given, others, tens in items:
+            found.append(rows.finding(
+                pos, rule, "heaping", [column],
+                column_label={"zh": SCHOOLS.column(column).zh, "en": column},
+                rounded=rounded, given=given, unit=number(unit * (10 if tens else 1)),
+                others=percent(others)))
     return found
 
-
-def _heaping_detail(item: tuple[str, int, int, float, bool], unit: float, lang: str) -> str:
-    from edustat.texts import t
-
-    column, rounded, given, others, tens = item
-    return t("audit.message.heaping_detail", lang,  # type: ignore[arg-type]
-             column={"zh": SCHOOLS.column(column).zh, "en": column}, rounded=rounded,
-             given=given, unit=number(unit * (10 if tens else 1)), others=percent(others))
