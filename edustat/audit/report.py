@@ -132,14 +132,21 @@ def values_text(columns: list[str], values: list[float | None], lang: Lang) -> s
                     zip(columns, values, strict=False))
 
 
-def related_text(related: Related, lang: Lang) -> str:
-    """Another school or year compared with: who, which year, which figures, where in which file."""
-    who = " ".join(x for x in (related.school_name or related.school_id,
-                               None if related.year is None else str(related.year)) if x)
+def related_text(related: Related, lang: Lang, school_id: str | None = None) -> str:
+    """Another school or year compared with: who (unless it is `school_id`, the finding's own
+    school), which year, which figures, where in which file."""
+    name = None if school_id is not None and related.school_id == school_id else (
+        related.school_name or related.school_id)
+    who = " ".join(x for x in (name, None if related.year is None else str(related.year)) if x)
     figures = values_text(related.columns, related.values, lang)
     place = related.place()
     parts = [p for p in (who, figures, f"({place})" if place else "") if p]
     return " ".join(parts)
+
+
+def list_separator(lang: Lang) -> str:
+    """Between items of a list in running text: ；in Chinese, ; in English."""
+    return "；" if lang == "zh" else "; "
 
 
 def issue_rows(report: AuditReport, lang: Lang) -> list[dict[str, Any]]:
@@ -157,7 +164,8 @@ def issue_rows(report: AuditReport, lang: Lang) -> list[dict[str, Any]]:
             h("columns"): "、".join(column_label(c, lang) for c in finding.columns),
             h("values"): values_text(finding.columns, finding.values, lang),
             h("place"): f"{finding.file}:{finding.row}" if finding.file and finding.row else "",
-            h("compared"): "；".join(related_text(r, lang) for r in finding.related),
+            h("compared"): list_separator(lang).join(related_text(r, lang, finding.school_id)
+                                                     for r in finding.related),
             h("message"): finding.message(lang), h("why"): finding.why(lang),
             h("check"): finding.check(lang)})
     return rows

@@ -32,7 +32,8 @@ def _cells(report: AuditReport, lang: Lang) -> list[dict[str, Any]]:
             "columns": "、".join(column_label(c, lang) for c in finding.columns),
             "values": values_text(finding.columns, finding.values, lang),
             "message": finding.message(lang),
-            "compared": "\n".join(related_text(r, lang) for r in finding.related),
+            "compared": "\n".join(related_text(r, lang, finding.school_id)
+                                  for r in finding.related),
             "place": f"{finding.file}:{finding.row}" if finding.file and finding.row else "",
             "check": finding.check(lang), "measure": "", "owner": "", "deadline": ""})
     return rows

@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from edustat.audit.listing import AuditRulesReport, thresholds_text
-from edustat.audit.report import AuditReport, Finding, related_text
+from edustat.audit.report import AuditReport, Finding, list_separator, related_text
 from edustat.render.registry import RenderOptions, renderer
 from edustat.texts import Lang, t
 
@@ -44,9 +44,10 @@ def _title(items: list[Finding], lang: Lang) -> str:
 
 def _description(finding: Finding, lang: Lang) -> Text:
     text = Text(finding.message(lang))
-    compared = [related_text(r, lang) for r in finding.related]
+    compared = [related_text(r, lang, finding.school_id) for r in finding.related]
     if compared:
-        text.append("\n" + t("audit.label.compared", lang) + "；".join(compared), style="dim")
+        text.append("\n" + t("audit.label.compared", lang) + list_separator(lang).join(compared),
+                    style="dim")
     if finding.file and finding.row:
         text.append("\n" + t("audit.label.at", lang) + f"{finding.file}:{finding.row}",
                     style="dim")
