@@ -323,3 +323,32 @@ def test_findings_are_ordered_by_school_then_year(tmp_path: Path) -> None:
     keys = [(f.county or "", f.school_id is not None, f.school_id or "", f.year or 0)
             for f in report.findings]
     assert len(keys) > 8 and keys == sorted(keys)
+
+
+def test_tables_without_years_still_get_the_single_year_rules(tmp_path: Path) -> None:
+    years, _ = GEN.generate(14, ("classes",))
+    year = next(y for y, rows in years.items()
+                if any(r["primary_classes"] and r["primary_students"] / r["primary_classes"] > 66
+                       for r in rows))
+    path = GEN.write({year: years[year]}, tmp_path)[0]
+    lines = path.read_text("utf-8").splitlines()
+    # Drop the 年份 column and give the file a name without a year.
+    undated = tmp_path / "schools.csv"
+    undated.write_text("\n".join(line.rsplit(",", 1)[0] for line in lines) + "\n", "utf-8")
+    report = api.audit([undated])
+    assert report.years == [] and [f.rule for f in report.findings] == ["consistency"]
+    assert report.findings[0].year is None
+
+
+def test_a_cell_that_is_not_a_number_is_shown_as_written(tmp_path: Path) -> None:
+    years, _ = GEN.generate(15, ())
+    paths = GEN.write(years, tmp_path)
+    text = paths[2].read_text("utf-8").splitlines()
+    cells = text[4].split(",")
+    cells[12] = "12万"  # 图书册数
+    text[4] = ",".join(cells)
+    paths[2].write_text("\n".join(text) + "\n", "utf-8")
+    report = api.audit(paths)
+    found = at(report, "input")
+    assert len(found) == 1 and found[0].row == 5 and found[0].year == 2021
+    assert found[0].values_text("zh") == "图书册数：12万"

@@ -82,6 +82,8 @@ class Rows:
         import pandas as pd
 
         index, positions = self._index
+        if not len(positions):  # no row has both a school_id and a year
+            return np.full(len(ids), -1, dtype=np.int64)
         found = index.get_indexer(pd.MultiIndex.from_arrays([ids, years]))
         return np.where(found >= 0, positions[np.maximum(found, 0)], -1)
 

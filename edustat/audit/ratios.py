@@ -128,7 +128,10 @@ def _from_problem(rows: Rows, rule: Rule, problem: Problem) -> Finding:
     base = rows.finding(pos, rule, problem.code, [column], values=[value]) if pos is not None \
         else Finding(rule=rule.code, code=problem.code, severity=rule.severity,
                      columns=[column], values=[value], file=problem.file, row=problem.row)
-    return base.model_copy(update={"params": problem.params, "worded_by": "problem"})
+    # The cell as written (a value that is not a number has no float to show).
+    written = {"written": f"{problem.column}：{problem.value}"} if problem.value else {}
+    return base.model_copy(update={"params": {**problem.params, **written},
+                                   "worded_by": "problem"})
 
 
 def _positions(rows: Rows) -> dict[tuple[str, int], int]:

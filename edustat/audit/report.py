@@ -61,6 +61,13 @@ class Finding(BaseModel):
         """What to verify."""
         return t(f"audit.check.{self.rule}", lang)
 
+    def values_text(self, lang: Lang) -> str:
+        """The figures concerned; the cell as written for an input problem (a cell that is not
+        a number has no value to show otherwise)."""
+        if self.worded_by == "problem" and self.params.get("written"):
+            return str(self.params["written"])
+        return values_text(self.columns, self.values, lang)
+
     def sort_key(self) -> tuple[Any, ...]:
         """County-wide findings first, then by school, year, warnings before info."""
         return (self.county or "", self.school_id is not None, self.school_id or "",
@@ -162,7 +169,7 @@ def issue_rows(report: AuditReport, lang: Lang) -> list[dict[str, Any]]:
             h("year"): finding.year, h("severity"): t(f"audit.severity.{finding.severity}", lang),
             h("rule"): t(f"audit.name.{finding.rule}", lang),
             h("columns"): "、".join(column_label(c, lang) for c in finding.columns),
-            h("values"): values_text(finding.columns, finding.values, lang),
+            h("values"): finding.values_text(lang),
             h("place"): f"{finding.file}:{finding.row}" if finding.file and finding.row else "",
             h("compared"): list_separator(lang).join(related_text(r, lang, finding.school_id)
                                                      for r in finding.related),

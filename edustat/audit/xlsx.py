@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from edustat.audit.report import AuditReport, column_label, related_text, values_text
+from edustat.audit.report import AuditReport, column_label, related_text
 from edustat.texts import Lang, t
 
 # (column key, width in characters); the last three are left blank for the bureau.
@@ -30,7 +30,7 @@ def _cells(report: AuditReport, lang: Lang) -> list[dict[str, Any]]:
             "severity": t(f"audit.severity.{finding.severity}", lang),
             "rule": t(f"audit.name.{finding.rule}", lang),
             "columns": "、".join(column_label(c, lang) for c in finding.columns),
-            "values": values_text(finding.columns, finding.values, lang),
+            "values": finding.values_text(lang),
             "message": finding.message(lang),
             "compared": "\n".join(related_text(r, lang, finding.school_id)
                                   for r in finding.related),

@@ -43,7 +43,9 @@ def _title(items: list[Finding], lang: Lang) -> str:
 
 
 def _description(finding: Finding, lang: Lang) -> Text:
-    text = Text(finding.message(lang))
+    written = finding.params.get("written") if finding.worded_by == "problem" else None
+    text = Text(f"{written}{'；' if lang == 'zh' else '; '}" if written else "")
+    text.append(finding.message(lang))
     compared = [related_text(r, lang, finding.school_id) for r in finding.related]
     if compared:
         text.append("\n" + t("audit.label.compared", lang) + list_separator(lang).join(compared),
