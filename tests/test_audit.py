@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from edustat import api
 from edustat.audit import AuditReport, Finding
@@ -352,3 +354,22 @@ def test_a_cell_that_is_not_a_number_is_shown_as_written(tmp_path: Path) -> None
     found = at(report, "input")
     assert len(found) == 1 and found[0].row == 5 and found[0].year == 2021
     assert found[0].values_text("zh") == "图书册数：12万"
+
+
+@settings(max_examples=8, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=st.integers(0, 10_000), order=st.randoms(use_true_random=False))
+def test_findings_do_not_depend_on_row_or_file_order(tmp_path: Path, seed: int,
+                                                     order: Any) -> None:
+    """The same schools in another row order, files given in another order: the same leads."""
+    years, _ = GEN.generate(seed, GEN.ALL)
+    first = run(tmp_path / f"a{seed}", years)
+    shuffled = {year: order.sample(rows, len(rows)) for year, rows in years.items()}
+    paths = GEN.write(shuffled, tmp_path / f"b{seed}")
+    second = api.audit(order.sample(paths, len(paths)))
+
+    def leads(report: AuditReport) -> list[tuple[Any, ...]]:
+        return sorted((f.school_id or "", f.year or 0, f.rule, f.code, tuple(f.columns),
+                       tuple(f.values), f.severity) for f in report.findings)
+
+    assert leads(first) == leads(second)
