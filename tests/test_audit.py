@@ -373,3 +373,21 @@ def test_findings_do_not_depend_on_row_or_file_order(tmp_path: Path, seed: int,
                        tuple(f.values), f.severity) for f in report.findings)
 
     assert leads(first) == leads(second)
+
+
+def test_a_table_misread_in_most_rows_stops_the_audit(tmp_path: Path) -> None:
+    """Most rows in error (here 11 of 20 without a school name): the table is not being read
+    as meant, and leads drawn from it would be noise; the problems are reported instead."""
+    from edustat.problems import InputError
+
+    years, _ = GEN.generate(16, ())
+    for row in years[2021][:11]:
+        row["school_name"] = ""
+    paths = GEN.write(years, tmp_path / "most")
+    with pytest.raises(InputError) as caught:
+        api.audit(paths)
+    assert {p.row for p in caught.value.problems} == set(range(2, 13))
+    # Ten of twenty is not most: each is a finding of the list.
+    years[2021][10]["school_name"] = "示例旗白音乡小学"
+    report = api.audit(GEN.write(years, tmp_path / "half"))
+    assert len(at(report, "input", year=2021)) == 10

@@ -89,8 +89,7 @@ class Rows:
 
     def link(self, offset: int) -> np.ndarray:
         """For each row, the position of the same school's row `offset` years on, or -1."""
-        found = self.lookup(self.ids, self.years + offset)
-        _ = self._index
+        found = self.lookup(self.ids, self.years + offset)  # builds self.linkable
         found[~self.linkable] = -1
         return found
 

@@ -13,6 +13,7 @@ from edustat.problems import InputError, Problem
 if TYPE_CHECKING:
     from edustat.audit.frame import Rows
     from edustat.norms import Norms
+    from edustat.validate import ValidTable
 
 
 def audit(paths: Sequence[str | Path], *, rules_file: str | Path | None = None,
@@ -42,6 +43,8 @@ def audit(paths: Sequence[str | Path], *, rules_file: str | Path | None = None,
     unusable = [p for p in problems if p.severity == "error" and p.row is None]
     if unusable:
         raise InputError(unusable)
+    if _misread(schools) or (exams is not None and _misread(exams)):
+        raise InputError([p for p in problems if p.severity != "note"])
     school_rows = Rows(schools)
     exam_rows = Rows(exams) if exams is not None and len(exams.frame) else None
     findings = run_rules(school_rows, exam_rows, rules, norms, system)
@@ -59,6 +62,21 @@ def audit(paths: Sequence[str | Path], *, rules_file: str | Path | None = None,
                        summary=_summary(school_rows, years, findings),
                        rules=[code for code, rule in rules.rules.items() if rule.enabled],
                        problems=kept)
+
+
+def _misread(valid: ValidTable) -> bool:
+    """True when most rows of a file have an error: the table is not being read as its
+    author meant (a header not recognised, say), and a list of leads drawn from it would be
+    noise. It stops the audit with the problems, as every other command does."""
+    from edustat.reader import FILE
+
+    frame = valid.frame
+    rows = frame[FILE].value_counts().to_dict() if len(frame) else {}
+    bad: dict[str, set[int]] = {}
+    for problem in valid.problems:
+        if problem.severity == "error" and problem.row is not None:
+            bad.setdefault(problem.file, set()).add(problem.row)
+    return any(len(bad.get(file, ())) * 2 > count for file, count in rows.items())
 
 
 def run_rules(schools: Rows, exams: Rows | None, rules: Rules, norms: Norms, system: str
