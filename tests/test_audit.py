@@ -391,3 +391,16 @@ def test_a_table_misread_in_most_rows_stops_the_audit(tmp_path: Path) -> None:
     years[2021][10]["school_name"] = "示例旗白音乡小学"
     report = api.audit(GEN.write(years, tmp_path / "half"))
     assert len(at(report, "input", year=2021)) == 10
+
+
+def test_input_rule_switched_off_keeps_the_problems(tmp_path: Path) -> None:
+    years, _ = GEN.generate(9, ())
+    row = years[2020][2]
+    row["primary_degree_teachers"] = row["primary_teachers"] + 3
+    rules = tmp_path / "rules.json"
+    rules.write_text('{"input": {"enabled": false}}', "utf-8")
+    report = api.audit(GEN.write(years, tmp_path), rules_file=rules)
+    assert not at(report, "input")
+    errors = [p for p in report.problems if p.severity == "error"]
+    assert [(Path(p.file).name, p.row) for p in errors] == [("2020.csv", 4)]
+    assert report.exit_code() == 1

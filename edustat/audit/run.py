@@ -56,7 +56,10 @@ def audit(paths: Sequence[str | Path], *, rules_file: str | Path | None = None,
         if exam_rows is not None:
             findings += input_problems(exam_rows, input_rule, exams.problems)  # type: ignore[union-attr]
     findings.sort(key=Finding.sort_key)
-    kept = [p for p in problems if p.row is None or p.severity == "note"] + notes
+    # With the input rule switched off, the rows' problems are shown as problems (errors then
+    # exit 1), never dropped.
+    kept = [p for p in problems if input_rule is None or p.row is None
+            or p.severity == "note"] + notes
     years = sorted({int(y) for y in school_rows.years if y == y})
     return AuditReport(files=[str(p) for p in files], years=years, findings=findings,
                        summary=_summary(school_rows, years, findings),
