@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, Field
 
@@ -27,27 +27,18 @@ class RuleEntry(BaseModel):
 class AuditRulesReport(Report):
     """The audit rules in force; its JSON is {"rules_file", "rules": [...]} with texts worded."""
 
+    json_from_dict: ClassVar[bool] = True
+
     rules_file: str | None
     rules: list[RuleEntry]
-    lang: Lang = Field(default="zh", exclude=True)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The rules with their name, why and what-to-check texts in the report's language."""
+    def to_dict(self, lang: Lang = "zh") -> dict[str, Any]:
+        """The rules with their name, why and what-to-check texts in `lang`."""
         return {"rules_file": self.rules_file,
-                "rules": [{**r.model_dump(), "name": t(f"audit.name.{r.code}", self.lang),
-                           "why": t(f"audit.why.{r.code}", self.lang),
-                           "check": t(f"audit.check.{r.code}", self.lang)}
+                "rules": [{**r.model_dump(), "name": t(f"audit.name.{r.code}", lang),
+                           "why": t(f"audit.why.{r.code}", lang),
+                           "check": t(f"audit.check.{r.code}", lang)}
                           for r in self.rules]}
-
-    def to_json(self, indent: int | None = 1) -> str:
-        """The JSON of the listing."""
-        import json
-
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
-
-    def to_json_bytes(self, indent: int | None = 1) -> bytes:
-        """The JSON as UTF-8 bytes."""
-        return self.to_json(indent).encode("utf-8")
 
     def sheets(self, lang: Lang = "zh") -> Sheets:
         """One row per rule."""

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field
 
-from edustat.results import Report, Sheets
+from edustat.results import Report, Sheets, word
 from edustat.texts import Lang, t
 
 Severity = Literal["warning", "info"]
@@ -82,26 +81,19 @@ class Finding(BaseModel):
 class AuditReport(Report):
     """The issue list (问题清单): findings by school, then year; a summary; the rules used."""
 
+    json_from_dict: ClassVar[bool] = True  # findings are worded by to_dict
+
     files: list[str]
     years: list[int]
     findings: list[Finding]
     summary: dict[str, Any]
     rules: list[str]  # the codes of the rules that ran
-    lang: Lang = Field(default="zh", exclude=True)
 
-    def to_dict(self) -> dict[str, Any]:
-        """{"files", "years", "findings": [...], "summary", "rules"} with messages worded."""
+    def to_dict(self, lang: Lang = "zh") -> dict[str, Any]:
+        """{"files", "years", "findings": [...], "summary", "rules"} with messages in `lang`."""
         return {"files": self.files, "years": self.years,
-                "findings": [f.record(self.lang) for f in self.findings],
+                "findings": [f.record(lang) for f in self.findings],
                 "summary": self.summary, "rules": self.rules}
-
-    def to_json(self, indent: int | None = 1) -> str:
-        """The JSON of SPEC §10, values unrounded."""
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
-
-    def to_json_bytes(self, indent: int | None = 1) -> bytes:
-        """The JSON as UTF-8 bytes, for files."""
-        return self.to_json(indent).encode("utf-8")
 
     def failed(self) -> bool:
         """True when any finding is a warning (what --strict turns into exit 1)."""
@@ -121,7 +113,7 @@ def column_label(column: str, lang: Lang) -> str:
             spec = table.column(column)
         except KeyError:
             continue
-        return spec.zh if lang == "zh" else spec.name
+        return str(word({"zh": spec.zh, "en": spec.name}, lang))
     return column
 
 
@@ -134,7 +126,7 @@ def number_text(value: float | None) -> str:
 
 def values_text(columns: list[str], values: list[float | None], lang: Lang) -> str:
     """column = value pairs: 图书册数 31000、计算机台数 240."""
-    sep = "、" if lang == "zh" else "; "
+    sep = t("audit.label.value_separator", lang)
     return sep.join(f"{column_label(c, lang)} {number_text(v)}" for c, v in
                     zip(columns, values, strict=False))
 
@@ -153,7 +145,7 @@ def related_text(related: Related, lang: Lang, school_id: str | None = None) -> 
 
 def list_separator(lang: Lang) -> str:
     """Between items of a list in running text: ；in Chinese, ; in English."""
-    return "；" if lang == "zh" else "; "
+    return t("label.list_separator", lang)
 
 
 def issue_rows(report: AuditReport, lang: Lang) -> list[dict[str, Any]]:

@@ -50,7 +50,7 @@ def _title(report: AuditReport, lang: Lang) -> str:
 
 def write_issue_list(report: AuditReport, path: Path, lang: Lang) -> None:
     """Write the formatted issue list to `path` whole or not at all."""
-    from edustat.render import write_atomic
+    from edustat.output import write_atomic
 
     write_atomic(path, lambda temp: _write(report, temp, lang))
 
@@ -61,7 +61,7 @@ def _write(report: AuditReport, path: Path, lang: Lang) -> None:
     book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False,
                                            "strings_to_formulas": False,
                                            "strings_to_urls": False})
-    font = {"font_name": "宋体" if lang == "zh" else "Arial", "font_size": 10}
+    font = {"font_name": t("audit.xlsx.font", lang), "font_size": 10}
     title = book.add_format({**font, "bold": True, "font_size": 14, "align": "center",
                              "valign": "vcenter"})
     note = book.add_format({**font, "text_wrap": True, "valign": "top"})
@@ -105,7 +105,7 @@ def _write(report: AuditReport, path: Path, lang: Lang) -> None:
     sheet.fit_to_pages(1, 0)  # one page wide, as many long as needed
     sheet.repeat_rows(header_row)
     sheet.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
-    sheet.set_footer("&C第 &P 页，共 &N 页" if lang == "zh" else "&CPage &P of &N")
+    sheet.set_footer(t("audit.xlsx.footer", lang))
 
     legend = book.add_worksheet(t("audit.sheet.rules", lang))
     for index, (key, width) in enumerate((("rule", 16), ("why", 60), ("check", 44))):

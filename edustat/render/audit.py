@@ -44,7 +44,7 @@ def _title(items: list[Finding], lang: Lang) -> str:
 
 def _description(finding: Finding, lang: Lang) -> Text:
     written = finding.params.get("written") if finding.worded_by == "problem" else None
-    text = Text(f"{written}{'；' if lang == 'zh' else '; '}" if written else "")
+    text = Text(f"{written}{list_separator(lang)}" if written else "")
     text.append(finding.message(lang))
     compared = [related_text(r, lang, finding.school_id) for r in finding.related]
     if compared:
