@@ -260,9 +260,9 @@ def test_standards_at_80_columns_is_stacked(cli, monkeypatch) -> None:
 def test_enrolment_at_80_columns_keeps_labels_and_figures_whole(cli, monkeypatch) -> None:
     out = _at_80(cli, monkeypatch, "enrolment", *ENROLMENT, "--population", POPULATION)
     rows = {line.split()[0]: line.split()[1:] for line in out.splitlines()
-            if line.strip() and line.split()[0] in ("小学入学", "小学毛入", "辍学率")}
+            if line.strip() and line.split()[0] in ("小学入学", "小学毛入", "义务辍学")}
     # One line per rate with all nine years: 2014-2022, nothing wrapped or cut.
-    assert set(rows) == {"小学入学", "小学毛入", "辍学率"}
+    assert set(rows) == {"小学入学", "小学毛入", "义务辍学"}
     assert all(len(values) == 9 for values in rows.values())
     assert rows["小学毛入"][0] == "102.41"
     assert "简称：小学入学＝小学适龄儿童入学率" in out.replace("\n", "")
