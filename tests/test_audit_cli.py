@@ -176,3 +176,8 @@ def test_run_on_the_enrolment_sample() -> None:
     paths = sorted((ROOT / "data" / "enrolment").glob("schools-*.csv"))
     report = api.audit(paths)
     assert report.years == list(range(2014, 2023)) and report.findings == []
+
+
+def test_api_takes_one_path_as_text() -> None:
+    report = api.audit(str(SAMPLE[0]))
+    assert report.files == [str(SAMPLE[0])] and report.years == [2019]
