@@ -304,7 +304,7 @@ def test_ids_turned_into_scientific_notation_are_named(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
-@pytest.mark.parametrize("command", ["validate", "figures", "check"])
+@pytest.mark.parametrize("command", ["validate", "figures", "check", "audit", "coefficient"])
 def test_a_fifo_is_read_once(tmp_path: Path, command: str) -> None:
     # Issue 14.7: each input was opened twice (its kind, then its rows): a FIFO hung.
     fifo = tmp_path / "schools.csv"
