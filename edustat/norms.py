@@ -115,18 +115,25 @@ def load_norms(path: Path | None = None) -> Norms:
             raise InputError([Problem(file=file, code="bad_standards",
                                       params={"field": "JSON", "reason": "not an object"})])
         unknown = unknown_keys(override, data)
-        if unknown:
-            raise InputError([Problem(file=file, code="bad_standards", column=path,
-                                      params={"field": path, "reason": reason})
-                              for path, reason in unknown])
+        problems = [Problem(file=file, code="bad_standards", column=key,
+                            params={"field": key, "reason": reason}) for key, reason in unknown]
         data = _merge(data, override)
+    else:
+        problems, unknown = [], []
+    # Every problem of the file at once: unknown keys and values out of range together.
+    named = {key for key, _ in unknown}
     try:
-        return Norms.model_validate(data)
+        norms = Norms.model_validate(data)
     except ValidationError as exc:
-        raise InputError([
+        problems += [
             Problem(file=str(path), code="bad_standards",
-                    params={"field": ".".join(str(p) for p in err["loc"]), "reason": err["msg"]})
-            for err in exc.errors()]) from None
+                    params={"field": field, "reason": err["msg"]})
+            for err in exc.errors()
+            if (field := ".".join(str(p) for p in err["loc"])) not in named]
+        raise InputError(problems) from None
+    if problems:
+        raise InputError(problems)
+    return norms
 
 
 def _open_keys() -> dict[str, tuple[str, ...]]:

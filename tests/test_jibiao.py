@@ -215,6 +215,16 @@ def test_standards_file_with_a_misspelt_inner_key_is_refused(cli, tmp_path: Path
     assert "did you mean sports_area_per_student" in caught.value.problems[0].message("en")
 
 
+def test_unknown_keys_and_bad_values_are_reported_together(tmp_path: Path) -> None:
+    standards = tmp_path / "province.json"
+    standards.write_text('{"composite_limits": {"primry": 0.5}, "indicator_limits": '
+                         '{"junior": Infinity}}', "utf-8")
+    with pytest.raises(InputError) as caught:
+        api.coefficient([CANONICAL], standards_file=standards)
+    assert [p.params["field"] for p in caught.value.problems] == [
+        "composite_limits.primry", "indicator_limits.junior"]
+
+
 def test_an_infinite_limit_is_refused(tmp_path: Path) -> None:
     standards = tmp_path / "province.json"
     standards.write_text('{"indicator_limits": {"junior": Infinity}}', "utf-8")
