@@ -1,0 +1,5 @@
+"""Teacher moves (交流轮岗)."""
+
+
+def plan_moves(schools, norms, method, stages):  # placeholder
+    return {}, []
