@@ -1,7 +1,158 @@
-"""Basic (2012) method: spend where the composite CV falls most per yuan (SPEC §8)."""
+"""Basic (2012) method: spend where the composite CV falls most per yuan (SPEC §8).
+
+Each indicator's cost of reaching a CV (water-filling to a common level t: cost(t) = Σ price ×
+(max(x_i, t) − x_i) × P_i / share_i) is convex in the CV it reaches. The composite is the plain
+mean of the CVs, so the cheapest way to bring it within its limit is to buy, step by step, the
+CV fall that costs least per yuan, on a grid of levels between each indicator's lowest and highest
+value, and to stop within the step that reaches the limit (bisection inside it). Then the levels
+are rounded to whole steps; where rounding breaks the limit, buying continues.
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
 
-def basic_targets(units, norms, prices, coefficients):  # placeholder, replaced below
-    raise NotImplementedError
+from edustat.indicators import indicators_for
+from edustat.norms import Norms
+from edustat.planning import waterfill
+from edustat.planning.targets import AIM, Target, column_price, step_size, unit_groups
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+GRID = 256  # levels per indicator between its lowest and highest value
+MAX_EXTRA_STEPS = 4 * GRID
+
+
+def _cv_rows(students: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """CV of each row of `values` (levels × units), enrolment-weighted; 0 where none differ."""
+    import numpy as np
+
+    weights = students / students.sum()
+    mean = values @ weights
+    variance = ((values - mean[:, None]) ** 2) @ weights
+    ok = variance <= (waterfill.RELATIVE_TOLERANCE * mean) ** 2
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(ok | (mean <= 0), 0.0, np.sqrt(variance) / mean)
+
+
+class _Curve:
+    """One indicator of one group: CV and cost at each level of its grid."""
+
+    def __init__(self, students: np.ndarray, resource: np.ndarray, step: np.ndarray,
+                 yuan_per_unit: np.ndarray) -> None:
+        import numpy as np
+
+        self.students, self.resource, self.step = students, resource, step
+        self.current = resource / students
+        self.yuan = yuan_per_unit  # yuan per unit of resource added to the unit's part
+        low, high = float(self.current.min()), float(self.current.max())
+        self.levels = np.linspace(low, high, GRID) if high > low else np.array([low])
+        self.cvs, self.costs = self.at(self.levels)
+
+    def at(self, levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        import numpy as np
+
+        values = np.fmax(self.current[None, :], levels[:, None])
+        added = (values - self.current[None, :]) * self.students[None, :]
+        return _cv_rows(self.students, values), added @ self.yuan
+
+
+def _group_levels(curves: list[_Curve], limit: float) -> list[float]:
+    """Levels per indicator that bring the mean CV within `limit` at the least cost."""
+    import numpy as np
+
+    position = [0] * len(curves)
+
+    def composite(extra: tuple[int, float] | None = None) -> float:
+        cvs = [c.cvs[p] for c, p in zip(curves, position, strict=True)]
+        if extra is not None:
+            k, level = extra
+            cvs[k] = float(curves[k].at(np.array([level]))[0][0])
+        return float(np.mean(cvs))
+
+    levels = [float(c.levels[0]) for c in curves]
+    while composite() > limit:
+        best, best_rate = -1, -1.0
+        for k, (curve, p) in enumerate(zip(curves, position, strict=True)):
+            if p + 1 >= len(curve.levels):
+                continue
+            fall = curve.cvs[p] - curve.cvs[p + 1]
+            spend = curve.costs[p + 1] - curve.costs[p]
+            rate = np.inf if spend <= 0 else fall / spend
+            if rate > best_rate:
+                best, best_rate = k, rate
+        if best < 0:
+            break  # every indicator at its top: all equal, composite 0 — cannot happen above
+        lo, hi = float(curves[best].levels[position[best]]), float(
+            curves[best].levels[position[best] + 1])
+        position[best] += 1
+        if composite() <= limit:
+            # The limit is reached inside this step: the least level of it that reaches it.
+            position[best] -= 1
+            for _ in range(100):
+                mid = (lo + hi) / 2
+                if not lo < mid < hi:
+                    break
+                if composite((best, mid)) <= limit:
+                    hi = mid
+                else:
+                    lo = mid
+            levels[best] = hi
+            return [lv if k != best else hi for k, lv in enumerate(
+                [float(c.levels[p]) for c, p in zip(curves, position, strict=True)])]
+        levels = [float(c.levels[p]) for c, p in zip(curves, position, strict=True)]
+    return levels
+
+
+def basic_targets(units: pd.DataFrame, norms: Norms, prices: dict[str, float],
+                  coefficients: Any = None) -> dict[str, Target]:
+    """Whole steps per unit for each basic indicator's resource, in groups over their limit."""
+    import numpy as np
+
+    groups = unit_groups(units)
+    indicators = indicators_for("basic")
+    students = units["students"].to_numpy(dtype=float)
+    steps = {i.resource: np.zeros(len(units)) for i in indicators}
+    resources = {i.resource: units[i.resource].to_numpy(dtype=float) for i in indicators}
+    sizes = {i.resource: step_size(units, i) for i in indicators}
+    # Yuan per unit of resource reaching a unit: a mixed school pays for the whole of it.
+    yuan = {i.resource: column_price(i, prices) / _share(units, i) * np.ones(len(units))
+            for i in indicators}
+    order = np.argsort(groups.codes, kind="stable")
+    bounds = np.searchsorted(groups.codes[order], np.arange(groups.count + 1))
+    for g in range(groups.count):
+        rows = order[bounds[g]:bounds[g + 1]]
+        limit = norms.composite_limits[groups.stages[g]]
+        if len(rows) < 2:
+            continue
+        cvs = [waterfill.cv(students[rows], resources[i.resource][rows] / students[rows])
+               for i in indicators]
+        if not np.mean(cvs) > limit * AIM:
+            continue
+        curves = [_Curve(students[rows], resources[i.resource][rows], sizes[i.resource][rows],
+                         yuan[i.resource][rows]) for i in indicators]
+        levels = _group_levels(curves, limit * AIM)
+        for _extra in range(MAX_EXTRA_STEPS):
+            whole = [waterfill.whole_steps(c.resource, c.students, c.step,
+                                           np.fmax(c.current, lv))
+                     for c, lv in zip(curves, levels, strict=True)]
+            rounded = [_cv_rows(c.students, ((c.resource + w * c.step) / c.students)[None, :])[0]
+                       for c, w in zip(curves, whole, strict=True)]
+            if np.mean(rounded) <= limit * AIM:
+                break
+            # Rounding broke the limit: buy on from the rounded state, a little further.
+            levels = _group_levels(curves, (limit * AIM) * (1 - 1e-3 * (_extra + 1)))
+        for indicator, w in zip(indicators, whole, strict=True):
+            steps[indicator.resource][rows] = w
+    return {resource: Target(steps=s, floor_steps=np.zeros(len(units)))
+            for resource, s in steps.items()}
+
+
+def _share(units: pd.DataFrame, indicator: Any) -> Any:
+    from edustat.indicators import FACILITY_COLUMNS
+
+    if indicator.resource in FACILITY_COLUMNS:
+        return units["share"].to_numpy(dtype=float)
+    return 1.0
