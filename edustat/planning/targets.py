@@ -95,6 +95,13 @@ def fill_to_limit(units: pd.DataFrame, groups: Groups, indicator: Indicator,
                                   start, float(limits[g] * AIM))
         steps[rows] = waterfill.whole_steps(resource[rows], students[rows], step[rows],
                                             np.fmax(lower[rows], t))
+        floor_steps = waterfill.whole_steps(resource[rows], students[rows], step[rows],
+                                            lower[rows])
+        greedy = waterfill.greedy_steps(resource[rows], students[rows], step[rows],
+                                        lower[rows], float(limits[g] * AIM),
+                                        budget=float(steps[rows].sum() - floor_steps.sum()))
+        if greedy is not None:
+            steps[rows] = greedy
     return steps
 
 
@@ -112,8 +119,10 @@ def quality_targets(units: pd.DataFrame, norms: Norms, prices: dict[str, float]
     standard = {i.key: _per_stage(stages, {s: v[i.key] / i.per
                                            for s, v in norms.school_standards.items()})
                 for i in indicators}
-    # Per yuan of the unit's part: a mixed school pays for the whole, its part gets the share.
-    unit_price = {i.key: column_price(i, prices) / _share(units, i) for i in indicators}
+    # Yuan per whole step (one step gives the unit `steps[key]` of the resource).
+    steps = {i.key: step_size(units, i) for i in indicators}
+    whole_price = {i.key: column_price(i, prices) * GRANULARITY.get(i.resource, 1.0)
+                   for i in indicators}
     rule = norms.school_pass
     free = len(indicators) - rule.min_met  # how many a unit may leave between 85 % and 100 %
 
@@ -121,8 +130,8 @@ def quality_targets(units: pd.DataFrame, norms: Norms, prices: dict[str, float]
     for first_pass in (True, False):
         # Pass 1 chooses each unit's exemptions alone; pass 2 again, given the county levels of
         # pass 1, since a unit the level raises anyway gains nothing from leaving it low.
-        floors = _choose_floors(indicators, current, standard, level, unit_price, students,
-                                rule.floor_share, free)
+        floors = _choose_floors(indicators, current, standard, level, whole_price, steps,
+                                students, rule.floor_share, free)
         lower = {k: np.fmax(current[k], floors[k]) for k in floors}
         for indicator in indicators if first_pass else ():
             key = indicator.key
@@ -140,27 +149,25 @@ def quality_targets(units: pd.DataFrame, norms: Norms, prices: dict[str, float]
     return targets
 
 
-def _share(units: pd.DataFrame, indicator: Indicator) -> np.ndarray | float:
-    if indicator.resource in FACILITY_COLUMNS:
-        return units["share"].to_numpy(dtype=float)
-    return 1.0
-
-
 def _choose_floors(indicators: list[Indicator], current: dict[str, np.ndarray],
                    standard: dict[str, np.ndarray], level: dict[str, np.ndarray],
-                   unit_price: dict[str, np.ndarray | float], students: np.ndarray,
-                   floor_share: float, free: int) -> dict[str, np.ndarray]:
+                   whole_price: dict[str, float], steps: dict[str, np.ndarray],
+                   students: np.ndarray, floor_share: float, free: int
+                   ) -> dict[str, np.ndarray]:
     """Each unit's floor per indicator: the standard, or floor_share of it on the `free`
-    indicators where leaving it short saves the most (none when it saves nothing)."""
+    indicators where leaving it short saves the most yuan, counted in whole steps as bought
+    (none when it saves nothing)."""
     import numpy as np
 
     saving = []
     for indicator in indicators:
         key = indicator.key
         base = np.fmax(current[key], level[key])  # what the unit will have anyway
-        full = np.maximum(standard[key] - base, 0.0)
-        part = np.maximum(standard[key] * floor_share - base, 0.0)
-        saving.append((full - part) * students * unit_price[key])
+        resource = base * students
+        full = waterfill.whole_steps(resource, students, steps[key], standard[key])
+        part = waterfill.whole_steps(resource, students, steps[key],
+                                     standard[key] * floor_share)
+        saving.append((full - part) * whole_price[key])
     savings = np.vstack(saving)  # indicators × units
     exempt = np.zeros_like(savings, dtype=bool)
     if free > 0:
