@@ -197,7 +197,7 @@ def test_six_of_seven_leaves_the_dearest_one_short():
     # whole room, 50 000 yuan. One may stay between 85 % and 100 %: the rooms. Plan: 75 m².
     report = plan([meeting("1", sports_area=675, multimedia_rooms=2)])
     (result,) = report.results
-    assert [(a.column, a.amount, a.cost) for a in result.additions] == [
+    assert [(a["column"], a["amount"], a["cost"]) for a in result.additions] == [
         ("sports_area", 75.0, 22_500.0)]
     assert result.meets_after and result.schools_failing_before == 1
 
@@ -206,7 +206,7 @@ def test_six_of_seven_follows_the_prices():
     # Rooms at 10 000 yuan: one room (10 000) is now cheaper than 75 m² (22 500).
     prices = {**PRICES, "multimedia_rooms": 10_000.0}
     (result,) = plan([meeting("1", sports_area=675, multimedia_rooms=2)], prices).results
-    assert [(a.column, a.amount) for a in result.additions] == [("multimedia_rooms", 1.0)]
+    assert [(a["column"], a["amount"]) for a in result.additions] == [("multimedia_rooms", 1.0)]
 
 
 def test_below_85_percent_must_reach_85_at_least():
@@ -214,7 +214,7 @@ def test_below_85_percent_must_reach_85_at_least():
     # With sports exempt instead it must still reach 85 % (637.5 m², 37.5 m² = 11 250 yuan)
     # plus one room (50 000): dearer than 150 m² (45 000). Plan: 150 m² of sports ground.
     (result,) = plan([meeting("1", sports_area=600, multimedia_rooms=2)]).results
-    assert [(a.column, a.amount) for a in result.additions] == [("sports_area", 150.0)]
+    assert [(a["column"], a["amount"]) for a in result.additions] == [("sports_area", 150.0)]
 
 
 def test_teacher_additions_are_whole_and_counted_in_the_stage_total():
@@ -222,11 +222,11 @@ def test_teacher_additions_are_whole_and_counted_in_the_stage_total():
     # are met, so this one may stay short of 4.2 but must reach 3.57: 3.57 teachers, rounded
     # up to 4 (4.0 per 100, 95 %) — one new teacher, also one more full-time teacher.
     (result,) = plan([meeting("1", primary_degree_teachers=3)]).results
-    added = {a.column: a for a in result.additions}
-    assert added["primary_degree_teachers"].amount == 1.0
-    assert added["primary_degree_teachers"].cost == 100_000.0
-    assert added["primary_teachers"].amount == 1.0 and added["primary_teachers"].cost == 0.0
-    assert added["primary_teachers"].reason == "count"
+    added = {a["column"]: a for a in result.additions}
+    assert added["primary_degree_teachers"]["amount"] == 1.0
+    assert added["primary_degree_teachers"]["cost"] == 100_000.0
+    assert added["primary_teachers"]["amount"] == 1.0 and added["primary_teachers"]["cost"] == 0
+    assert added["primary_teachers"]["reason"] == "count"
 
 
 def test_mixed_school_adds_what_its_part_needs_divided_by_its_share():
@@ -243,7 +243,7 @@ def test_mixed_school_adds_what_its_part_needs_divided_by_its_share():
     row["school_type"] = "九年一贯制学校"
     report = plan([row])
     additions = [a for r in report.results for a in r.additions]
-    assert [(a.column, a.amount) for a in additions] == [("sports_area", 155.19)]
+    assert [(a["column"], a["amount"]) for a in additions] == [("sports_area", 155.19)]
     assert all(r.meets_after for r in report.results)
 
 
@@ -254,8 +254,8 @@ def test_verdict_after_is_recomputed_not_assumed():
     (result,) = report.results
     applied = frame(rows)
     for a in result.additions:
-        position = applied.index[applied["school_id"] == a.school_id][0]
-        applied.loc[position, a.column] += a.amount
+        position = applied.index[applied["school_id"] == a["school_id"]][0]
+        applied.loc[position, a["column"]] += a["amount"]
     again = verdicts(applied, NORMS, "quality", ("primary", "junior"))
     assert list(again.meets.values()) == [result.meets_after] == [True]
 
@@ -278,7 +278,7 @@ def test_moves_keep_the_county_totals_and_replace_hires():
     assert sum(m.count for _, m in moves) == 3
     report = plan(rows, move_teachers=True)
     (result,) = report.results
-    assert result.meets_after and not any("backbone" in a.column for a in result.additions)
+    assert result.meets_after and not any("backbone" in a["column"] for a in result.additions)
     hired = plan(rows)
     assert hired.results[0].cost > result.cost
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from edustat.coefficients import CoefficientReport, compute_coefficients
 from edustat.indicators import FACILITY_COLUMNS, Method, indicators_for
 from edustat.norms import Norms
-from edustat.planning.report import Addition, Move, PlanReport, column_unit
+from edustat.planning.report import Move, PlanReport, column_unit
 from edustat.planning.prices import price_of
 from edustat.planning.targets import GRANULARITY, Target, quality_targets
 from edustat.reader import FILE, ROW
@@ -179,50 +179,106 @@ def compute_plan(schools: pd.DataFrame, norms: Norms, method: Method,
     base = applied(schools, moved)
     notes: list[str] = []
     state = before if not moved else verdicts(base, norms, method, stages)
+    # Each round asks every unit what it still needs on the data with the plan so far, and
+    # books it; when nothing more is asked for, the plan is verified by recomputing the
+    # coefficients and the standards. A limit still missed then is reported, not hidden.
+    pending: dict[str, Target] | None = None
+    # Students do not change, so neither do the units nor their order: computed once.
+    units = school_units(schools, norms, stages)
+    positions = _school_positions(schools, units)
     for _round in range(MAX_ROUNDS):
-        if all(state.meets.values()):
-            break
-        current = applied(base, ledger.amounts)
-        units = school_units(current, norms, stages)
-        if method == "quality":
-            targets = quality_targets(units, norms, prices)
-        else:
-            targets = basic_targets(units, norms, prices, state.coefficients)
-        positions = _school_positions(current, units)
-        if not _book(ledger, len(schools), positions, units, targets, method):
+        if pending is None:
+            if all(state.meets.values()):
+                break
+            pending = _targets(base, ledger, norms, method, prices, stages)
+        if not _book(ledger, len(schools), positions, units, pending, method):
             notes.append("no_progress")
+            pending = None
             break
+        pending = _targets(base, ledger, norms, method, prices, stages)
+        if not any(target.steps.any() for target in pending.values()):
+            pending = None
+            state = verdicts(applied(base, ledger.amounts), norms, method, stages)
+    if pending is not None:
+        notes.append("rounds")
         state = verdicts(applied(base, ledger.amounts), norms, method, stages)
-    # The verdicts after the plan: recomputed from the data with every addition and move made.
-    final = applied(base, ledger.amounts)
-    after = verdicts(final, norms, method, stages)
+    # The verdicts after the plan: `state` is recomputed from the data with every addition
+    # and move made (never assumed), and nothing was added since.
+    after = state
     additions = _additions(schools, ledger, prices)
     return assemble(method, prices, before, after, additions, moves, notes)
 
 
-def _additions(schools: pd.DataFrame, ledger: Ledger, prices: dict[str, float]
-               ) -> list[tuple[GroupKey, Addition]]:
-    """Every non-zero addition, with the group (county, year, stage) it is listed under."""
-    import numpy as np
+def _units_of(base: pd.DataFrame, ledger: Ledger, norms: Norms, stages: tuple[str, ...]
+              ) -> pd.DataFrame:
+    """The stage units of the data with the plan so far."""
+    return school_units(applied(base, ledger.amounts), norms, stages)
 
-    out = []
+
+def _targets(base: pd.DataFrame, ledger: Ledger, norms: Norms, method: Method,
+             prices: dict[str, float], stages: tuple[str, ...]) -> dict[str, Target]:
+    """What every unit still needs, in whole steps, on the data with the plan so far."""
+    from edustat.planning.basic import basic_targets
+
+    units = _units_of(base, ledger, norms, stages)
+    return (quality_targets(units, norms, prices) if method == "quality"
+            else basic_targets(units, norms, prices))
+
+
+def _additions(schools: pd.DataFrame, ledger: Ledger, prices: dict[str, float]
+               ) -> dict[GroupKey, list[dict[str, Any]]]:
+    """Every non-zero addition as a record, by the group (county, year, stage) it is listed
+    under; within a group school by school in the order of the input, columns in the order
+    of the returns. Built from arrays: a province's plan has hundreds of thousands."""
+    import numpy as np
+    import pandas as pd
+
+    parts = [(index, column, np.flatnonzero(amounts > 0))
+             for index, (column, amounts) in enumerate(ledger.amounts.items())]
+    parts = [part for part in parts if part[2].size]
+    if not parts:
+        return {}
+    positions = np.concatenate([where for _, _, where in parts])
+    column_index = np.concatenate([np.full(where.size, i) for i, _, where in parts])
+    amount = np.round(np.concatenate([ledger.amounts[c][w] for _, c, w in parts]), 2)
+    hired = np.concatenate([ledger.hires[c][w] for _, c, w in parts])
+    price = np.concatenate([np.full(w.size, price_of(c, prices)) for _, c, w in parts])
+    driven = np.concatenate([ledger.cv_driven[c][w] for _, c, w in parts])
+    stage_codes, stage_names = pd.factorize(
+        np.concatenate([ledger.stage[c][w] for _, c, w in parts]).astype(str))
+    costed = amount - hired  # hires on subset columns are costed there
+    cost = np.round(np.maximum(costed, 0.0) * price, 2)
+    reason = np.where(costed <= 0, "count", np.where(driven, "cv", "standard"))
+    place_codes, _ = pd.factorize(pd.MultiIndex.from_arrays(
+        [schools["county"].astype(object).fillna("\0"), schools["year"].fillna(-1)]))
+    group = place_codes[positions] * len(stage_names) + stage_codes
+    order = np.lexsort((column_index, positions, group))
+    starts = np.flatnonzero(np.r_[True, np.diff(group[order]) != 0])
+    columns = list(ledger.amounts)
+    units = [column_unit(c) for c in columns]
+    ids = _texts(schools["school_id"])
+    names = _texts(schools["school_name"])
     counties = schools["county"].to_numpy(dtype=object)
     years = schools["year"].to_numpy(dtype=object)
-    for column, amounts in ledger.amounts.items():
-        price = price_of(column, prices)
-        for pos in np.flatnonzero(amounts > 0):
-            amount = float(round(amounts[pos], 2))
-            hired_here = float(ledger.hires[column][pos])
-            costed = amount - hired_here  # hires on subset columns are costed there
-            reason = ("count" if costed <= 0 else
-                      "cv" if ledger.cv_driven[column][pos] else "standard")
-            out.append((_key(counties[pos], years[pos], str(ledger.stage[column][pos])),
-                        Addition(school_id=_text(schools["school_id"].iat[pos]),
-                                 school_name=_text(schools["school_name"].iat[pos]),
-                                 column=column, amount=amount, unit=column_unit(column),
-                                 price=price, cost=round(max(costed, 0.0) * price, 2),
-                                 reason=reason)))
+    rows = list(zip(positions[order].tolist(), column_index[order].tolist(),
+                    amount[order].tolist(), price[order].tolist(), cost[order].tolist(),
+                    reason[order].tolist(), strict=True))
+    out: dict[GroupKey, list[dict[str, Any]]] = {}
+    for start, end in zip(starts.tolist(), [*starts[1:].tolist(), len(order)], strict=True):
+        first = rows[start][0]
+        key = _key(counties[first], years[first], str(stage_names[stage_codes[order[start]]]))
+        out[key] = [{"school_id": ids[pos], "school_name": names[pos],
+                     "column": columns[ci], "amount": a, "unit": units[ci], "price": p,
+                     "cost": c, "reason": r} for pos, ci, a, p, c, r in rows[start:end]]
     return out
+
+
+def _texts(column: pd.Series) -> list[str | None]:
+    """A column as text, missing values as None (one vectorized pass, not a call per row)."""
+    import numpy as np
+
+    values = column.to_numpy(dtype=object)
+    return np.where(column.isna().to_numpy(), None, values.astype(str)).tolist()
 
 
 def _text(value: Any) -> str | None:

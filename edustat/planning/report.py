@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field
+from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
 from edustat.indicators import Method
 from edustat.results import Report, Sheets
@@ -34,8 +35,13 @@ class PlanIndicator(BaseModel):
     meets_after: bool | None
 
 
-class Addition(BaseModel):
-    """What one school adds to one whole-school column of the input, and what it costs."""
+class Addition(TypedDict):
+    """What one school adds to one whole-school column of the input, and what it costs.
+
+    A typed dict, not a model: a province's plan has hundreds of thousands of them.
+    `reason`: cv — for a coefficient; standard — for the school's own standards; count — new
+    hires counted in the stage's full-time teachers (costed on their own rows).
+    """
 
     school_id: str | None
     school_name: str | None
@@ -44,8 +50,7 @@ class Addition(BaseModel):
     unit: str
     price: float
     cost: float
-    reason: Reason  # cv: for a coefficient; standard: for the school's own standards;
-    # count: new hires counted in the stage's full-time teachers (costed on their own rows)
+    reason: Reason
 
 
 class Move(BaseModel):
@@ -99,10 +104,11 @@ class PlanReport(Report):
             place = {"county": r.county, "year": r.year, "stage": r.stage}
             for a in r.additions:
                 additions.append({
-                    **place, "school_id": a.school_id, "school_name": a.school_name,
-                    "column": a.column, "item": t(f"plan.column.{_base(a.column)}", lang),
-                    "amount": a.amount, "unit": a.unit, "price": a.price, "cost": a.cost,
-                    "cost_wan": a.cost / 10_000, "reason": a.reason})
+                    **place, "school_id": a["school_id"], "school_name": a["school_name"],
+                    "column": a["column"], "item": t(column_key(a["column"]), lang),
+                    "amount": a["amount"], "unit": a["unit"], "price": a["price"],
+                    "cost": a["cost"], "cost_wan": a["cost"] / 10_000,
+                    "reason": a["reason"]})
             for i in r.indicators:
                 indicators.append({**place, "key": i.key, "cv_before": i.cv_before,
                                    "cv_after": i.cv_after, "limit": i.limit,

@@ -82,12 +82,12 @@ def fill_to_limit(units: pd.DataFrame, groups: Groups, indicator: Indicator,
     students = units["students"].to_numpy(dtype=float)
     resource = units[indicator.resource].to_numpy(dtype=float)
     step = step_size(units, indicator)
-    level = waterfill.levels(groups.codes, groups.count, students, lower, limits * AIM)
+    level = waterfill.levels(groups.codes, groups.count, students, lower, limits, AIM)
     target = waterfill.fill(lower, level[groups.codes])
     steps = waterfill.whole_steps(resource, students, step, target)
     after = (resource + steps * step) / students
     mean, variance = waterfill.group_moments(groups.codes, groups.count, students, after)
-    broken = np.flatnonzero(~waterfill.within(variance, mean, limits * AIM))
+    broken = np.flatnonzero(~waterfill.within(variance, mean, limits))
     for g in broken:  # rare: rounding carried a small school past the mean
         rows = np.flatnonzero(groups.codes == g)
         start = level[g] if not np.isnan(level[g]) else float(lower[rows].min())
@@ -136,7 +136,7 @@ def quality_targets(units: pd.DataFrame, norms: Norms, prices: dict[str, float]
         for indicator in indicators if first_pass else ():
             key = indicator.key
             fill_level = waterfill.levels(groups.codes, groups.count, students, lower[key],
-                                          limits * AIM)
+                                          limits, AIM)
             level[key] = np.where(np.isnan(fill_level), -np.inf, fill_level)[groups.codes]
     targets = {}
     for indicator in indicators:

@@ -60,17 +60,19 @@ def cv(weights: np.ndarray, values: np.ndarray) -> float:
 
 
 def levels(codes: np.ndarray, n_groups: int, weights: np.ndarray, lower: np.ndarray,
-           limits: np.ndarray) -> np.ndarray:
-    """The least common level t of each group with CV(max(lower, t)) <= its limit.
+           limits: np.ndarray, aim: float = 1.0) -> np.ndarray:
+    """The least common level t of each group with CV(max(lower, t)) <= its limit × `aim`.
 
-    NaN where the group meets its limit without raising anyone (then nothing is added for the
-    CV). `lower` is each unit's value after its floor; `limits` is one limit per group.
+    NaN where the group meets its limit (the limit itself, not the aim) without raising anyone:
+    then nothing is added for the CV. `lower` is each unit's value after its floor; `limits`
+    is one limit per group.
     """
     import numpy as np
 
     mean, variance = group_moments(codes, n_groups, weights, lower)
     level = np.full(n_groups, np.nan)
     todo = ~within(variance, mean, limits)
+    limits = limits * aim
     if not todo.any():
         return level
     lo = np.full(n_groups, np.inf)
@@ -105,12 +107,14 @@ def whole_steps(resource: np.ndarray, students: np.ndarray, step: np.ndarray,
     """How many whole steps each unit must add to reach `value` per student (0 when it has it).
 
     `step` is what one whole unit added to the school gives the unit (its share of 1 computer,
-    0.01 m², 1 yuan); the 1e-9 keeps 3.0000000004 steps, float noise, from costing 4.
+    0.01 m², 1 yuan). Float noise is not a need: 3.0000000004 steps cost 3, and a unit whose
+    value is its own (x·P − R ≈ 3e-11 yuan of 200 000) needs none, however small its share.
     """
     import numpy as np
 
+    need = value * students - resource - 1e-12 * np.abs(resource)
     with np.errstate(invalid="ignore", divide="ignore"):
-        steps = np.ceil((value * students - resource) / step - 1e-9)
+        steps = np.ceil(need / step - 1e-9)
     return np.where(steps > 0, steps, 0.0)
 
 

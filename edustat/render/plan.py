@@ -55,9 +55,9 @@ def additions_table(result: PlanResult, lang: Lang) -> Table:
     table.add_column(t("plan.cost", lang), justify="right")
     table.add_column(t("plan.reason", lang))
     for a in result.additions:
-        table.add_row(a.school_name or a.school_id or "", t(column_key(a.column), lang),
-                      _amount(a.amount, a.unit, lang), _wan(a.cost) if a.cost else "—",
-                      t(f"plan.reason_{a.reason}", lang))
+        table.add_row(a["school_name"] or a["school_id"] or "", t(column_key(a["column"]), lang),
+                      _amount(a["amount"], a["unit"], lang),
+                      _wan(a["cost"]) if a["cost"] else "—", t(f"plan.reason_{a['reason']}", lang))
     return table
 
 
@@ -118,7 +118,7 @@ def summary_table(report: PlanReport, lang: Lang) -> Table:
         table.add_column(t(f"plan.{key}", lang),
                          justify="right" if key in ("schools_added", "cost") else "left")
     for r in report.results:
-        schools = len({a.school_id for a in r.additions})
+        schools = len({a["school_id"] for a in r.additions})
         table.add_row(r.county or t("plan.whole_file", lang), t(f"plan.stage.{r.stage}", lang),
                       _verdict(r.meets_before, lang), _verdict(r.meets_after, lang),
                       str(schools), _wan(r.cost))
