@@ -7,37 +7,39 @@ from typing import Annotated
 
 import typer
 
-from edustat.cli.app import (CountyOpt, DebugOpt, DecimalsOpt, EncodingOpt, FilesArg, FormatOpt,
-                             LangOpt, OutputOpt, SheetOpt, Stage, StageOpt, Standard,
-                             StandardsFileOpt, StrictOpt, _check_paths, _guard, app, emit, Lang)
-
-PricesOpt = Annotated[Path | None, typer.Option(
-    "--prices", help="JSON file of prices (yuan per m², per computer, per teacher per year …); "
-                     "overrides the national defaults.")]
-MoveOpt = Annotated[bool, typer.Option(
-    "--move-teachers", help="Move teachers between schools (交流轮岗) before hiring any.")]
+from edustat.cli.app import app, check_paths, emit, guard, lang_code
+from edustat.cli.options import (STANDARDS, CountyOpt, DebugOpt, EncodingOpt, FilesArg,
+                                 FormatOpt, LangOpt, OutputOpt, SheetOpt, StageOpt,
+                                 StandardsFileOpt, StrictOpt, choice_option, decimals_option,
+                                 help_text)
 
 
-@app.command()
-def plan(files: FilesArg, standard: Annotated[Standard, typer.Option(
-             "--standard", help="quality (2017 优质均衡, default) or basic (2012 基本均衡).")
-         ] = Standard.quality,
-         prices: PricesOpt = None, stage: StageOpt = None, county: CountyOpt = None,
-         move_teachers: MoveOpt = False, fmt: FormatOpt = None, output: OutputOpt = None,
-         decimals: DecimalsOpt = 4, encoding: EncodingOpt = None, sheet: SheetOpt = None,
-         standards_file: StandardsFileOpt = None, strict: StrictOpt = False,
-         lang: LangOpt = Lang.zh, debug: DebugOpt = False) -> None:
-    """What each school must add, at the least cost, for the county to meet the standard."""
-    _check_paths(files, lang.code, output, standards_file, prices)
-    stages = tuple(s.value for s in stage) if stage else tuple(s.value for s in Stage)
+@app.command(help=help_text("plan"))
+def plan(
+    files: FilesArg,
+    standard: Annotated[str, choice_option("--standard", choice=STANDARDS,
+                                           help_key="plan_standard")] = "quality",
+    prices: Annotated[Path | None, typer.Option("--prices", help=help_text("prices"))] = None,
+    stage: StageOpt = None, county: CountyOpt = None,
+    move_teachers: Annotated[bool, typer.Option("--move-teachers",
+                                                help=help_text("move_teachers"))] = False,
+    fmt: FormatOpt = None, output: OutputOpt = None,
+    decimals: Annotated[int, decimals_option("plan_decimals")] = 4,
+    encoding: EncodingOpt = None, sheet: SheetOpt = None,
+    standards_file: StandardsFileOpt = None, strict: StrictOpt = False,
+    lang: LangOpt = "zh", debug: DebugOpt = False,
+) -> None:
+    lang_ = lang_code(lang)
+    files, output = check_paths(files, lang_, output, standards_file, prices, fmt=fmt)
 
     def action() -> int:
         from edustat import api
 
-        report = api.plan(files, standard=standard.code, prices_file=prices, stages=stages,
+        report = api.plan(files, standard=standard,  # type: ignore[arg-type]
+                          prices_file=prices, stages=tuple(stage or ("primary", "junior")),
                           counties=county or (), move_teachers=move_teachers,
                           standards_file=standards_file, encoding=encoding, sheet=sheet)
-        return emit(report, lang=lang.code, fmt=fmt, output=output, decimals=decimals,
+        return emit(report, lang=lang_, fmt=fmt, output=output, decimals=decimals,
                     strict=strict)
 
-    _guard(debug, lang.code, action)
+    guard(debug, lang_, action, fmt)
