@@ -162,3 +162,57 @@ def test_prices_file_changes_costs(cli, tmp_path):
 
 def test_unknown_county_is_usage_error(cli):
     assert cli("plan", SAMPLE, "--county", "无此县").exit_code == 2
+
+
+def test_readme_plan_example_holds_the_real_figures(cli):
+    import re
+
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme[readme.index("### `edustat plan`"):]
+    start = section.index('{"standard": "quality"')
+    example = section[start:section.index("```", start)]
+    plan = plan_json(cli, SAMPLE)
+    first = plan["results"][0]
+
+    def shown(field: str) -> float:
+        return float(re.search(rf'"{field}": ([0-9.]+)', example).group(1))
+
+    assert shown("cost") == plan["cost"]
+    assert shown("cv_before") == round(first["indicators"][0]["cv_before"], 4)
+    assert shown("cv_after") == round(first["indicators"][0]["cv_after"], 4)
+    assert shown("composite_before") == round(first["composite_before"], 4)
+    assert shown("composite_after") == round(first["composite_after"], 4)
+    assert shown("schools_failing_before") == first["schools_failing_before"]
+    addition = first["additions"][0]
+    assert shown("amount") == addition["amount"]
+    assert f'"price": 300.0, "cost": {addition["cost"]}' in example
+    assert f'"school_name": "{addition["school_name"]}"' in example
+
+
+def test_moves_and_hires_added_to_the_file_pass_and_keep_totals(cli, tmp_path):
+    plan = plan_json(cli, SAMPLE, "--move-teachers")
+    moves = [m for r in plan["results"] for m in r["moves"]]
+    assert moves, "the sample's experimental schools have teachers to spare"
+    planned = tmp_path / "moved.csv"
+    apply_plan(plan, SAMPLE, planned)
+    with planned.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    by_id = {row["学校标识码"]: row for row in rows}
+    for move in moves:  # a moved teacher leaves one school's counts and joins the other's
+        total = move["column"].split("_")[0] + "_teachers"
+        for column in {move["column"], total}:
+            header = HEADERS[column]
+            for school, sign in ((move["from_school_id"], -1), (move["to_school_id"], 1)):
+                row = by_id[school]
+                row[header] = repr(float(row[header]) + sign * move["count"])
+    with planned.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    assert cli("coefficient", planned, "--standard", "quality", "--strict").exit_code == 0
+    assert cli("standards", planned, "--strict", "--format", "json").exit_code == 0
+    # Moving instead of hiring is cheaper, and fewer teachers are hired.
+    hired = plan_json(cli, SAMPLE)
+    assert plan["cost"] < hired["cost"]

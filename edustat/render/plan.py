@@ -26,12 +26,6 @@ def _wan(yuan: float) -> str:
     return f"{value:,}"
 
 
-def _amount(amount: float, unit: str, lang: Lang) -> str:
-    shown = f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"
-    unit_key = UNIT_KEYS.get(unit, "people")
-    return f"{shown} {t(f'plan.unit.{unit_key}', lang)}"
-
-
 def _verdict(meets: bool | None, lang: Lang) -> Text:
     if meets is None:
         return Text("")
@@ -49,15 +43,22 @@ def _title(result: PlanResult, standard: str, lang: Lang) -> str:
 def additions_table(result: PlanResult, lang: Lang) -> Table:
     """What each school adds: item, amount in the return's unit, cost in 万元, why."""
     table = Table(title_justify="left", box=None, pad_edge=False)
-    table.add_column(t("plan.school", lang))
-    table.add_column(t("plan.item", lang))
-    table.add_column(t("plan.amount", lang), justify="right")
-    table.add_column(t("plan.cost", lang), justify="right")
-    table.add_column(t("plan.reason", lang))
+    table.add_column(t("plan.school", lang), overflow="fold")
+    table.add_column(t("plan.item", lang), overflow="fold")
+    table.add_column(t("plan.amount", lang), justify="right", no_wrap=True)
+    table.add_column(t("plan.unit_col", lang), no_wrap=True)
+    table.add_column(t("plan.cost", lang), justify="right", no_wrap=True)
+    table.add_column(t("plan.reason", lang), overflow="fold")
+    previous = None
     for a in result.additions:
-        table.add_row(a["school_name"] or a["school_id"] or "", t(column_key(a["column"]), lang),
-                      _amount(a["amount"], a["unit"], lang),
+        school = a["school_name"] or a["school_id"] or ""
+        amount = a["amount"]
+        unit_key = UNIT_KEYS.get(a["unit"], "people")
+        table.add_row(school if school != previous else "", t(column_key(a["column"]), lang),
+                      f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}",
+                      t(f"plan.unit.{unit_key}", lang),
                       _wan(a["cost"]) if a["cost"] else "—", t(f"plan.reason_{a['reason']}", lang))
+        previous = school
     return table
 
 
@@ -91,6 +92,8 @@ def result_block(result: PlanResult, standard: str, lang: Lang, decimals: int) -
     parts: list[RenderableType] = [indicators_table(result, standard, lang, decimals)]
     if result.additions:
         parts.append(additions_table(result, lang))
+        if any(a["reason"] == "count" for a in result.additions):
+            parts.append(Text(t("plan.count_note", lang), style="dim"))
     elif not result.moves:
         parts.append(Text(t("plan.nothing", lang)))
     if result.moves:
