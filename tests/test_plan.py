@@ -339,3 +339,59 @@ def test_every_problem_of_a_prices_file_at_once(tmp_path):
     with pytest.raises(InputError) as caught:
         load_prices(path)
     assert [p.column for p in caught.value.problems] == ["x", "books"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Basic method: spend where the composite falls most per yuan
+
+def basic_county():
+    # Four primary schools of 100: books 5, 5, 40, 40 per pupil (mean 22.5, sd 17.5, CV 0.7778)
+    # and teaching space 2, 2, 8, 8 m² (mean 5, sd 3, CV 0.6); every other basic indicator the
+    # same in every school (CV 0). Composite (0.7778 + 0.6) / 8 = 0.1722.
+    rows = []
+    for school_id, books, area in (("1", 5, 2), ("2", 5, 2), ("3", 40, 8), ("4", 40, 8)):
+        rows.append(school(school_id, "小学", primary_students=100, books=books * 100,
+                           teaching_area=area * 100, sports_area=800, equipment_value=200_000,
+                           computers=10, primary_teachers=6, primary_degree_teachers=4,
+                           primary_titled_teachers=3))
+    return rows
+
+
+def basic_plan(rows, prices=PRICES, limit=0.1):
+    norms = NORMS.model_copy(update={"composite_limits": {"primary": limit, "junior": limit}})
+    return compute_plan(frame(rows), norms, "basic", prices, ("primary",))
+
+
+def test_basic_buys_the_cheapest_fall_first():
+    # With a limit of 0.1 the CVs may sum to 0.8: the books CV must fall by 0.578 or the space
+    # CV by as much (from 0.6: to 0.022) or both. A 1 % change of the mean costs 0.225 books ×
+    # 30 = 6.75 yuan per pupil for books, 0.05 m² × 3 000 = 150 yuan for space: books only.
+    (result,) = basic_plan(basic_county()).results
+    assert not result.meets_before and result.meets_after
+    assert {a["column"] for a in result.additions} == {"books"}
+    # The books CV must reach 0.8 − 0.6 = 0.2: (40 − b)/(40 + b) = 0.2, b = 26.667 books per
+    # pupil, +2 166.7 in each low school, rounded up to 2 167 (the common level).
+    assert [(a["school_id"], a["amount"]) for a in result.additions] == [("1", 2167.0),
+                                                                         ("2", 2167.0)]
+    assert result.composite_after <= 0.1
+    # Whole books only: the composite lands just inside the limit, not far below it.
+    assert result.composite_after > 0.1 - 0.001
+
+
+def test_basic_follows_the_prices():
+    # Books at 10 000 yuan each. Two low schools raised to b books: CV (40 − b)/(40 + b), cost
+    # 2 000 000 (b − 5), so a CV fall costs 2e6 × 80/(1 + c)² = 50.6 M yuan per unit at c = 0.778.
+    # Space raised to t: CV (8 − t)/(8 + t), cost 600 000 (t − 2): at most 600 000 × 16/(1 + c)²
+    # = 9.2 M per unit even at c = 0.022, where the space CV alone reaches the limit
+    # (0.6 − 0.578). So space only: t = 8 × 0.978/1.022 = 7.652, +565.2 m² in each low school.
+    prices = {**PRICES, "books": 10_000.0}
+    (result,) = basic_plan(basic_county(), prices).results
+    assert result.meets_after
+    assert [(a["school_id"], a["column"]) for a in result.additions] == [
+        ("1", "teaching_area"), ("2", "teaching_area")]
+    assert result.additions[0]["amount"] == pytest.approx(565.2, abs=0.1)
+
+
+def test_basic_county_within_its_limit_gets_nothing():
+    (result,) = basic_plan(basic_county(), limit=0.65).results
+    assert result.meets_before and result.additions == [] and result.cost == 0
