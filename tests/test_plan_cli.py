@@ -216,3 +216,15 @@ def test_moves_and_hires_added_to_the_file_pass_and_keep_totals(cli, tmp_path):
     # Moving instead of hiring is cheaper, and fewer teachers are hired.
     hired = plan_json(cli, SAMPLE)
     assert plan["cost"] < hired["cost"]
+
+
+def test_blank_needed_cell_is_named_and_exits_1(cli, tmp_path):
+    with SAMPLE.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    rows[3][rows[0].index("体育运动场馆面积（平方米）")] = ""
+    bad = tmp_path / "blank.csv"
+    with bad.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+    result = cli("plan", bad)
+    assert result.exit_code == 1
+    assert "体育运动场馆面积" in result.stderr and "Traceback" not in result.output

@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from edustat.indicators import BY_KEY
+from edustat.numbers import round_half_up
 from edustat.planning.report import PlanReport, PlanResult, column_key
 from edustat.render.registry import RenderOptions, renderer
 from edustat.texts import Lang, t
@@ -19,11 +20,8 @@ UNIT_KEYS = {"平方米": "m2", "元": "yuan", "台": "pcs", "册": "vol", "间"
 
 
 def _wan(yuan: float) -> str:
-    """Yuan as 万元 at two places, rounded half up on the exact decimal (never shown short)."""
-    from decimal import ROUND_HALF_UP, Decimal
-
-    value = (Decimal(repr(yuan)) / Decimal(10_000)).quantize(Decimal("0.01"), ROUND_HALF_UP)
-    return f"{value:,}"
+    """Yuan as 万元 at two places, rounded half up exactly (四舍五入, from the float's repr)."""
+    return f"{round_half_up(yuan / 10_000, 2):,}"
 
 
 def _verdict(meets: bool | None, lang: Lang) -> Text:
