@@ -73,7 +73,7 @@ def applied(schools: pd.DataFrame, added: dict[str, np.ndarray]) -> pd.DataFrame
     """A copy of the school rows with the additions made."""
     import numpy as np
 
-    frame = schools.copy()
+    frame = schools.copy(deep=False)  # only the columns added to are new arrays
     for column, amount in added.items():
         frame[column] = np.nan_to_num(frame[column].to_numpy(dtype=float)) + amount
     return frame
