@@ -72,7 +72,6 @@ def _group_levels(curves: list[_Curve], limit: float) -> list[float]:
             cvs[k] = float(curves[k].at(np.array([level]))[0][0])
         return float(np.mean(cvs))
 
-    levels = [float(c.levels[0]) for c in curves]
     while composite() > limit:
         best, best_rate = -1, -1.0
         for k, (curve, p) in enumerate(zip(curves, position, strict=True)):
@@ -99,15 +98,14 @@ def _group_levels(curves: list[_Curve], limit: float) -> list[float]:
                     hi = mid
                 else:
                     lo = mid
+            levels = [float(c.levels[p]) for c, p in zip(curves, position, strict=True)]
             levels[best] = hi
-            return [lv if k != best else hi for k, lv in enumerate(
-                [float(c.levels[p]) for c, p in zip(curves, position, strict=True)])]
-        levels = [float(c.levels[p]) for c, p in zip(curves, position, strict=True)]
-    return levels
+            return levels
+    return [float(c.levels[p]) for c, p in zip(curves, position, strict=True)]
 
 
-def basic_targets(units: pd.DataFrame, norms: Norms, prices: dict[str, float],
-                  coefficients: Any = None) -> dict[str, Target]:
+def basic_targets(units: pd.DataFrame, norms: Norms, prices: dict[str, float]
+                  ) -> dict[str, Target]:
     """Whole steps per unit for each basic indicator's resource, in groups over their limit."""
     import numpy as np
 
@@ -129,8 +127,8 @@ def basic_targets(units: pd.DataFrame, norms: Norms, prices: dict[str, float],
             continue
         cvs = [waterfill.cv(students[rows], resources[i.resource][rows] / students[rows])
                for i in indicators]
-        if not np.mean(cvs) > limit * AIM:
-            continue
+        if np.mean(cvs) <= limit * (1 + waterfill.RELATIVE_TOLERANCE):
+            continue  # within the limit itself (the plan aims a hair inside it)
         curves = [_Curve(students[rows], resources[i.resource][rows], sizes[i.resource][rows],
                          yuan[i.resource][rows]) for i in indicators]
         levels = _group_levels(curves, limit * AIM)

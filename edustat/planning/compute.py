@@ -164,7 +164,6 @@ def compute_plan(schools: pd.DataFrame, norms: Norms, method: Method,
                  prices: dict[str, float], stages: tuple[str, ...], *,
                  move_teachers: bool = False) -> PlanReport:
     """The least-cost plan for every county, year and stage of the school rows (SPEC §8)."""
-    from edustat.planning.basic import basic_targets
     from edustat.planning.moves import plan_moves
     from edustat.planning.results import assemble
 

@@ -45,7 +45,6 @@ def plan_moves(schools: pd.DataFrame, norms: Norms, method: Method, stages: tupl
     groups = unit_groups(units)
     positions = _school_positions(schools, units)
     students = units["students"].to_numpy(dtype=float)
-    unit_stage = units["stage"].to_numpy(dtype=object)
     delta: dict[str, np.ndarray] = {}
     moves: list[tuple[Any, Move]] = []
     teacher_indicators = [i for i in indicators_for(method) if i.resource in TEACHER_KINDS]
@@ -81,7 +80,6 @@ def plan_moves(schools: pd.DataFrame, norms: Norms, method: Method, stages: tupl
                 column = f"{stage}_{kind}"
                 delta.setdefault(column, np.zeros(len(schools)))
                 np.add.at(delta[column], pos, change)
-    del unit_stage
     return delta, moves
 
 
