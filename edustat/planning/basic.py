@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from edustat.indicators import indicators_for
 from edustat.norms import Norms
 from edustat.planning import waterfill
+from edustat.verdicts import at_most, noise_variance
 from edustat.planning.targets import AIM, Target, column_price, step_size, unit_groups
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ def _cv_rows(students: np.ndarray, values: np.ndarray) -> np.ndarray:
     weights = students / students.sum()
     mean = values @ weights
     variance = ((values - mean[:, None]) ** 2) @ weights
-    ok = variance <= (waterfill.RELATIVE_TOLERANCE * mean) ** 2
+    ok = noise_variance(variance, mean)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(ok | (mean <= 0), 0.0, np.sqrt(variance) / mean)
 
@@ -127,7 +128,7 @@ def basic_targets(units: pd.DataFrame, norms: Norms, prices: dict[str, float]
             continue
         cvs = [waterfill.cv(students[rows], resources[i.resource][rows] / students[rows])
                for i in indicators]
-        if np.mean(cvs) <= limit * (1 + waterfill.RELATIVE_TOLERANCE):
+        if at_most(float(np.mean(cvs)), limit):
             continue  # within the limit itself (the plan aims a hair inside it)
         curves = [_Curve(students[rows], resources[i.resource][rows], sizes[i.resource][rows],
                          yuan[i.resource][rows]) for i in indicators]

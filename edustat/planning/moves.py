@@ -21,6 +21,7 @@ from edustat.planning import waterfill
 from edustat.planning.report import Move
 from edustat.planning.targets import AIM, unit_groups
 from edustat.units import school_units
+from edustat.verdicts import at_least, below
 
 if TYPE_CHECKING:
     import numpy as np
@@ -89,14 +90,13 @@ def _move_kind(kind: str, counts: dict[str, np.ndarray], students: np.ndarray,
     (donor, receiver) -> how many."""
     import numpy as np
 
-    keep = 1 - 1e-9  # a value within this of its standard is at it (as `standards` judges)
     held = counts[kind]
     total = counts["teachers"]
     others = [counts[k] for k in TEACHER_KINDS if k not in ("teachers", kind)]
     pairs: dict[tuple[int, int], int] = {}
     for _ in range(MAX_MOVES_PER_GROUP):
-        below = held < standard * students * keep
-        if not below.any() and waterfill.cv(students, held / students) <= limit * AIM:
+        short = below(held / students, standard)  # as `standards` judges it
+        if not short.any() and waterfill.cv(students, held / students) <= limit * AIM:
             break
         after_giving = held - 1
         # A moved teacher leaves its school's full-time teachers too: the other kinds must
@@ -104,11 +104,11 @@ def _move_kind(kind: str, counts: dict[str, np.ndarray], students: np.ndarray,
         fits = total - 1 >= (np.max(np.vstack(others), axis=0) if others else 0)
         if kind != "teachers":
             fits &= after_giving <= total - 1
-        donor_ok = (held >= 1) & (after_giving >= standard * students * keep) & fits
+        donor_ok = (held >= 1) & at_least(after_giving / students, standard) & fits
         if not donor_ok.any():
             break
         donor_term = np.where(donor_ok, (2 * held - 1) / students, -np.inf)
-        receiver_ok = below if below.any() else np.ones(len(held), dtype=bool)
+        receiver_ok = short if short.any() else np.ones(len(held), dtype=bool)
         receiver_term = np.where(receiver_ok, (2 * held + 1) / students, np.inf)
         d, r = int(np.argmax(donor_term)), int(np.argmin(receiver_term))
         if d == r or donor_term[d] - receiver_term[r] <= 0:

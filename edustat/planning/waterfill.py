@@ -16,24 +16,26 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from edustat.verdicts import at_most, noise_variance
+
 if TYPE_CHECKING:
     import numpy as np
 
-# A verdict exactly at its limit meets it: S² <= L²·X̄² with this relative tolerance (SPEC §3).
-RELATIVE_TOLERANCE = 1e-12
 BISECTION_STEPS = 200  # stops earlier when the bracket stops shrinking (float resolution)
 
 
 def within(variance: np.ndarray | float, mean: np.ndarray | float, limit: np.ndarray | float
            ) -> np.ndarray | bool:
-    """True where the CV sqrt(variance)/mean is at most `limit` (at the limit meets it)."""
+    """True where the CV sqrt(variance)/mean is at most `limit`, decided as `coefficient`
+    decides it (edustat.verdicts: at the limit meets it; a noise variance is 0)."""
     import numpy as np
 
     mean = np.asarray(mean, dtype=float)
     variance = np.asarray(variance, dtype=float)
-    # No unit has any and none differs: CV 0 (SPEC §3 edge case); a spread over a zero mean fails.
-    bound = np.asarray(limit, dtype=float) ** 2 * mean**2 * (1 + RELATIVE_TOLERANCE)
-    return (variance <= bound) | (variance <= (RELATIVE_TOLERANCE * mean) ** 2)
+    noise = noise_variance(variance, mean)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cv = np.where(mean > 0, np.sqrt(np.maximum(variance, 0.0)) / mean, 0.0)
+    return noise | at_most(cv, np.asarray(limit, dtype=float))
 
 
 def group_moments(codes: np.ndarray, n_groups: int, weights: np.ndarray, values: np.ndarray
@@ -54,7 +56,7 @@ def cv(weights: np.ndarray, values: np.ndarray) -> float:
 
     mean = math.fsum(weights * values) / math.fsum(weights)
     variance = math.fsum(weights * (values - mean) ** 2) / math.fsum(weights)
-    if mean <= 0 or variance <= (RELATIVE_TOLERANCE * mean) ** 2:
+    if mean <= 0 or noise_variance(variance, mean):
         return 0.0
     return float(np.sqrt(variance) / mean)
 
