@@ -61,48 +61,53 @@ class _Curve:
 
 
 def _group_levels(curves: list[_Curve], limit: float) -> list[float]:
-    """Levels per indicator that bring the mean CV within `limit` at the least cost."""
+    """Levels per indicator that bring the mean CV within `limit` at the least cost.
+
+    Each curve's steps are bought in order of CV fall per yuan, the dearest last: with convex
+    curves that rate falls along each curve, so buying greedily is sorting every step of every
+    curve by its rate (made non-increasing along a curve, so a curve's steps keep their order).
+    The step that reaches the limit is bought only as far as needed (bisection inside it).
+    """
     import numpy as np
 
-    position = [0] * len(curves)
-
-    def composite(extra: tuple[int, float] | None = None) -> float:
-        cvs = [c.cvs[p] for c, p in zip(curves, position, strict=True)]
-        if extra is not None:
-            k, level = extra
-            cvs[k] = float(curves[k].at(np.array([level]))[0][0])
-        return float(np.mean(cvs))
-
-    while composite() > limit:
-        best, best_rate = -1, -1.0
-        for k, (curve, p) in enumerate(zip(curves, position, strict=True)):
-            if p + 1 >= len(curve.levels):
-                continue
-            fall = curve.cvs[p] - curve.cvs[p + 1]
-            spend = curve.costs[p + 1] - curve.costs[p]
-            rate = np.inf if spend <= 0 else fall / spend
-            if rate > best_rate:
-                best, best_rate = k, rate
-        if best < 0:
-            break  # every indicator at its top: all equal, composite 0 — cannot happen above
-        lo, hi = float(curves[best].levels[position[best]]), float(
-            curves[best].levels[position[best] + 1])
-        position[best] += 1
-        if composite() <= limit:
-            # The limit is reached inside this step: the least level of it that reaches it.
-            position[best] -= 1
-            for _ in range(100):
-                mid = (lo + hi) / 2
-                if not lo < mid < hi:
-                    break
-                if composite((best, mid)) <= limit:
-                    hi = mid
-                else:
-                    lo = mid
-            levels = [float(c.levels[p]) for c, p in zip(curves, position, strict=True)]
-            levels[best] = hi
-            return levels
-    return [float(c.levels[p]) for c, p in zip(curves, position, strict=True)]
+    target = limit * len(curves)  # the mean CV within the limit: the CVs' sum within this
+    start = float(sum(c.cvs[0] for c in curves))
+    if start <= target:
+        return [float(c.levels[0]) for c in curves]
+    falls, rates, owners, indices = [], [], [], []
+    for k, curve in enumerate(curves):
+        fall = curve.cvs[:-1] - curve.cvs[1:]
+        spend = curve.costs[1:] - curve.costs[:-1]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rate = np.where(spend > 0, fall / spend, np.inf)
+        falls.append(fall)
+        rates.append(np.minimum.accumulate(rate) if rate.size else rate)
+        owners.append(np.full(fall.size, k))
+        indices.append(np.arange(fall.size))
+    fall, rate = np.concatenate(falls), np.concatenate(rates)
+    owner, index = np.concatenate(owners), np.concatenate(indices)
+    order = np.lexsort((index, -rate))
+    reached = np.cumsum(fall[order])
+    last = int(np.searchsorted(reached, start - target))  # the step that reaches the limit
+    position = np.bincount(owner[order[:last]], minlength=len(curves))
+    levels = [float(c.levels[p]) for c, p in zip(curves, position, strict=True)]
+    if last >= order.size:
+        return levels  # every curve at its top (all equal): nothing more to buy
+    best = int(owner[order[last]])
+    others = float(sum(c.cvs[p] for c, p in zip(curves, position, strict=True))
+                   - curves[best].cvs[position[best]])
+    lo = float(curves[best].levels[position[best]])
+    hi = float(curves[best].levels[position[best] + 1])
+    for _ in range(100):
+        mid = (lo + hi) / 2
+        if not lo < mid < hi:
+            break
+        if others + float(curves[best].at(np.array([mid]))[0][0]) <= target:
+            hi = mid
+        else:
+            lo = mid
+    levels[best] = hi
+    return levels
 
 
 def basic_targets(units: pd.DataFrame, norms: Norms, prices: dict[str, float]
