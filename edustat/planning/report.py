@@ -108,7 +108,7 @@ class PlanReport(Report):
                     "column": a["column"], "item": t(column_key(a["column"]), lang),
                     "amount": a["amount"], "unit": a["unit"], "price": a["price"],
                     "cost": a["cost"], "cost_wan": a["cost"] / 10_000,
-                    "reason": a["reason"]})
+                    "reason": a["reason"], "why": t(f"plan.reason_{a['reason']}", lang)})
             for i in r.indicators:
                 indicators.append({**place, "key": i.key, "cv_before": i.cv_before,
                                    "cv_after": i.cv_after, "limit": i.limit,
