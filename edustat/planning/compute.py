@@ -1,12 +1,12 @@
-"""The plan of SPEC §8: rounds of targets until the county meets its method, then verification.
+"""The plan of SPEC §8: rounds of targets until nothing more is asked for, then verification.
 
-Each round recomputes the coefficients and the per-school standards on the data with the plan so
-far applied — with the very functions `edustat coefficient` and `edustat standards` use — asks
-each unit for its whole steps (edustat.planning.targets), and turns them into whole-school
-additions: a facility a mixed school must add is the most any of its stage parts needs (each part
-gets its share of whatever is added), so its other part may receive more than it asked for; the
-next round recomputes with that, and adds again only if a limit is still missed. The verdicts
-reported after the plan are those of a last recomputation, never assumed.
+Each round asks every unit, on the data with the plan so far applied, for its whole steps
+(edustat.planning.targets, .basic) and turns them into whole-school additions: a facility a mixed
+school must add is the most any of its stage parts needs (each part gets its share of whatever is
+added), so its other part may receive more than it asked for; the next round asks again with
+that. When no unit asks for more, the coefficients and the per-school standards are recomputed
+on the data with every addition (and move) made — with the very functions `edustat coefficient`
+and `edustat standards` use — and those verdicts are the ones reported: never assumed.
 """
 
 from __future__ import annotations
