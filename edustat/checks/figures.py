@@ -364,7 +364,8 @@ def gather_figures(paths: Sequence[Path], *, population: Path | None, system: st
                                 params={"files": "、".join(map(str, given["population"]))}))
     # Each table is read and validated once; every family computes from the same rows.
     tables = Tables(
-        schools=(validate_schools(given["schools"], needed={}, encoding=encoding, sheet=sheet)
+        schools=(validate_schools(given["schools"], needed={}, encoding=encoding, sheet=sheet,
+                                  teaching_points=norms.teaching_points)
                  if given["schools"] else None),
         exams=(validate_exams(given["exams"], encoding=encoding, sheet=sheet)
                if given["exams"] else None),

@@ -85,6 +85,36 @@ PopulationOpt = Annotated[Path | None, typer.Option("--population", help=help_te
 SystemOpt = Annotated[str, choice_option("--system", choice=SYSTEMS, help_key="system")]
 
 
+def _header_rows(value: str) -> str:
+    """--header-rows 3-5: checked here, parsed by the command (edustat.headers)."""
+    from edustat.headers import parse_header_rows
+
+    try:
+        parse_header_rows(value)
+    except ValueError:
+        raise typer.BadParameter(t("usage.bad_header_rows", USAGE_LANG, value=value)) from None
+    return value
+
+
+def _teaching_points(value: str) -> str:
+    """--teaching-points merge|separate|exclude|exclude-below N."""
+    from edustat.validate.teaching import parse_rule
+
+    try:
+        parse_rule(value)
+    except ValueError:
+        raise typer.BadParameter(t("usage.bad_teaching_points", USAGE_LANG, value=value)
+                                 ) from None
+    return value
+
+
+HeaderRowsOpt = Annotated[str | None, typer.Option(
+    "--header-rows", parser=_header_rows, metavar="3-5", help=help_text("header_rows"))]
+TeachingPointsOpt = Annotated[str | None, typer.Option(
+    "--teaching-points", parser=_teaching_points,
+    metavar="[merge|separate|exclude|exclude-below N]", help=help_text("teaching_points"))]
+
+
 def decimals_option(help_key: str) -> Any:
     """The --decimals option with its command's own help."""
     return typer.Option("--decimals", min=0, max=12, help=help_text(help_key))
