@@ -374,3 +374,17 @@ def audit_rules(*, rules_file: str | Path | None = None,
     from edustat.audit.listing import list_rules
 
     return list_rules(rules_file, standards_file)
+
+
+def plan(paths: Sequence[str | Path], *, standard: Method = "quality",
+         prices_file: str | Path | None = None, stages: Sequence[str] = STAGES,
+         counties: Sequence[str] = (), move_teachers: bool = False,
+         standards_file: str | Path | None = None, encoding: str | None = None,
+         sheet: str | None = None) -> Any:
+    """The least-cost additions for each county and stage to meet `standard` (SPEC §8);
+    a PlanReport, verified by recomputing with the additions made."""
+    from edustat.planning.entry import plan_files
+
+    return plan_files(paths, standard=standard, prices_file=prices_file, stages=stages,
+                      counties=counties, move_teachers=move_teachers,
+                      standards_file=standards_file, encoding=encoding, sheet=sheet)
