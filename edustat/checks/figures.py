@@ -166,7 +166,7 @@ def coefficient_figures(report: Any) -> list[Figure]:
                               name=_phrase("figure.composite", stage=stage, method=method_name),
                               note=list(result.notes) or None, **place))
         for item in result.indicators:
-            indicator = item.name
+            indicator = _phrase(f"indicator.{item.key}.name")
             figures.append(Figure(key=f"{prefix}.{item.key}", value=item.cv, kind="number",
                                   name=_phrase("figure.cv", stage=stage, indicator=indicator,
                                                method=method_name), **place))

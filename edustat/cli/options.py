@@ -23,6 +23,20 @@ def help_text(key: str, **params: Any) -> str:
     return t(f"help.{key}", HELP_LANG, **params)
 
 
+class Code(str):
+    """A chosen code; `.code` and `.value` give it too, as the option enums did."""
+
+    @property
+    def code(self) -> str:
+        """The code itself."""
+        return str(self)
+
+    @property
+    def value(self) -> str:
+        """The code itself."""
+        return str(self)
+
+
 class Choice:
     """A choice of codes that also takes their Chinese names (小学 → primary); the parser of an
     option, so a wrong value is a usage error that lists what is accepted."""
@@ -36,9 +50,9 @@ class Choice:
         """The code of `value`, whether given as a code or by its name."""
         folded = value.strip()
         if folded.lower() in self.codes:
-            return folded.lower()
+            return Code(folded.lower())
         if folded in self.aliases:
-            return self.aliases[folded]
+            return Code(self.aliases[folded])
         raise ChoiceError(value, self.metavar.strip("[]"))
 
 
@@ -113,6 +127,9 @@ HeaderRowsOpt = Annotated[str | None, typer.Option(
 TeachingPointsOpt = Annotated[str | None, typer.Option(
     "--teaching-points", parser=_teaching_points,
     metavar="[merge|separate|exclude|exclude-below N]", help=help_text("teaching_points"))]
+
+
+DecimalsOpt = Annotated[int, typer.Option("--decimals", min=0, max=12, help=help_text("decimals"))]
 
 
 def decimals_option(help_key: str) -> Any:
