@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from edustat.schema import (
     UNIT_FACTORS,
@@ -221,7 +222,7 @@ def _number_or_unit_row(texts: list[str | None]) -> dict[int, str] | None:
             continue
         return None
     # Column numbers run 1, 2, 3 …: a data row of small counts does not.
-    if numbers and (len(numbers) < 2 or any(b != a + 1 for a, b in zip(numbers, numbers[1:]))):
+    if numbers and (len(numbers) < 2 or any(b != a + 1 for a, b in pairwise(numbers))):
         return None
     return units
 

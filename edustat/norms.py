@@ -19,7 +19,6 @@ from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, ValidationErro
 
 from edustat.problems import InputError, Problem
 
-
 _STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)
 # A coefficient limit is a share (0.65), never a percentage (65).
 CvLimit = Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)]

@@ -11,10 +11,10 @@ school's shared facilities the resource is the unit's split share, and the short
 whole school must add: the part's gap ÷ its share, since whatever is added is split again by
 enrolment (a nine-year school whose junior half lacks 200 m² must build 400 m²). When both
 parts of one school fall short of the same facility, what one part's addition brings the other
-is not netted off, so county totals are an upper bound for mixed schools. Shortfalls are rounded UP to whole
-units — whole teachers, whole rooms, whole m², whole yuan — since a part of a teacher cannot be
-hired and rounding down would leave the school just short. County totals are sums of the units'
-rounded shortfalls: resources are not moved between schools.
+is not netted off, so county totals are an upper bound for mixed schools. Shortfalls are rounded
+UP to whole units — whole teachers, whole rooms, whole m², whole yuan — since a part of a teacher
+cannot be hired and rounding down would leave the school just short. County totals are sums of the
+units' rounded shortfalls: resources are not moved between schools.
 
 Every verdict goes through edustat.verdicts (relative tolerance 1e-12, SPEC §3), so a school
 exactly at a standard meets it even when floating point gives 9 / 1000 × 100 = 0.8999999999999999
@@ -291,15 +291,17 @@ def compute_standards(units: pd.DataFrame, schools: pd.DataFrame, norms: Norms, 
           "unit": SHORTFALL_UNITS[ind.resource]}
          for value, standard, meets, below, shortfall in zip(
              *(take(columns[ind.key][field])
-               for field in ("value", "standard", "meets", "below_floor", "shortfall")))]
+               for field in ("value", "standard", "meets", "below_floor", "shortfall")),
+             strict=True)]
         for ind in indicators]
     no_classes = {stage: [Phrase(code="note.standards.no_classes",
                                  params={"stage": {"zh": STAGE_ZH[stage], "en": stage}})]
                   for stage in STAGES}
     # Plain dicts validated once at the end: one pydantic call for a national file instead of a
     # model per unit.
-    results = [dict(zip(per_unit, values)) for values in zip(*per_unit.values())]
-    for result, unit_checks in zip(results, zip(*checks)):
+    results = [dict(zip(per_unit, values, strict=True))
+               for values in zip(*per_unit.values(), strict=True)]
+    for result, unit_checks in zip(results, zip(*checks, strict=True), strict=True):
         result["indicators"] = list(unit_checks)
         result["notes"] = [] if result["class_size"] is not None else list(
             no_classes[result["stage"]])

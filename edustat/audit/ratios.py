@@ -3,6 +3,7 @@ consistency rules of `edustat check` and the input's own problems folded in (SPE
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 from edustat.audit.frame import Rows, above, below, number
@@ -121,10 +122,8 @@ def _from_problem(rows: Rows, rule: Rule, problem: Problem) -> Finding:
     pos = positions.get((problem.file, problem.row))
     column = _canonical(rows, problem.file, problem.column)
     value = None
-    try:
+    with contextlib.suppress(ValueError):
         value = float(problem.value) if problem.value is not None else None
-    except ValueError:
-        pass
     base = rows.finding(pos, rule, problem.code, [column], values=[value]) if pos is not None \
         else Finding(rule=rule.code, code=problem.code, severity=rule.severity,
                      columns=[column], values=[value], file=problem.file, row=problem.row)

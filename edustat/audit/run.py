@@ -22,9 +22,8 @@ def audit(paths: Sequence[str | Path], *, rules_file: str | Path | None = None,
     """The issue list of several years of school tables (and exam tables among `paths`)."""
     from edustat.audit.frame import Rows
     from edustat.norms import load_norms
-    from edustat.validate import table_kind, validate_exams, validate_schools
-
     from edustat.reader import as_sources
+    from edustat.validate import table_kind, validate_exams, validate_schools
 
     files = as_sources(list(paths))  # each read once: its kind and its rows share the bytes
     rules = load_rules(Path(rules_file) if rules_file is not None else None)

@@ -282,8 +282,7 @@ def _identical_rule(found: ValidTable, bounds: dict[str, float], severity: str) 
         return
     groups: dict[tuple, list[int]] = {}
     for pos in np.flatnonzero(duplicated):
-        signature = tuple(np.nan_to_num(values[pos], nan=-1.0).tolist()) + (
-            frame["year"].iat[pos],)
+        signature = (*np.nan_to_num(values[pos], nan=-1.0).tolist(), frame["year"].iat[pos])
         groups.setdefault(signature, []).append(int(pos))
     files, rows = frame[FILE].to_numpy(dtype=object), frame[ROW].to_numpy()
     others = np.empty(len(frame), dtype=object)

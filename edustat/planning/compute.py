@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 from edustat.coefficients import CoefficientReport, compute_coefficients
 from edustat.indicators import FACILITY_COLUMNS, Method, indicators_for
 from edustat.norms import Norms
-from edustat.planning.report import Move, PlanReport, column_unit
 from edustat.planning.prices import price_of
+from edustat.planning.report import Move, PlanReport, column_unit
 from edustat.planning.targets import GRANULARITY, Target, quality_targets
 from edustat.reader import FILE, ROW
 from edustat.standards import StandardsReport, compute_standards

@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from edustat.numbers import WrittenValue, parse_written  # noqa: F401 - re-exported
 from edustat.schema import (
     EXAMS,
     SCHOOLS,
     TableSpec,
 )
-
-from edustat.numbers import WrittenValue, parse_written  # noqa: F401 - re-exported
 from edustat.validate.core import (
     ValidTable,
     _frame_problems,

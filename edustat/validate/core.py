@@ -124,7 +124,7 @@ class _FileChecker:
         positions = np.flatnonzero(mask)
         if not len(positions):
             return
-        raw_column = self.raw.frame[column] if column in self.raw.frame else None
+        raw_column = self.raw.frame.get(column)
         rows = self.raw.frame[ROW].to_numpy()
         header = self.raw.written.get(column, column)
         for pos in positions:

@@ -138,7 +138,8 @@ def _exam_duplicates(valid: ValidTable) -> None:
     mixed = named.groupby(keys, dropna=False).transform("any").to_numpy(dtype=bool)
     anonymous = (identity == "").to_numpy(dtype=bool) & mixed
     _frame_problems(valid, "school_name", anonymous, "missing_value",
-                    params={"why": {"zh": "（同一考试的其他行都写明了学校；请填写学校，合计行请删除）",
+                    params={"why": {"zh": "（同一考试的其他行都写明了学校；"
+                                          "请填写学校，合计行请删除）",
                                     "en": " (other rows of this exam name their school: name this"
                                           " one, or delete it if it is a total)"}})
     frame["_school"] = identity.astype(object)
