@@ -9,6 +9,7 @@ name is its path of header cells, top to bottom, matched against the paths of th
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -245,7 +246,7 @@ def _fill_spans(rows: list[list[str | None]]) -> list[list[str | None]]:
     return filled
 
 
-def find_header(rows: list[list[object]], tables: list[TableSpec],
+def find_header(rows: Sequence[Sequence[object]], tables: list[TableSpec],
                 header_rows: tuple[int, int] | None = None) -> HeaderBlock:
     """The header block of a sheet's first rows (merged cells already filled in).
 

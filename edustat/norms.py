@@ -95,7 +95,8 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 @cache
 def _national() -> dict[str, Any]:
     text = resources.files("edustat").joinpath("norms_national.json").read_text("utf-8")
-    return json.loads(text)
+    data: dict[str, Any] = json.loads(text)
+    return data
 
 
 def load_norms(path: Path | None = None) -> Norms:

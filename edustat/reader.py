@@ -193,7 +193,7 @@ def read_table(path: Path | str | Source, table: TableSpec, *, encoding: str | N
         notes.extend(chosen.problems)
         notes.append(Problem(file=file, code="sheet_read", severity="note",
                              params={"sheet": chosen.name}))
-        cells: list[list] | None = chosen.rows[block.data_start:]
+        cells: list[list[object]] | None = chosen.rows[block.data_start:]
         text = ""
     elif b"\x00" in raw[:8192] and not raw.startswith((codecs.BOM_UTF16_LE,
                                                         codecs.BOM_UTF16_BE)):
@@ -410,7 +410,7 @@ def _parser_problems(file: str, reason: str, text: str) -> list[Problem]:
 _cell_text = cell_text  # the name older callers use
 
 
-def _cells_frame(cells: list[list], mapping: dict[int, tuple[str, str, float]],
+def _cells_frame(cells: list[list[object]], mapping: dict[int, tuple[str, str, float]],
                  text_columns: set[int], data_start: int = 1) -> pd.DataFrame:
     import pandas as pd
 

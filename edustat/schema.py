@@ -417,10 +417,11 @@ def match_header(table: TableSpec, header: str) -> HeaderMatch | None:
     folded = normalize_header(header)
     if folded in index:
         return HeaderMatch(spec=index[folded])
-    for suffix, unit in NAME_SUFFIX_UNITS.items():
+    for suffix, suffix_unit in NAME_SUFFIX_UNITS.items():
         if folded.endswith(suffix) and folded[: -len(suffix)] in index:
             spec = index[folded[: -len(suffix)]]
-            return HeaderMatch(spec=spec, unit=unit, factor=_unit_factor(spec, unit))
+            return HeaderMatch(spec=spec, unit=suffix_unit,
+                               factor=_unit_factor(spec, suffix_unit))
     base, unit = split_unit(folded)
     if unit is None or base not in index:
         return None

@@ -157,7 +157,8 @@ def _used_range(xml: bytes, file: str, sheet: str) -> tuple[bytes, list[Problem]
     """The sheet XML unchanged when its extent is small; else without the cells far from the
     table (a warning names each), or InputError when the table itself is too large."""
     last_row = xml.rfind(b'<row r="')
-    max_row = int(re.match(rb'<row r="(\d+)', xml[last_row:]).group(1)) if last_row >= 0 else 0
+    row_tag = re.match(rb'<row r="(\d+)', xml[last_row:]) if last_row >= 0 else None
+    max_row = int(row_tag.group(1)) if row_tag is not None else 0
     max_col = 702  # two letters at most unless a three-letter column is used
     wide = [column_number(m.group(1)) for m in _WIDE_CELL.finditer(xml)]
     if wide:

@@ -119,7 +119,7 @@ def input_problems(rows: Rows, rule: Rule, problems: list[Problem]) -> list[Find
 def _from_problem(rows: Rows, rule: Rule, problem: Problem) -> Finding:
     """A finding from a Problem of the check rules or of validation, worded by its own text."""
     positions = _positions(rows)
-    pos = positions.get((problem.file, problem.row))
+    pos = positions.get((problem.file, problem.row)) if problem.row is not None else None
     column = _canonical(rows, problem.file, problem.column)
     value = None
     with contextlib.suppress(ValueError):

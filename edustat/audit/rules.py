@@ -56,7 +56,7 @@ class Rules:
 @cache
 def _defaults() -> dict[str, Any]:
     text = resources.files("edustat.audit").joinpath("rules.json").read_text("utf-8")
-    data = json.loads(text)
+    data: dict[str, Any] = json.loads(text)
     data.pop("_comment", None)
     return data
 

@@ -35,7 +35,7 @@ _TOTAL_ROW_NAMES = frozenset({"合计", "总计", "小计", "全县", "全旗", 
                               "全旗合计", "全区合计", "县区合计", "total", "sum"})
 
 
-def validate_exams(paths: list[Path], *, encoding: str | None = None, sheet: str | None = None
+def validate_exams(paths: list[Any], *, encoding: str | None = None, sheet: str | None = None
                    ) -> ValidTable:
     """Read and validate exam tables (SPEC §2.3); every problem of every file is collected."""
     raws, read_problems = load_tables(paths, EXAMS, encoding=encoding, sheet=sheet)
