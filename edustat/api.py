@@ -375,3 +375,21 @@ def check_rules(*, standards_file: Path | None = None, lang: Lang = "zh") -> Any
     from edustat.checks import list_rules
 
     return list_rules(load_norms(standards_file), lang)
+
+
+def report(paths: Sequence[str | Path], output: str | Path, *, standard: str = "both",
+           exams: str | Path | None = None, enrolment: Sequence[str | Path] = (),
+           population: str | Path | None = None, counties: Sequence[str] = (),
+           standards_file: str | Path | None = None, encoding: str | None = None,
+           sheet: str | None = None, lang: Lang = "zh") -> Any:
+    """Write the county's report workbook (SPEC §9) to `output` — a .xlsx file, or a folder for
+    one workbook per county — and return a WorkbookReport of what was written and the verdicts."""
+    from edustat.workbook.build import build_report
+
+    return build_report([Path(p) for p in paths], Path(output), standard=standard,  # type: ignore[arg-type]
+                        exams=Path(exams) if exams is not None else None,
+                        enrolment=[Path(p) for p in enrolment],
+                        population=Path(population) if population is not None else None,
+                        counties=counties,
+                        standards_file=Path(standards_file) if standards_file else None,
+                        encoding=encoding, sheet=sheet, lang=lang)

@@ -7,5 +7,6 @@ Each command lives in a module of this package and registers itself on `app` (fr
 from __future__ import annotations
 
 from edustat.cli.app import app, main
+from edustat.cli import report as _report  # noqa: F401  (registers `edustat report`)
 
 __all__ = ["app", "main"]
