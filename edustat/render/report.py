@@ -39,20 +39,30 @@ def report_summary(report: WorkbookReport, options: RenderOptions) -> Renderable
     listed = len(report.workbooks) <= SHEETS_LISTED_UP_TO
     for book in report.workbooks:
         parts += _written(book, lang, listed)
-    verdicts = Table(title=t("report.term.verdicts", lang), title_justify="left")
-    for key in ("county", "year", "stage", "method", "composite", "limit", "verdict", "over"):
+    # One county or one year: said once in the title, not repeated on every row.
+    counties = {v.county for v in report.coefficients}
+    years = {v.year for v in report.coefficients}
+    shared = " ".join(str(x) for x in (*counties, *years)
+                      if x is not None and (len(counties) if x in counties else len(years)) == 1)
+    columns = [key for key in ("county", "year") if len(counties if key == "county" else years)
+               > 1] + ["stage", "method", "composite", "limit", "verdict", "over"]
+    verdicts = Table(title=t("report.term.verdicts", lang) + (f" · {shared}" if shared else ""),
+                     title_justify="left")
+    for key in columns:
         verdicts.add_column(t(f"report.term.{key}", lang),
                             justify="right" if key in ("composite", "limit") else "left",
                             overflow="fold")
     for v in report.coefficients:
         over = "；".join(t("report.term.over_item", lang, name=BY_KEY[f.key].short(lang),
                           cv=f"{f.cv:.{decimals}f}", limit=f"{f.limit:g}") for f in v.failing)
-        verdicts.add_row(v.county or "", str(v.year) if v.year is not None else "",
-                         t(f"report.stage.{v.stage}", lang), t(f"report.method.{v.standard}", lang),
-                         f"{v.composite:.{decimals}f}",
-                         f"{v.limit:g}" if v.limit is not None else "",
-                         Text(t("report.meets" if v.meets else "report.fails", lang),
-                              style="green" if v.meets else "bold red"), over)
+        cells = {"county": v.county or "", "year": str(v.year) if v.year is not None else "",
+                 "stage": t(f"report.stage.{v.stage}", lang),
+                 "method": t(f"report.method.{v.standard}", lang),
+                 "composite": f"{v.composite:.{decimals}f}",
+                 "limit": f"{v.limit:g}" if v.limit is not None else "",
+                 "verdict": Text(t("report.meets" if v.meets else "report.fails", lang),
+                                 style="green" if v.meets else "bold red"), "over": over}
+        verdicts.add_row(*(cells[key] for key in columns))
     parts.append(verdicts)
     if report.standards:
         lines = [t("report.term.standards_line", lang, county=s.county or "",

@@ -173,7 +173,7 @@ def _calc_sheets(book: Workbook, coefficients: dict[Method, CoefficientReport],
                     continue
                 name = t("report.sheet.calc", lang, year=str(year) if several else "",
                          stage=t(f"report.stage.{result.stage}", lang),
-                         method=t(f"report.method.{method}", lang))
+                         method=t(f"report.method.{method}", lang)).strip()
                 records = _unit_records(units, result, method)
                 calcs.append(calc_sheet(book, name, result, method,
                                         unit_rows(records, result, method), lang,
@@ -189,7 +189,7 @@ def _chart_sheets(book: Workbook, calcs: list[CalcRefs], years: list[int | None]
         mine = [c for c in calcs if c.stage == stage and c.year == latest]
         if mine:
             name = t("report.sheet.charts", lang, stage=t(f"report.stage.{stage}", lang),
-                     year=str(latest) if len(years) > 1 else "")
+                     year=str(latest) if len(years) > 1 else "").strip()
             chart_sheet(book, name, mine, lang, _place(county, [latest], lang))
 
 
