@@ -15,6 +15,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from builders import school, write_csv
 from conftest import ROOT, SAMPLE
 from xlsx_formulas import Evaluator
@@ -320,3 +322,43 @@ def test_multi_county_into_one_file_is_a_usage_error(tmp_path, cli):
     assert openpyxl.load_workbook(tmp_path / "x.xlsx")["封面说明"]["A1"].value.startswith("乙县")
     missing = cli("report", data, "-o", tmp_path / "y.xlsx", "--county", "丙县")
     assert missing.exit_code == 2 and not (tmp_path / "y.xlsx").exists()
+
+
+# Any table: the formulas recompute to edustat's figures (nine-year schools included, so the
+# split shares enter the resources the formulas read).
+_SCHOOL = st.tuples(st.sampled_from(["primary", "junior", "nine_year"]),
+                    st.integers(1, 3000), st.integers(1, 3000),
+                    st.lists(st.integers(0, 100_000), min_size=6, max_size=6),
+                    st.lists(st.integers(0, 200), min_size=4, max_size=4))
+
+
+@settings(max_examples=6, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(_SCHOOL, min_size=1, max_size=6))
+def test_formulas_recompute_for_any_table(tmp_path, schools):
+    rows = []
+    for n, (kind, pupils, juniors, facilities, teachers) in enumerate(schools):
+        values = dict(zip(("teaching_area", "sports_area", "equipment_value", "computers",
+                           "books", "multimedia_rooms"), facilities, strict=True))
+        for stage, count in (("primary", pupils), ("junior", juniors)):
+            if kind in (stage, "nine_year"):
+                values[f"{stage}_students"] = count
+                values.update({f"{stage}_{r}": v for r, v in zip(
+                    ("teachers", "degree_teachers", "titled_teachers", "backbone_teachers"),
+                    sorted(teachers, reverse=True), strict=True)})
+                values[f"{stage}_arts_pe_teachers"] = min(teachers)
+        rows.append(school(f"S{n}", kind, **values))
+    data = write_csv(tmp_path / f"any{abs(hash(str(schools)))}.csv", rows)
+    out = data.with_suffix(".xlsx")
+    api.report([data], out)
+    evaluator = Evaluator(openpyxl.load_workbook(out))
+    cached = openpyxl.load_workbook(out, data_only=True)
+    for method in ("basic", "quality"):
+        for result in coefficient_json(method, data)["results"]:
+            name = CALC[(method, result["stage"])]
+            where = layout(evaluator.book[name])
+            for item in result["indicators"]:
+                col = where["header"][item["name"]]
+                recomputed = evaluator.value(name, where["cv"], col)
+                assert close(recomputed, item["cv"]), (name, item["key"])
+                assert cached[name].cell(row=where["cv"], column=col).value == item["cv"]

@@ -106,7 +106,10 @@ class Evaluator:
         while (token := self._peek()) and token[1] in ("*", "/"):
             self.pos += 1
             right = self._power()
-            value = value * right if token[1] == "*" else value / right
+            if token[1] == "*":
+                value = value * right
+            else:  # Excel's #DIV/0! as NaN: it spreads the same way, and IF may discard it
+                value = value / right if np.all(right != 0) else float("nan")
         return value
 
     def _power(self) -> Any:

@@ -171,7 +171,7 @@ def _calc_sheets(book: Workbook, coefficients: dict[Method, CoefficientReport],
             for result in report.results:
                 if result.year != year:
                     continue
-                name = t("report.sheet.calc", lang, year=str(year) if several else "",
+                name = t("report.sheet.calc", lang, year=str(year) if several and year else "",
                          stage=t(f"report.stage.{result.stage}", lang),
                          method=t(f"report.method.{method}", lang)).strip()
                 records = _unit_records(units, result, method)
