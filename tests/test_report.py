@@ -362,3 +362,26 @@ def test_formulas_recompute_for_any_table(tmp_path, schools):
                 recomputed = evaluator.value(name, where["cv"], col)
                 assert close(recomputed, item["cv"]), (name, item["key"])
                 assert cached[name].cell(row=where["cv"], column=col).value == item["cv"]
+
+
+def test_standards_sheet_totals_are_edustats(sample_book):
+    out, _ = sample_book
+    ws = openpyxl.load_workbook(out, data_only=True)["学校达标情况"]
+    totals = [r for r in ws.iter_rows(values_only=True) if r[0] == "合计（需增加）"]
+    report = api.standards([SAMPLE])
+    assert len(totals) == len(report.totals) == 2
+    for row, total in zip(totals, report.totals, strict=True):
+        for k, item in enumerate(total.shortfalls):
+            assert row[5 + 2 * k] == (item.shortfall or None)
+
+
+def test_cjk_widths_and_column_letters():
+    from edustat.workbook.model import column_letter, sheet_ref
+    from edustat.workbook.writer import display_width
+
+    assert display_width("示例旗第一小学") == 14  # 7 wide characters, two columns each
+    assert display_width("No. 1") == 5
+    assert display_width(0.30497, "coef") == 6  # shown as 0.3050
+    assert [column_letter(c) for c in (0, 25, 26, 27, 701, 702)] == [
+        "A", "Z", "AA", "AB", "ZZ", "AAA"]
+    assert sheet_ref("O'Brien", 0, 0) == "'O''Brien'!$A$1"

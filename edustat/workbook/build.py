@@ -101,8 +101,8 @@ def build_report(paths: Sequence[Path], output: Path, *, standard: Standard = "b
             lang=lang)
         calcs = _calc_sheets(book, coefficients, units, years, county, lang)
         if standards is not None and standards.results:
-            standards_sheet(book, t("report.sheet.standards", lang), standards.results, lang,
-                            where)
+            standards_sheet(book, t("report.sheet.standards", lang), standards.results,
+                            standards.totals, lang, where)
         _chart_sheets(book, calcs, years, county, lang)
         if len([y for y in years if y is not None]) > 1:
             trend_sheet(book, calcs, lang, _place(county, years, lang))

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from edustat.enrolment import EnrolmentResult
 from edustat.exams import ExamResult, rates_for
 from edustat.problems import Problem
-from edustat.standards import SchoolStandardsResult
+from edustat.standards import SchoolStandardsResult, StandardsTotal
 from edustat.texts import Lang, t
 from edustat.workbook.model import Sheet, Workbook
 
@@ -75,7 +75,7 @@ def fill_contents(sheet: Sheet, book: Workbook, row: int, problems: Sequence[Pro
 
 
 def standards_sheet(book: Workbook, name: str, results: Sequence[SchoolStandardsResult],
-                    lang: Lang, place: str) -> Sheet:
+                    totals: Sequence[StandardsTotal], lang: Lang, place: str) -> Sheet:
     """学校达标情况: one block per year and stage; each standard's value and its shortfall in
     real units (teachers, m², yuan, rooms); failing values in red, below 85% in dark red."""
     sheet = book.sheet(name, "standards")
@@ -117,6 +117,17 @@ def standards_sheet(book: Workbook, name: str, results: Sequence[SchoolStandards
         for n, result in enumerate(items):
             row += 1
             _standards_row(sheet, row, n + 1, result, tail, lang)
+        total = next((x for x in totals if x.year == year and x.stage == stage), None)
+        if total is not None:  # edustat's sums of the units' whole-unit shortfalls
+            row += 1
+            sheet.merge(row, 0, row, 3, t("report.standards.total_row", lang), "label")
+            short = {item.key: item for item in total.shortfalls}
+            for k, check in enumerate(items[0].indicators):
+                item = short.get(check["key"])
+                if item is not None and item.shortfall:
+                    sheet.put(row, 5 + 2 * k, item.shortfall, "int_total")
+                    sheet.put(row, 4 + 2 * k, t("report.standards.schools_short", lang,
+                                                count=item.schools_short), "label")
         row += 1
     sheet.merge(row + 1, 0, row + 1, last_col, t("report.standards.note", lang), "note")
     sheet.heights[row + 1] = 45
