@@ -113,3 +113,16 @@ def test_an_existing_workbook_is_replaced_not_corrupted(cli, tmp_path: Path):
     out.write_bytes(b"old")
     assert cli("report", SAMPLE, "-o", out, "--format", "json").exit_code == 0
     assert openpyxl.load_workbook(out).sheetnames[0] == "封面说明"
+
+
+def test_unknown_standard_is_a_usage_error(cli, tmp_path):
+    assert cli("report", SAMPLE, "-o", tmp_path / "r.xlsx", "--standard", "nope").exit_code == 2
+
+
+def test_quality_only_charts(cli, tmp_path):
+    out = tmp_path / "q.xlsx"
+    result = cli("report", SAMPLE, "-o", out, "--standard", "quality", "--format", "json")
+    sheets = json.loads(result.stdout)["workbooks"][0]["sheets"]
+    # Per stage: the CV-against-limit chart and one per each of the 7 quality indicators.
+    assert {s["name"]: s["charts"] for s in sheets if s["kind"] == "charts"} == {
+        "小学图表": 8, "初中图表": 8}

@@ -3,6 +3,7 @@ standards, exam and enrolment sheets, and charts (SPEC §9)."""
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -29,13 +30,23 @@ from edustat.problems import InputError
 from edustat.texts import t
 
 
+class ReportStandard(str, Enum):
+    """The methods whose tables the workbook holds."""
+
+    basic = "basic"
+    quality = "quality"
+    both = "both"
+
+
 @app.command()
 def report(
     files: Annotated[list[Path], typer.Argument(help="School tables (one or several years).",
                                                 show_default=False)],
     output: Annotated[Path, typer.Option("--output", "-o", help="The workbook (.xlsx), or a "
                                          "folder: one workbook per county.")],
-    standard: Annotated[str, typer.Option("--standard", help="basic, quality or both.")] = "both",
+    standard: Annotated[ReportStandard, typer.Option(
+        "--standard", help="basic (2012 基本均衡), quality (2017 优质均衡) or both.")
+    ] = ReportStandard.both,
     exams: Annotated[Path | None, typer.Option("--exams", help="Exam table (SPEC §2.3).")] = None,
     enrolment: Annotated[list[Path] | None, typer.Option(
         "--enrolment", help="Yearly school tables for enrolment and retention (repeatable).")
@@ -51,8 +62,6 @@ def report(
     debug: DebugOpt = False,
 ) -> None:
     """Write the county's report workbook: 计算表 with live formulas, 达标情况, charts. 生成报告工作簿。"""
-    if standard not in ("basic", "quality", "both"):
-        _usage_error(f"--standard {standard}: basic | quality | both")
     _check_paths(files, lang.code, None, exams, population, standards_file, enrolment)
     if any(output.resolve() == p.resolve() for p in files):
         _usage_error(f"{output}: {t('problem.output_is_input', lang.code)}")
@@ -64,7 +73,7 @@ def report(
         from edustat.workbook.build import USAGE_CODES
 
         try:
-            result = api.report(files, output, standard=standard, exams=exams,
+            result = api.report(files, output, standard=standard.value, exams=exams,
                                 enrolment=enrolment or [], population=population,
                                 counties=county or [], standards_file=standards_file,
                                 encoding=encoding, sheet=sheet, lang=lang.code)
