@@ -385,3 +385,25 @@ def test_cjk_widths_and_column_letters():
     assert [column_letter(c) for c in (0, 25, 26, 27, 701, 702)] == [
         "A", "Z", "AA", "AB", "ZZ", "AAA"]
     assert sheet_ref("O'Brien", 0, 0) == "'O''Brien'!$A$1"
+
+
+def test_no_cell_is_written_inside_a_merged_range(tmp_path, monkeypatch):
+    # Excel "repairs" (drops) a file whose merged ranges overlap or hide written cells.
+    import edustat.workbook.build as build
+
+    books = []
+    write = build.write_workbook
+    monkeypatch.setattr(build, "write_workbook",
+                        lambda book, path, lang: (books.append(book), write(book, path, lang)))
+    api.report(_two_years(tmp_path), tmp_path / "m.xlsx", exams=EXAMS)
+    sheets = [s for book in books for s in book.sheets]
+    assert len(sheets) > 10
+    for sheet in sheets:
+        for i, span in enumerate(sheet.spans):
+            inside = [(r, c) for r, c in sheet.cells
+                      if span.first_row <= r <= span.last_row
+                      and span.first_col <= c <= span.last_col]
+            assert inside == [], (sheet.name, inside)
+            for other in sheet.spans[i + 1:]:
+                assert (span.last_row < other.first_row or other.last_row < span.first_row
+                        or span.last_col < other.first_col or other.last_col < span.first_col)
