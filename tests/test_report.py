@@ -250,13 +250,14 @@ def test_print_setup_and_frozen_panes(sample_book):
 
 
 def _two_years(tmp_path: Path) -> list[Path]:
-    """data/2022.csv and a 2021 copy with fewer books and a year of 2021."""
+    """data/2022.csv and a 2021 copy in which every other school had fewer books (so the books
+    CV differs between the years) and the year is 2021."""
     with SAMPLE.open(encoding="utf-8") as handle:
         rows = list(csv.reader(handle))
     head = rows[0]
     books, year = head.index("图书册数"), head.index("年份")
-    old = [head] + [[*r[:books], str(int(r[books]) * 3 // 4), *r[books + 1:year], "2021"]
-                    for r in rows[1:]]
+    old = [head] + [[*r[:books], str(int(r[books]) * 3 // 4 if i % 2 else int(r[books])),
+                     *r[books + 1:year], "2021"] for i, r in enumerate(rows[1:])]
     path = tmp_path / "2021.csv"
     with path.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle).writerows(old)
@@ -277,6 +278,7 @@ def test_trend_sheet_with_several_years(tmp_path):
     ws = book["历年变化"]
     rows = [[c.value for c in row] for row in ws.iter_rows()]
     block = next(i for i, r in enumerate(rows) if r[0] == "小学（基本均衡）")
+    assert figures[(2021, "primary")] != figures[(2022, "primary")]
     for offset, year in ((2, 2021), (3, 2022)):
         assert rows[block + offset][0] == str(year)
         assert close(rows[block + offset][1], figures[(year, "primary")])
