@@ -22,6 +22,7 @@ from conftest import ROOT, SAMPLE
 from xlsx_formulas import Evaluator
 
 from edustat import api
+from edustat.workbook.model import worded
 
 EXAMS = ROOT / "data" / "exams-2022.csv"
 CALC = {("basic", "primary"): "小学计算表（基本均衡）", ("basic", "junior"): "初中计算表（基本均衡）",
@@ -213,14 +214,14 @@ def test_standards_sheet_marks_failing_cells(sample_book):
     row = next(r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=2).value
                == failing.school_name)
     col = next(c for c in range(1, ws.max_column + 1) if ws.cell(row=4, column=c).value
-               == check["name"])
+               == worded(check["name"], "zh"))
     cell = ws.cell(row=row, column=col)
     assert cell.value == pytest.approx(check["value"], rel=1e-12)
     assert cell.fill.fgColor.rgb.endswith(("FFC7CE", "C00000"))
     assert ws.cell(row=row, column=col + 1).value == check["shortfall"] > 0
     met = next(c for c in failing.indicators if c["meets"])
     col = next(c for c in range(1, ws.max_column + 1) if ws.cell(row=4, column=c).value
-               == met["name"])
+               == worded(met["name"], "zh"))
     assert not ws.cell(row=row, column=col).fill.fgColor.rgb.endswith(("FFC7CE", "C00000"))
 
 

@@ -23,7 +23,7 @@ from typing import Any
 from edustat.coefficients import CoefficientResult
 from edustat.indicators import FACILITY_COLUMNS, Indicator, indicators_for
 from edustat.texts import Lang, t
-from edustat.workbook.model import Sheet, Workbook, ref, span_ref
+from edustat.workbook.model import Sheet, Workbook, ref, span_ref, worded
 
 HEADER_ROWS = (2, 3)
 FIRST_SCHOOL_ROW = 4
@@ -186,7 +186,8 @@ def calc_sheet(book: Workbook, name: str, result: CoefficientResult, method: str
     notes = [t("report.calc.note_formula", lang), t(f"report.calc.note_{method}", lang)]
     if any(unit.mixed for unit in units):
         notes.append(t("report.calc.note_mixed", lang))
-    notes += [t("report.calc.note_result", lang, note=note) for note in result.notes]
+    notes += [t("report.calc.note_result", lang, note=worded(note, lang))
+              for note in result.notes]
     for i, note in enumerate(notes):
         sheet.merge(composite_row + 2 + i, COL_NO, composite_row + 2 + i, last_col, note, "note")
         sheet.heights[composite_row + 2 + i] = 30

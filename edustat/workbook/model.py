@@ -132,3 +132,11 @@ def span_ref(first_row: int, last_row: int, col: int) -> str:
 def sheet_ref(sheet: str, row: int, col: int) -> str:
     """A reference to a cell of another sheet, quoted as Excel wants."""
     return f"'{sheet.replace(chr(39), chr(39) * 2)}'!{ref(row, col, absolute=True)}"
+
+
+def worded(value: Any, lang: str) -> str:
+    """A text of a result in `lang`: results carry plain text or phrases worded on demand."""
+    if value is None:
+        return ""
+    word = getattr(value, "word", None)
+    return word(lang) if callable(word) else str(value)

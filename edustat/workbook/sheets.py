@@ -8,7 +8,7 @@ from edustat.exams import ExamResult, rates_for
 from edustat.problems import Problem
 from edustat.standards import SchoolStandardsResult, StandardsTotal
 from edustat.texts import Lang, t
-from edustat.workbook.model import Sheet, Workbook
+from edustat.workbook.model import Sheet, Workbook, worded
 
 COVER_NOTES_SHOWN = 300  # notes about the input beyond this are counted, not listed
 
@@ -102,7 +102,7 @@ def standards_sheet(book: Workbook, name: str, results: Sequence[SchoolStandards
             sheet.merge(top, col, low, col, t(f"report.calc.{key}", lang), "header")
         for k, check in enumerate(items[0].indicators):
             col = 4 + 2 * k
-            sheet.merge(top, col, top, col + 1, check["name"], "header")
+            sheet.merge(top, col, top, col + 1, worded(check["name"], lang), "header")
             sheet.put(low, col, t("report.standards.value", lang), "header")
             sheet.put(low, col + 1, t("report.standards.shortfall", lang,
                                       unit=t(f"report.unit.{check['unit']}", lang)), "header")
@@ -154,7 +154,7 @@ def _standards_row(sheet: Sheet, row: int, number: int, result: SchoolStandardsR
               "num1" + ("" if result.class_size_ok is not False else "!"))
     sheet.put(row, tail + 3, result.school_size,
               "int" + ("" if result.size_ok is not False else "!"))
-    sheet.put(row, tail + 4, "；".join(result.notes), "wrap")
+    sheet.put(row, tail + 4, "；".join(worded(n, lang) for n in result.notes), "wrap")
 
 
 def exams_sheet(book: Workbook, results: Sequence[ExamResult], lang: Lang, place: str) -> Sheet:
@@ -218,7 +218,7 @@ def enrolment_sheet(book: Workbook, results: Sequence[EnrolmentResult], lang: La
         for rate in result.rates:
             row += 1
             sheet.put(row, 0, str(result.year) if result.year is not None else "")
-            sheet.put(row, 1, rate.name)
+            sheet.put(row, 1, worded(rate.name, lang))
             sheet.put(row, 2, rate.numerator if rate.numerator is not None else "", "int")
             sheet.put(row, 3, rate.denominator if rate.denominator is not None else "", "int")
             mark = "!" if rate.meets is False or rate.over_100 else ""
@@ -228,6 +228,6 @@ def enrolment_sheet(book: Workbook, results: Sequence[EnrolmentResult], lang: La
             if rate.meets is not None:
                 sheet.put(row, 6, t("report.meets" if rate.meets else "report.fails", lang),
                           "verdict" if rate.meets else "verdict!")
-            sheet.put(row, 7, rate.note or "", "wrap")
+            sheet.put(row, 7, worded(rate.note, lang), "wrap")
     sheet.widths.update({0: 7, 1: 22, 7: 60})
     return sheet
