@@ -16,8 +16,9 @@ units — whole teachers, whole rooms, whole m², whole yuan — since a part of
 hired and rounding down would leave the school just short. County totals are sums of the units'
 rounded shortfalls: resources are not moved between schools.
 
-Comparisons allow a relative tolerance of 1e-9, so a school exactly at a standard meets it even
-when floating point gives 9 / 1000 × 100 = 0.8999999999999999 against 0.9.
+Every verdict goes through edustat.verdicts (relative tolerance 1e-12, SPEC §3), so a school
+exactly at a standard meets it even when floating point gives 9 / 1000 × 100 = 0.8999999999999999
+against 0.9; the same holds for the 85% floor, school size and class size.
 """
 
 from __future__ import annotations
@@ -29,19 +30,16 @@ from typing_extensions import TypedDict  # pydantic needs this one before Python
 
 from edustat.indicators import FACILITY_COLUMNS, indicators_for
 from edustat.norms import Norms, SchoolPassRule
-from edustat.problems import Lang, worded
-from edustat.results import Report
 from edustat.reader import FILE, ROW
+from edustat.results import Phrase, Report, Sheets
 from edustat.schema import STAGE_ZH, STAGES
+from edustat.texts import Lang
 from edustat.units import STUDENTS
+from edustat.verdicts import at_least, at_most, below, slack
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
-
-# Far below any precision the returns carry (areas to 0.01 m² of thousands, whole counts), far
-# above floating-point noise: a value within it of the standard is taken as at the standard.
-RELATIVE_TOLERANCE = 1e-9
 
 # What a shortfall of each resource is counted in; every unit is rounded up to a whole one.
 SHORTFALL_UNITS: dict[str, str] = {
@@ -54,17 +52,6 @@ SHORTFALL_UNITS: dict[str, str] = {
     "multimedia_rooms": "rooms",
 }
 
-NOTES: dict[str, tuple[str, str]] = {
-    "no_classes": ("{stage_zh}班级数缺失或为 0，无法计算平均班额",
-                   "{stage} classes missing or 0: average class size not computed"),
-}
-
-
-def note_text(code: str, lang: Lang, **params: Any) -> str:
-    """A result note worded in `lang`."""
-    return worded(NOTES[code], lang, **params)
-
-
 class StandardCheck(TypedDict):
     """One unit against one per-school standard.
 
@@ -73,7 +60,7 @@ class StandardCheck(TypedDict):
     """
 
     key: str
-    name: str
+    name: Phrase  # the indicator's name, worded in the JSON's language (one shared object)
     value: float
     standard: float
     meets: bool
@@ -102,7 +89,7 @@ class SchoolStandardsResult(BaseModel):
     class_size: float | None
     class_size_limit: float | None
     class_size_ok: bool | None
-    notes: list[str] = Field(default_factory=list)
+    notes: list[Phrase] = Field(default_factory=list)
 
 
 class ShortfallTotal(BaseModel):
@@ -135,7 +122,7 @@ class StandardsReport(Report):
     results: list[SchoolStandardsResult]
     totals: list[StandardsTotal]
 
-    def to_rows(self) -> list[dict[str, Any]]:
+    def to_rows(self, lang: Lang = "zh") -> list[dict[str, Any]]:
         """One flat record per school unit, each standard as value/standard/meets/shortfall."""
         rows = []
         for result in self.results:
@@ -154,7 +141,8 @@ class StandardsReport(Report):
                 "size_limit": result.size_limit, "size_ok": result.size_ok,
                 "classes": result.classes, "class_size": result.class_size,
                 "class_size_limit": result.class_size_limit,
-                "class_size_ok": result.class_size_ok, "notes": "; ".join(result.notes)})
+                "class_size_ok": result.class_size_ok,
+                "notes": "; ".join(note.word(lang) for note in result.notes)})
             rows.append(row)
         return rows
 
@@ -165,6 +153,14 @@ class StandardsReport(Report):
                  "key": item.key, "resource": item.resource, "unit": item.unit,
                  "shortfall": item.shortfall, "schools_short": item.schools_short}
                 for total in self.totals for item in total.shortfalls]
+
+    def sheets(self, lang: Lang = "zh") -> Sheets:
+        """Each school unit (what CSV holds), then the shortfall totals."""
+        return {"schools": self.to_rows(lang), "totals": self.totals_rows()}
+
+    def failed(self) -> bool:
+        """True when a school unit fails the standards."""
+        return any(not result.passes for result in self.results)
 
 
 def _school_sizes(schools: pd.DataFrame) -> pd.Series:
@@ -199,19 +195,19 @@ def judge(resource: np.ndarray, students: np.ndarray, standard: np.ndarray, per:
     """
     import numpy as np
 
-    keep = 1.0 - RELATIVE_TOLERANCE
     required = standard * students / per
     value = resource / students * per
-    meets = value >= standard * keep
-    # Rounded up to whole units; the tolerance keeps 254.99999999999997 − 250 from costing 6.
-    lacking = (required - resource - required * RELATIVE_TOLERANCE) / share
-    shortfall = np.where(meets, 0.0, np.ceil(lacking)).astype(np.int64)
+    meets = at_least(value, standard)
+    # Rounded up to whole units; the same tolerance as the verdict keeps 255.00000000000003 − 250
+    # from costing 6, and a unit that misses lacks at least one whole unit.
+    lacking = (required - resource - slack(required)) / share
+    shortfall = np.where(meets, 0.0, np.maximum(np.ceil(lacking), 1.0)).astype(np.int64)
     return {"value": value, "standard": standard, "meets": meets,
-            "below_floor": value < standard * floor_share * keep, "shortfall": shortfall}
+            "below_floor": below(value, standard * floor_share), "shortfall": shortfall}
 
 
 def compute_standards(units: pd.DataFrame, schools: pd.DataFrame, norms: Norms, *,
-                      lang: Lang = "zh", per_school: bool = True) -> StandardsReport:
+                      per_school: bool = True) -> StandardsReport:
     """Every school unit against the per-school standards, and shortfall totals per county;
     `per_school=False` gives the totals alone (a province's figures, without 200 000 records)."""
     import numpy as np
@@ -258,15 +254,17 @@ def compute_standards(units: pd.DataFrame, schools: pd.DataFrame, norms: Norms, 
         **{field: take(values) for field, values in limits.items()},
     }
     # One list of check dicts per standard, then one row of them per unit (zip is the fast path).
+    names = {ind.key: Phrase(code=f"indicator.{ind.key}.name") for ind in indicators}
     checks = [
-        [{"key": ind.key, "name": ind.label(lang), "value": value, "standard": standard,
+        [{"key": ind.key, "name": names[ind.key], "value": value, "standard": standard,
           "meets": meets, "below_floor": below, "shortfall": shortfall,
           "unit": SHORTFALL_UNITS[ind.resource]}
          for value, standard, meets, below, shortfall in zip(
              *(take(columns[ind.key][field])
                for field in ("value", "standard", "meets", "below_floor", "shortfall")))]
         for ind in indicators]
-    no_classes = {stage: [note_text("no_classes", lang, stage=stage, stage_zh=STAGE_ZH[stage])]
+    no_classes = {stage: [Phrase(code="note.standards.no_classes",
+                                 params={"stage": {"zh": STAGE_ZH[stage], "en": stage}})]
                   for stage in STAGES}
     # Plain dicts validated once at the end: one pydantic call for a national file instead of a
     # model per unit.
@@ -304,11 +302,12 @@ def size_and_class_size(units: pd.DataFrame, schools: pd.DataFrame, norms: Norms
     class_limits = _by_stage(stages, dict(norms.class_size_limits))
     with np.errstate(invalid="ignore", divide="ignore"):
         class_size = np.where(has_classes, students / classes, np.nan)
-    # Whole counts: students <= limit × classes compares exactly where a quotient might not.
-    class_size_ok = students <= class_limits * classes
+    # students <= limit × classes: a product of whole counts, where a quotient might not be
+    # exact (a provincial limit of 45.5 is not exact in floats either, hence the tolerance).
+    class_size_ok = at_most(students, class_limits * classes)
     return {
         "school_size": sizes.astype(np.int64), "size_limit": size_limits,
-        "size_ok": np.where(np.isnan(size_limits), None, sizes <= size_limits),
+        "size_ok": np.where(np.isnan(size_limits), None, at_most(sizes, size_limits)),
         "classes": np.where(np.isnan(classes), None, np.nan_to_num(classes).astype(np.int64)),
         "class_size": class_size, "class_size_limit": class_limits,
         "class_size_ok": np.where(has_classes, class_size_ok, None)}

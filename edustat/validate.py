@@ -7,14 +7,12 @@ problem, and no value that fails is ever replaced by 0.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from edustat.numbers import WrittenValue, parse_written  # noqa: F401 - re-exported
 from edustat.problems import InputError, Problem, has_errors
 from edustat.reader import FILE, ROW, RawTable, read_table
 from edustat.vectors import Factorized, map_values
@@ -648,7 +646,8 @@ _ENROLMENT_STAGE_COLUMNS: dict[str, tuple[str, ...]] = {
     "primary_age_enrolled": ("primary",),
     "primary_age_population": ("primary",),
     "junior_age_population": ("junior",),
-    "dropouts": ("primary", "junior"),
+    # Dropouts (per stage, or one column for a single-stage school) and cohort transfers are
+    # checked by edustat.enrolment_inputs.
 }
 _POPULATION_COLUMNS = ("primary_age_population", "junior_age_population")
 
@@ -824,48 +823,6 @@ def check_grade_totals(valid: ValidTable, system: str) -> None:
     """The enrolment check that grade counts add up to their stage total, on its own (the same
     `grades_not_total` problems `edustat enrolment` reports, so nothing is reported twice)."""
     _check_grade_totals(valid, system, _stage_rows(valid))
-
-
-@dataclass(frozen=True)
-class WrittenValue:
-    """A figure as a report writes it: the number in the written unit, and its precision."""
-
-    text: str
-    number: Decimal  # as written, in the written unit: 52 for "52%"
-    places: int  # decimal places written: 4 for "0.2740", 0 for "52%"
-    scale: int  # 1; 100 for a percentage; 1000 for per mille
-
-    @property
-    def suffix(self) -> str:
-        """The unit sign as written: "%", "‰" or ""."""
-        return {100: "%", 1000: "‰"}.get(self.scale, "")
-
-    @property
-    def value(self) -> Decimal:
-        """The number as a plain value (52% -> 0.52)."""
-        return self.number / self.scale
-
-
-_WRITTEN = re.compile(r"(?P<number>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<fraction>\d+))?)"
-                      r"(?P<unit>%|‰)?")
-
-
-def parse_written(text: str | None) -> WrittenValue | None:
-    """A reported figure as written (0.2740, 52%, 51.9%, 1,234, ５２％, 1.5‰); None if not a number.
-
-    Nothing is rounded or normalised away: the written precision is what a claim is held to.
-    """
-    if text is None:
-        return None
-    folded = unicodedata.normalize("NFKC", str(text)).replace("\u2212", "-")
-    folded = re.sub(r"\s+", "", folded)
-    match = _WRITTEN.fullmatch(folded)
-    if match is None:
-        return None
-    fraction = match.group("fraction") or ""
-    scale = {"%": 100, "‰": 1000}.get(match.group("unit") or "", 1)
-    return WrittenValue(text=str(text), number=Decimal(match.group("number").replace(",", "")),
-                        places=len(fraction), scale=scale)
 
 
 def validate_claims(path: Path, *, encoding: str | None = None, sheet: str | None = None

@@ -85,9 +85,9 @@ def build_report(paths: Sequence[Path], output: Path, *, standard: Standard = "b
     for county in targets:
         rows = valid.frame if county is None else valid.frame[valid.frame["county"] == county]
         units = school_units(rows, norms, STAGES)
-        coefficients = {m: compute_coefficients(units, m, norms, lang=lang, with_units=True)
+        coefficients = {m: compute_coefficients(units, m, norms, with_units=True)
                         for m in methods}
-        standards = (compute_standards(units, rows, norms, lang=lang)
+        standards = (compute_standards(units, rows, norms)
                      if "quality" in methods else None)
         book = Workbook()
         years = sorted({r.year for rep in coefficients.values() for r in rep.results},
@@ -225,7 +225,7 @@ def _verdicts(coefficients: dict[Method, CoefficientReport]) -> list[Coefficient
 def _exams(path: Path, encoding: str | None, lang: Lang) -> ExamReport:
     from edustat import api
 
-    return api.exams([path], schools=True, encoding=encoding, lang=lang)
+    return api.exams([path], schools=True, encoding=encoding)
 
 
 def _enrolment(paths: list[Path], population: Path | None, standards_file: Path | None,
@@ -233,7 +233,7 @@ def _enrolment(paths: list[Path], population: Path | None, standards_file: Path 
     from edustat import api
 
     return api.enrolment(paths, population=population, standards_file=standards_file,
-                         encoding=encoding, sheet=sheet, lang=lang)
+                         encoding=encoding, sheet=sheet)
 
 
 def _place(county: str | None, years: Sequence[int | None], lang: Lang) -> str:

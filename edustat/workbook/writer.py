@@ -3,8 +3,6 @@ setup, native charts, and formulas with their cached values. Written whole or no
 
 from __future__ import annotations
 
-import os
-import tempfile
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -81,22 +79,11 @@ class _Formats:
 
 
 def write_workbook(book: Workbook, path: Path, lang: Lang) -> None:
-    """Write `book` to `path` atomically: a temporary file in the same folder, then a rename;
-    the file gets the permissions the user's umask gives a new file."""
-    target = path.resolve()
-    handle, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                         dir=target.parent)
-    os.close(handle)
-    temp = Path(temp_name)
-    try:
-        _write(book, temp, lang)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temp, 0o666 & ~umask)  # mkstemp makes 0600; a report is a normal file
-        os.replace(temp, target)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
+    """Write `book` to `path` whole or not at all (edustat.output.write_atomic: a temporary file
+    in the same folder, then a rename, with the permissions the user's umask gives)."""
+    from edustat.output import write_atomic
+
+    write_atomic(path, lambda temp: _write(book, temp, lang))
 
 
 def _write(book: Workbook, path: Path, lang: Lang) -> None:
