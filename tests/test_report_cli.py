@@ -126,3 +126,14 @@ def test_quality_only_charts(cli, tmp_path):
     # Per stage: the CV-against-limit chart and one per each of the 7 quality indicators.
     assert {s["name"]: s["charts"] for s in sheets if s["kind"] == "charts"} == {
         "小学图表": 8, "初中图表": 8}
+
+
+def test_enrolment_notes_are_worded(cli, tmp_path):
+    out = tmp_path / "r.xlsx"
+    assert cli("report", SAMPLE, "-o", out, "--enrolment", ENROLMENT / "schools-2022.csv",
+               "--population", ENROLMENT / "population.csv", "--format", "json").exit_code == 0
+    ws = openpyxl.load_workbook(out, data_only=True)["入学巩固情况"]
+    notes = [row[7] for row in ws.iter_rows(min_row=4, values_only=True) if row[7]]
+    assert notes and not any("Phrase(" in note for note in notes)
+    # Without the 2014 table the nine-year retention cannot be computed, and the note says why.
+    assert any("2014" in note for note in notes)

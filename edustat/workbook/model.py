@@ -138,5 +138,7 @@ def worded(value: Any, lang: str) -> str:
     """A text of a result in `lang`: results carry plain text or phrases worded on demand."""
     if value is None:
         return ""
+    if isinstance(value, list | tuple):  # several notes of one figure, as the JSON joins them
+        return "；".join(worded(item, lang) for item in value)
     word = getattr(value, "word", None)
     return word(lang) if callable(word) else str(value)
