@@ -26,6 +26,8 @@ from edustat.texts import Lang, both
 from edustat.units import school_units
 
 if TYPE_CHECKING:
+    from edustat.audit import AuditReport
+    from edustat.audit.listing import AuditRulesReport
     from edustat.checks import CheckReport, FiguresReport, RulesReport
 
 from edustat.validate import (
@@ -370,3 +372,23 @@ def report(paths: Sequence[str | Path], output: str | Path, *, standard: str = "
                         counties=counties,
                         standards_file=Path(standards_file) if standards_file else None,
                         encoding=encoding, sheet=sheet, lang=lang)
+
+
+def audit(paths: Sequence[str | Path] | str | Path, *, rules_file: str | Path | None = None,
+          standards_file: str | Path | None = None, system: EnrolmentSystem = "6-3",
+          encoding: str | None = None, sheet: str | None = None) -> AuditReport:
+    """The data-quality issue list (问题清单) of several years of school tables, and exam tables
+    among `paths` (SPEC §10)."""
+    from edustat.audit import audit as run_audit
+
+    return run_audit(_paths(paths), rules_file=_path(rules_file),
+                     standards_file=_path(standards_file), system=system, encoding=encoding,
+                     sheet=sheet)
+
+
+def audit_rules(*, rules_file: str | Path | None = None,
+                standards_file: str | Path | None = None) -> AuditRulesReport:
+    """The rules `edustat audit` applies, with their thresholds."""
+    from edustat.audit.listing import list_rules
+
+    return list_rules(rules_file, standards_file)

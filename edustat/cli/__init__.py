@@ -12,5 +12,6 @@ from edustat.cli import validate, coefficient, standards, enrolment  # noqa: F40
 from edustat.cli import exams, figures, check, template, report  # noqa: F401
 # isort: on
 from edustat.cli.app import app, main
+from edustat.cli import audit as _audit  # noqa: F401  (registers `edustat audit`)
 
 __all__ = ["app", "main"]
