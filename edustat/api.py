@@ -360,9 +360,11 @@ def report(paths: Sequence[str | Path], output: str | Path, *, standard: str = "
            exams: str | Path | None = None, enrolment: Sequence[str | Path] = (),
            population: str | Path | None = None, counties: Sequence[str] = (),
            standards_file: str | Path | None = None, encoding: str | None = None,
-           sheet: str | None = None, lang: Lang = "zh") -> Any:
+           sheet: str | None = None, plan: bool = False, prices_file: str | Path | None = None,
+           lang: Lang = "zh") -> Any:
     """Write the county's report workbook (SPEC §9) to `output` — a .xlsx file, or a folder for
-    one workbook per county — and return a WorkbookReport of what was written and the verdicts."""
+    one workbook per county — and return a WorkbookReport of what was written and the verdicts;
+    `plan` adds the least-cost plan (SPEC §8) as a sheet."""
     from edustat.workbook.build import build_report
 
     return build_report([Path(p) for p in paths], Path(output), standard=standard,  # type: ignore[arg-type]
@@ -371,7 +373,8 @@ def report(paths: Sequence[str | Path], output: str | Path, *, standard: str = "
                         population=Path(population) if population is not None else None,
                         counties=counties,
                         standards_file=Path(standards_file) if standards_file else None,
-                        encoding=encoding, sheet=sheet, lang=lang)
+                        encoding=encoding, sheet=sheet, plan=plan,
+                        prices_file=Path(prices_file) if prices_file else None, lang=lang)
 
 
 def audit(paths: Sequence[str | Path] | str | Path, *, rules_file: str | Path | None = None,
@@ -392,3 +395,17 @@ def audit_rules(*, rules_file: str | Path | None = None,
     from edustat.audit.listing import list_rules
 
     return list_rules(rules_file, standards_file)
+
+
+def plan(paths: Sequence[str | Path], *, standard: Method = "quality",
+         prices_file: str | Path | None = None, stages: Sequence[str] = STAGES,
+         counties: Sequence[str] = (), move_teachers: bool = False,
+         standards_file: str | Path | None = None, encoding: str | None = None,
+         sheet: str | None = None) -> Any:
+    """The least-cost additions for each county and stage to meet `standard` (SPEC §8);
+    a PlanReport, verified by recomputing with the additions made."""
+    from edustat.planning.entry import plan_files
+
+    return plan_files(paths, standard=standard, prices_file=prices_file, stages=stages,
+                      counties=counties, move_teachers=move_teachers,
+                      standards_file=standards_file, encoding=encoding, sheet=sheet)

@@ -137,3 +137,34 @@ def test_enrolment_notes_are_worded(cli, tmp_path):
     assert notes and not any("Phrase(" in note for note in notes)
     # Without the 2014 table the nine-year retention cannot be computed, and the note says why.
     assert any("2014" in note for note in notes)
+
+
+def test_plan_sheet_is_edustat_plans(cli, tmp_path):
+    from xlsx_formulas import Evaluator
+
+    from edustat import api
+
+    out = tmp_path / "p.xlsx"
+    result = cli("report", SAMPLE, "-o", out, "--plan", "--format", "json")
+    assert result.exit_code == 0, result.output
+    plan = api.plan([SAMPLE])  # what `edustat plan` computes (quality method)
+    written = json.loads(result.stdout)["workbooks"][0]
+    assert written["plan_cost"] == plan.cost
+    assert "达标规划" in [s["name"] for s in written["sheets"]]
+    book = openpyxl.load_workbook(out)
+    ws = book["达标规划"]
+    totals = [r for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=1).value == "合计"]
+    assert len(totals) == len(plan.results) == 2
+    evaluator = Evaluator(book)
+    for row, stage in zip(totals, plan.results, strict=True):
+        assert ws.cell(row=row, column=6).value.startswith("=SUM(")
+        assert evaluator.value("达标规划", row, 6) == pytest.approx(stage.cost, rel=1e-12)
+
+
+def test_bad_prices_file_writes_nothing(cli, tmp_path):
+    prices = tmp_path / "prices.json"
+    prices.write_text('{"sports_area": -1}', encoding="utf-8")
+    out = tmp_path / "p.xlsx"
+    result = cli("report", SAMPLE, "-o", out, "--plan", "--prices", prices)
+    assert result.exit_code == 1 and not out.exists()  # as `edustat plan` says of it
+    assert "Traceback" not in result.output

@@ -41,6 +41,9 @@ def report(
                      ] = None,
     enrolment: Annotated[list[Path] | None, typer.Option(
         "--enrolment", help=help_text("report_enrolment"))] = None,
+    plan: Annotated[bool, typer.Option("--plan", help=help_text("report_plan"))] = False,
+    prices: Annotated[Path | None, typer.Option("--prices", help=help_text("report_prices"))
+                      ] = None,
     population: PopulationOpt = None, county: CountyOpt = None, fmt: FormatOpt = None,
     encoding: EncodingOpt = None, sheet: SheetOpt = None,
     standards_file: StandardsFileOpt = None, strict: StrictOpt = False,
@@ -48,7 +51,8 @@ def report(
 ) -> None:
     lang_ = lang_code(lang)
     # -o may be a folder (one workbook per county): checked here, not by its extension.
-    check_paths(files, lang_, None, exams, population, standards_file, enrolment)
+    files, _ = check_paths(files, lang_, None, exams, population, standards_file, prices,
+                           enrolment, fmt=fmt)
     if any(output.resolve() == p.resolve() for p in files):
         usage_error(f"{output}: {t('problem.output_is_input', lang_)}")
     if not output.resolve().parent.is_dir():
@@ -62,11 +66,12 @@ def report(
             result = api.report(files, output, standard=standard, exams=exams,
                                 enrolment=enrolment or [], population=population,
                                 counties=county or [], standards_file=standards_file,
-                                encoding=encoding, sheet=sheet, lang=lang_)
+                                encoding=encoding, sheet=sheet, plan=plan or prices is not None,
+                                prices_file=prices, lang=lang_)
         except InputError as exc:
             if all(p.code in USAGE_CODES for p in exc.problems):
                 usage_error(exc.problems[0].message(lang_))
             raise
         return emit(result, lang=lang_, fmt=fmt, output=None, strict=strict)
 
-    guard(debug, lang_, action)
+    guard(debug, lang_, action, fmt)

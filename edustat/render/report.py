@@ -18,6 +18,8 @@ SHEETS_LISTED_UP_TO = 3  # workbooks; beyond this (a province) one line each
 def _written(book: WorkbookWritten, lang: Lang, listed: bool) -> list[RenderableType]:
     head = Text(t("report.term.written", lang, path=book.path, sheets=len(book.sheets),
                   charts=book.charts, formulas=book.formulas), style="bold")
+    if book.plan_cost is not None:
+        head.append(t("report.term.plan_cost", lang, cost=f"{book.plan_cost / 10_000:,.2f}"))
     if not listed:
         return [head]
     table = Table(show_edge=False, pad_edge=False, box=None, padding=(0, 2, 0, 2))

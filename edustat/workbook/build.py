@@ -55,9 +55,12 @@ def build_report(paths: Sequence[Path], output: Path, *, standard: Standard = "b
                  exams: Path | None = None, enrolment: Sequence[Path] = (),
                  population: Path | None = None, counties: Sequence[str] = (),
                  standards_file: Path | None = None, encoding: str | None = None,
-                 sheet: str | None = None, lang: Lang = "zh") -> WorkbookReport:
+                 sheet: str | None = None, plan: bool = False, prices_file: Path | None = None,
+                 lang: Lang = "zh") -> WorkbookReport:
     """Write the report workbook(s) of the school tables in `paths` to `output` (a .xlsx file,
-    or a folder for one workbook per county) and return what was written with the verdicts."""
+    or a folder for one workbook per county) and return what was written with the verdicts.
+    With `plan`, a sheet of the least-cost plan (SPEC §8) by the quality method when asked for,
+    else the basic one."""
     from edustat.standards import compute_standards
     from edustat.units import school_units
     from edustat.validate import validate_schools
@@ -65,6 +68,7 @@ def build_report(paths: Sequence[Path], output: Path, *, standard: Standard = "b
     paths = [Path(p) for p in paths]
     output = Path(output)
     norms = load_norms(standards_file)
+    prices = _prices(prices_file) if plan else None  # a bad prices file: before any work
     methods: tuple[Method, ...] = METHODS if standard == "both" else (standard,)
     needed: dict[str, str] = {}
     for method in methods:
@@ -103,6 +107,9 @@ def build_report(paths: Sequence[Path], output: Path, *, standard: Standard = "b
         if standards is not None and standards.results:
             standards_sheet(book, t("report.sheet.standards", lang), standards.results,
                             standards.totals, lang, where)
+        plan_cost = None
+        if prices is not None:
+            plan_cost = _plan_sheet(book, rows, norms, methods, prices, lang, where)
         _chart_sheets(book, calcs, years, county, lang)
         if len([y for y in years if y is not None]) > 1:
             trend_sheet(book, calcs, lang, _place(county, years, lang))
@@ -123,7 +130,8 @@ def build_report(paths: Sequence[Path], output: Path, *, standard: Standard = "b
             sheets=[SheetWritten(name=s.name, kind=s.kind, charts=len(s.charts))
                     for s in book.sheets],
             charts=sum(len(s.charts) for s in book.sheets),
-            formulas=sum(1 for s in book.sheets for c in s.cells.values() if c.formula)))
+            formulas=sum(1 for s in book.sheets for c in s.cells.values() if c.formula),
+            plan_cost=plan_cost))
         report.coefficients += _verdicts(coefficients)
         if standards is not None:
             report.standards += [StandardsVerdict(county=x.county, year=x.year, stage=x.stage,
@@ -211,6 +219,24 @@ def _unit_records(units: pd.DataFrame, result: CoefficientResult, method: Method
             "mixed": len(SCHOOL_TYPE_STAGES.get(record["school_type"], ())) > 1,
             **{r: float(record[r]) for r in resources}})
     return records
+
+
+def _prices(prices_file: Path | None) -> dict[str, float]:
+    from edustat.planning.prices import load_prices
+
+    return load_prices(prices_file)
+
+
+def _plan_sheet(book: Workbook, rows: pd.DataFrame, norms: Norms, methods: tuple[Method, ...],
+                prices: dict[str, float], lang: Lang, where: str) -> float:
+    """The county's plan (edustat.planning, as `edustat plan` computes it) on a sheet; its cost."""
+    from edustat.planning.compute import compute_plan
+    from edustat.workbook.plan import plan_sheet
+
+    method: Method = "quality" if "quality" in methods else "basic"
+    plan = compute_plan(rows, norms, method, prices, STAGES)
+    plan_sheet(book, plan, lang, where)
+    return plan.cost
 
 
 def _verdicts(coefficients: dict[Method, CoefficientReport]) -> list[CoefficientVerdict]:

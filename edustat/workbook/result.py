@@ -25,6 +25,7 @@ class WorkbookWritten(BaseModel):
     sheets: list[SheetWritten]
     charts: int
     formulas: int  # live formula cells, each written with its computed value
+    plan_cost: float | None = None  # yuan, with --plan
 
 
 class FailingIndicator(BaseModel):
