@@ -55,7 +55,7 @@ def report_summary(report: WorkbookReport, options: RenderOptions) -> Renderable
                             justify="right" if key in ("composite", "limit") else "left",
                             overflow="fold")
     for v in report.coefficients:
-        over = "；".join(t("report.term.over_item", lang, name=BY_KEY[f.key].short(lang),
+        over = "\n".join(t("report.term.over_item", lang, name=BY_KEY[f.key].short(lang),
                           cv=f"{f.cv:.{decimals}f}", limit=f"{f.limit:g}") for f in v.failing)
         cells = {"county": v.county or "", "year": str(v.year) if v.year is not None else "",
                  "stage": t(f"report.stage.{v.stage}", lang),
@@ -67,9 +67,10 @@ def report_summary(report: WorkbookReport, options: RenderOptions) -> Renderable
         verdicts.add_row(*(cells[key] for key in columns))
     parts.append(verdicts)
     if report.standards:
-        lines = [t("report.term.standards_line", lang, county=s.county or "",
-                   year=s.year if s.year is not None else "",
-                   stage=t(f"report.stage.{s.stage}", lang), passing=s.passing,
-                   schools=s.schools) for s in report.standards]
+        lines = [" ".join(t("report.term.standards_line", lang, county=s.county or "",
+                            year=s.year if s.year is not None else "",
+                            stage=t(f"report.stage.{s.stage}", lang), passing=s.passing,
+                            schools=s.schools).split()).join(("  ", ""))
+                 for s in report.standards]
         parts.append(Text(t("report.term.standards", lang) + "\n" + "\n".join(lines)))
     return Group(*parts)
