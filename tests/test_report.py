@@ -22,7 +22,7 @@ from conftest import ROOT, SAMPLE
 from xlsx_formulas import Evaluator
 
 from edustat import api
-from edustat.workbook.model import worded
+from edustat.report.model import worded
 
 EXAMS = ROOT / "data" / "exams-2022.csv"
 CALC = {("basic", "primary"): "小学计算表（基本均衡）", ("basic", "junior"): "初中计算表（基本均衡）",
@@ -370,8 +370,8 @@ def test_standards_sheet_totals_are_edustats(sample_book):
 
 
 def test_cjk_widths_and_column_letters():
-    from edustat.workbook.model import column_letter, sheet_ref
-    from edustat.workbook.writer import display_width
+    from edustat.report.model import column_letter, sheet_ref
+    from edustat.report.writer import display_width
 
     assert display_width("示例旗第一小学") == 14  # 7 wide characters, two columns each
     assert display_width("No. 1") == 5
@@ -383,7 +383,7 @@ def test_cjk_widths_and_column_letters():
 
 def test_no_cell_is_written_inside_a_merged_range(tmp_path, monkeypatch):
     # Excel "repairs" (drops) a file whose merged ranges overlap or hide written cells.
-    import edustat.workbook.build as build
+    import edustat.report.build as build
 
     books = []
     write = build.write_workbook

@@ -60,7 +60,7 @@ def report(
 
     def action() -> int:
         from edustat import api
-        from edustat.workbook.build import USAGE_CODES
+        from edustat.report.build import USAGE_CODES
 
         try:
             result = api.report(files, output, standard=standard, exams=exams,

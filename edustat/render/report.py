@@ -10,7 +10,7 @@ from rich.text import Text
 from edustat.indicators import BY_KEY
 from edustat.render.registry import RenderOptions, renderer
 from edustat.texts import Lang, t
-from edustat.workbook.result import WorkbookReport, WorkbookWritten
+from edustat.report.result import WorkbookReport, WorkbookWritten
 
 SHEETS_LISTED_UP_TO = 3  # workbooks; beyond this (a province) one line each
 

@@ -8,7 +8,7 @@ from edustat.exams import ExamResult, rates_for
 from edustat.problems import Problem
 from edustat.standards import SchoolStandardsResult, StandardsTotal
 from edustat.texts import Lang, t
-from edustat.workbook.model import Sheet, Workbook, worded
+from edustat.report.model import Sheet, Workbook, worded
 
 COVER_NOTES_SHOWN = 300  # notes about the input beyond this are counted, not listed
 

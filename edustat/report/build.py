@@ -15,10 +15,10 @@ from edustat.norms import Norms, load_norms
 from edustat.problems import InputError, Problem
 from edustat.schema import SCHOOL_TYPE_STAGES, STAGES
 from edustat.texts import Lang, t
-from edustat.workbook.calc import CalcRefs, calc_sheet, unit_rows
-from edustat.workbook.charts import chart_sheet, trend_sheet
-from edustat.workbook.model import Workbook
-from edustat.workbook.result import (
+from edustat.report.calc import CalcRefs, calc_sheet, unit_rows
+from edustat.report.charts import chart_sheet, trend_sheet
+from edustat.report.model import Workbook
+from edustat.report.result import (
     CoefficientVerdict,
     FailingIndicator,
     SheetWritten,
@@ -26,14 +26,14 @@ from edustat.workbook.result import (
     WorkbookReport,
     WorkbookWritten,
 )
-from edustat.workbook.sheets import (
+from edustat.report.sheets import (
     cover_sheet,
     enrolment_sheet,
     exams_sheet,
     fill_contents,
     standards_sheet,
 )
-from edustat.workbook.writer import write_workbook
+from edustat.report.writer import write_workbook
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -231,7 +231,7 @@ def _plan_sheet(book: Workbook, rows: pd.DataFrame, norms: Norms, methods: tuple
                 prices: dict[str, float], lang: Lang, where: str) -> float:
     """The county's plan (edustat.planning, as `edustat plan` computes it) on a sheet; its cost."""
     from edustat.planning.compute import compute_plan
-    from edustat.workbook.plan import plan_sheet
+    from edustat.report.plan import plan_sheet
 
     method: Method = "quality" if "quality" in methods else "basic"
     plan = compute_plan(rows, norms, method, prices, STAGES)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from edustat.indicators import BY_KEY
 from edustat.texts import Lang, t
-from edustat.workbook.calc import CalcRefs, value_style
-from edustat.workbook.model import Chart, Series, Sheet, Workbook, sheet_ref
+from edustat.report.calc import CalcRefs, value_style
+from edustat.report.model import Chart, Series, Sheet, Workbook, sheet_ref
 
 CHART_ROWS = 17  # rows one chart covers at its default height
 CHART_COLS = 9

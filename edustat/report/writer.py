@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from edustat.texts import Lang
-from edustat.workbook.model import Cell, Chart, Sheet, Workbook
+from edustat.report.model import Cell, Chart, Sheet, Workbook
 
 A4 = 9  # xlsxwriter's paper code
 BORDER = {"border": 1, "border_color": "#A6A6A6", "valign": "vcenter"}
