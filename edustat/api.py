@@ -375,3 +375,15 @@ def check_rules(*, standards_file: Path | None = None, lang: Lang = "zh") -> Any
     from edustat.checks import list_rules
 
     return list_rules(load_norms(standards_file), lang)
+
+
+def check_draft(draft: str | Path, tables: Sequence[str | Path] = (), *,
+                population: str | Path | None = None, system: EnrolmentSystem = "6-3",
+                standards_file: str | Path | None = None, encoding: str | None = None,
+                sheet: str | None = None) -> Any:
+    """A draft report (.docx, .txt, .md) checked figure by figure against the tables, and its own
+    arithmetic (SPEC §7.4); a DraftCheckReport."""
+    from edustat.drafts.check import check_draft as check_the_draft
+
+    return check_the_draft(draft, tables, population=population, system=system,
+                           standards_file=standards_file, encoding=encoding, sheet=sheet)

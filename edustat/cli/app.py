@@ -560,8 +560,8 @@ def figures(
 @app.command()
 def check(
     files: Annotated[list[Path] | None, typer.Argument(
-        help="School tables, exam tables and a population table, in any order: CSV or XLSX.",
-        show_default=False)] = None,
+        help="A draft report (.docx .txt .md) and/or school, exam and population tables, in "
+             "any order: CSV or XLSX.", show_default=False)] = None,
     claims: Annotated[Path | None, typer.Option(
         "--claims", help="The draft report's figures: CSV or XLSX with columns 指标 (figure), "
                          "报告值 (reported), and 县区/年份 where the data has several.")] = None,
@@ -601,6 +601,12 @@ def check(
         _usage_error("give the data files to check / 请给出要核对的数据文件 "
                      "(edustat check FILE... --claims CLAIMS)")
     inputs = list(files or [])
+    from edustat.cli.check_draft import is_draft, run_draft_check
+
+    if any(is_draft(p) for p in inputs):  # a draft report (.docx .txt .md): SPEC §7.4
+        run_draft_check(inputs, claims=claims, output=output, fmt=fmt, population=population,
+                        system=system, standards_file=standards_file, encoding=encoding,
+                        sheet=sheet, lang=lang, debug=debug)
     _check_paths(inputs, lang.code, output, claims, population, standards_file, previous)
 
     def action() -> int:

@@ -1,0 +1,112 @@
+"""What the data tables give a draft check: every figure under its key (SPEC §7.3), plus the
+counts of school units and students per stage, the coefficient verdicts and the limits."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from edustat.problems import InputError, Problem
+
+
+@dataclass
+class DataFigure:
+    """One computed figure: its key, county, year, value (None: cannot be computed) and why."""
+
+    key: str
+    county: str | None
+    year: int | None
+    value: float | bool | None
+    kind: str  # share (written as %), count, number, verdict
+    note: str | None = None
+
+
+@dataclass
+class DraftData:
+    """The figures of the tables given, by key, and the families that could not be computed."""
+
+    tables: list[str] = field(default_factory=list)
+    by_key: dict[str, list[DataFigure]] = field(default_factory=dict)
+    # family -> (reason code, params): no_school_table, no_exam_table, family_failed {detail}
+    unavailable: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+    counties: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    limits: dict[str, float] = field(default_factory=dict)  # limit.{method}.{stage}.{what}
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, figure: DataFigure) -> None:
+        """File a figure under its key."""
+        self.by_key.setdefault(figure.key, []).append(figure)
+
+
+def family(key: str) -> str:
+    """The family of a key: coefficient.basic, standards, enrolment, exams, schools, limit."""
+    parts = key.split(".")
+    return ".".join(parts[:2]) if parts[0] == "coefficient" else parts[0]
+
+
+def gather(paths: Sequence[Path], *, population: Path | None = None, system: Any = "6-3",
+           standards_file: Path | None = None, encoding: str | None = None,
+           sheet: str | None = None) -> DraftData:
+    """Every figure the tables give; a family the data cannot give is recorded with its reason."""
+    from edustat import api
+    from edustat.checks import unavailable_reason
+    from edustat.indicators import METHODS, needed_columns
+    from edustat.norms import load_norms
+    from edustat.schema import STAGES
+    from edustat.validate import require_columns
+
+    norms = load_norms(standards_file)
+    data = DraftData(tables=[str(p) for p in paths])
+    for stage, limit in norms.composite_limits.items():
+        data.limits[f"limit.basic.{stage}.composite"] = float(limit)
+    for stage, limit in norms.indicator_limits.items():
+        data.limits[f"limit.quality.{stage}.indicator"] = float(limit)
+    if not paths and population is None:
+        return data
+    report, schools = api._gather_figures(list(paths), population=population, system=system,
+                                          standards_file=standards_file, encoding=encoding,
+                                          sheet=sheet, lang="zh")
+    data.problems = list(report.problems)
+    for figure in report.results:
+        data.add(DataFigure(key=figure.key, county=figure.county, year=figure.year,
+                            value=figure.value, kind=figure.kind, note=figure.note))
+    kinds = {f.kind for f in report.files}
+    for item in report.unavailable:
+        if not item.problems:
+            code = "no_exam_table" if item.family == "exams" and "exams" not in kinds else (
+                "no_school_table" if "schools" not in kinds else "not_in_data")
+            data.unavailable[item.family] = (code, {})
+        else:
+            detail = {lang: unavailable_reason(item.problems, lang) for lang in ("zh", "en")}
+            data.unavailable[item.family] = ("family_failed", {"detail": detail})
+    if schools is not None:
+        # Units, students and verdicts per stage come from the coefficient results themselves.
+        counted = False
+        for method in METHODS:
+            try:
+                result = api._coefficient(require_columns(schools, needed_columns(method)), norms,
+                                          method, STAGES, "zh")
+            except InputError:
+                continue
+            for item in result.results:
+                place = {"county": item.county, "year": item.year}
+                data.add(DataFigure(key=f"coefficient.{method}.{item.stage}.meets",
+                                    value=bool(item.meets), kind="verdict", **place))
+                if not counted:
+                    data.add(DataFigure(key=f"schools.{item.stage}.units",
+                                        value=float(item.schools), kind="count", **place))
+                    data.add(DataFigure(key=f"schools.{item.stage}.students",
+                                        value=float(item.students), kind="count", **place))
+            counted = True
+        if not counted:
+            data.unavailable["schools"] = data.unavailable.get(
+                "coefficient.basic", ("not_in_data", {}))
+    else:
+        data.unavailable["schools"] = ("no_school_table", {})
+    places = {(f.county, f.year) for figures in data.by_key.values() for f in figures}
+    data.counties = tuple(sorted({c for c, _ in places if c is not None}))
+    data.years = tuple(sorted({y for _, y in places if y is not None}))
+    return data

@@ -1,0 +1,143 @@
+"""The table of `edustat check DRAFT`: mismatches and failed arithmetic first, then every figure
+in document order, then the text's arithmetic, with a summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from edustat.drafts.report import Arithmetic, DraftCheckReport, Finding, reason_text
+from edustat.render.registry import RenderOptions, renderer
+from edustat.texts import Lang, t
+
+_STYLE = {"match": "green", "mismatch": "bold red", "not_checkable": "yellow", "unbound": "dim",
+          "holds": "green", "fails": "bold red"}
+_AROUND = 14  # characters of the sentence shown each side of the figure
+
+
+def snippet(finding: Finding) -> Text:
+    """The figure in its sentence, cut to a few characters each side, the figure in 【】."""
+    start, end = finding.mark
+    text = finding.text
+    left = text[max(0, start - _AROUND):start]
+    right = text[end:end + 6]
+    out = Text("…" if start > _AROUND else "")
+    out.append(left)
+    out.append(f"【{text[start:end]}】", style="bold")
+    out.append(right + ("…" if end + 6 < len(text) else ""))
+    return out
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, bool) or value is None:
+        return "" if value is None else str(value)
+    return f"{value:g}"
+
+
+def computed_text(finding: Finding, lang: Lang) -> str:
+    """The computed value as the draft would write it, or what the data says of a verdict."""
+    if finding.kind == "verdict" and finding.computed is not None:
+        return t("draft.detail.verdict_true" if finding.computed else "draft.detail.verdict_false",
+                 lang)
+    return finding.expected or ""
+
+
+def verdict_text(finding: Finding, lang: Lang) -> Text:
+    """The verdict, with the reason of a figure not checked or not bound."""
+    out = Text(t(f"draft.verdict.{finding.verdict}", lang), style=_STYLE[finding.verdict])
+    if finding.reason:
+        out.append("：" if lang == "zh" else ": ")
+        out.append(reason_text(finding.reason, finding.reason_params, lang), style="default")
+    return out
+
+
+def arithmetic_detail(item: Arithmetic, lang: Lang) -> str:
+    """The working of one arithmetic check, and what would fit when it fails."""
+    if item.rule == "sum":
+        terms = " + ".join(_number(x) for x in item.terms or [])
+        detail = t("draft.detail.sum", lang, terms=terms, computed=_number(item.total_computed),
+                   written=_number(item.total_written))
+        if item.fit is not None:
+            detail += t("draft.detail.sum_fit", lang, fit=_number(item.fit))
+        return detail
+    if item.rule == "rate":
+        computed = f"{(item.computed or 0) * 100:.2f}%"
+        detail = t("draft.detail.rate", lang, numerator=_number(item.numerator),
+                   denominator=_number(item.denominator), computed=computed,
+                   written=item.written)
+        if item.verdict == "fails":
+            detail += (t("draft.detail.rate_fit", lang, fit=_number(item.fit),
+                         denominator=_number(item.denominator), written=item.written)
+                       if item.fit is not None else
+                       t("draft.detail.rate_no_fit", lang, denominator=_number(item.denominator),
+                         written=item.written))
+        return detail
+    if item.rule == "over_100":
+        return t("draft.detail.over_100", lang, written=item.written)
+    other_where = item.other_where.label(lang) if item.other_where else ""
+    return t("draft.detail.twice", lang, written=item.written, other=item.other,
+             other_where=other_where)
+
+
+def _findings_table(findings: list[Finding], lang: Lang, title: str) -> Table:
+    table = Table(title=title, title_justify="left", show_lines=False)
+    table.add_column(t("draft.col_where", lang), no_wrap=True)
+    table.add_column(t("draft.col_text", lang), overflow="fold", ratio=3)
+    table.add_column(t("draft.col_meaning", lang), overflow="fold", ratio=2)
+    table.add_column(t("draft.col_written", lang), justify="right", no_wrap=True)
+    table.add_column(t("draft.col_computed", lang), justify="right", overflow="fold")
+    table.add_column(t("draft.col_verdict", lang), overflow="fold", ratio=2)
+    for finding in findings:
+        meaning = finding.name or ""
+        if finding.kind == "limit":
+            meaning += t("draft.limit_name", lang) if not meaning.endswith("）") else ""
+        table.add_row(finding.where.label(lang), snippet(finding), meaning,
+                      finding.written + (finding.unit or ""), computed_text(finding, lang),
+                      verdict_text(finding, lang))
+    return table
+
+
+def _arithmetic_table(items: list[Arithmetic], lang: Lang, title: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column(t("draft.col_where", lang), no_wrap=True)
+    table.add_column(t("draft.col_rule", lang), overflow="fold")
+    table.add_column(t("draft.col_detail", lang), overflow="fold", ratio=3)
+    table.add_column(t("draft.col_verdict", lang), no_wrap=True)
+    for item in items:
+        table.add_row(item.where.label(lang), t(f"draft.rule.{item.rule}", lang),
+                      arithmetic_detail(item, lang),
+                      Text(t(f"draft.verdict.{item.verdict}", lang), style=_STYLE[item.verdict]))
+    return table
+
+
+@renderer(DraftCheckReport)
+def draft_table(report: DraftCheckReport, options: RenderOptions) -> RenderableType:
+    """Summary and what to correct first, then every figure in document order, then the
+    arithmetic, then notes."""
+    lang = options.lang
+    parts: list[RenderableType] = [Text(t("draft.title", lang, draft=report.draft), style="bold")]
+    summary = Text(t("draft.summary", lang, **report.summary))
+    bad = report.failed()
+    summary.stylize("bold red" if bad else "bold green")
+    parts.append(summary)
+    wrong = [f for f in report.findings if f.verdict == "mismatch"]
+    failing = [a for a in report.arithmetic if a.verdict == "fails"]
+    if wrong:
+        parts += [Text(""), _findings_table(wrong, lang, t("draft.problems_first", lang))]
+    if failing:
+        parts += [Text(""), _arithmetic_table(failing, lang, t("draft.problems_first", lang)
+                                              + " · " + t("draft.arithmetic_title", lang))]
+    if not bad:
+        parts.append(Text(t("draft.no_problems", lang), style="green"))
+    if report.findings:
+        parts += [Text(""), _findings_table(report.findings, lang,
+                                            t("draft.all_findings", lang))]
+    if report.arithmetic:
+        parts += [Text(""), _arithmetic_table(report.arithmetic, lang,
+                                              t("draft.arithmetic_title", lang))]
+    for note in report.notes:
+        parts.append(Text(t(f"draft.note.{note.code}", lang, **note.params), style="dim"))
+    return Group(*parts)
