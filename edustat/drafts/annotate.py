@@ -58,8 +58,17 @@ def write_annotated(report: DraftCheckReport, output: str | Path, lang: Lang = "
             continue
         rank = max(r for r, _ in notes)
         _highlight(runs, rank)
-        document.add_comment(runs, text="\n".join(c for _, c in notes), author="edustat",
-                             initials="ES")
+        comment = "\n".join(c for _, c in notes)
+        if hasattr(document, "add_comment"):  # python-docx 1.2 and later
+            document.add_comment(runs, text=comment, author="edustat", initials="ES")
+        else:  # older python-docx has no comments: the note goes in brackets after the figure
+            note = copy.deepcopy(runs[-1]._r)
+            runs[-1]._r.addnext(note)
+            from docx.text.run import Run
+
+            bracket = Run(note, target)
+            bracket.text = f"〔{comment.replace(chr(10), '；')}〕"
+            bracket.font.highlight_color = None
         marked += 1
     _save_atomic(document, Path(output))
     return marked

@@ -199,7 +199,7 @@ def _bind_sentence(block: Block, sentence: tuple[int, int], found: list[Found],
         is_limit = (any(tail.endswith(w) for w in words["limit_before"])
                     or any(after_text.startswith(w) for w in words["limit_after"]))
         if any(w in window for w in words["spread"]):
-            spread_from, spread_index = start + window.rfind("分别" if "分别" in window else "依次")
+            spread_from = previous_end + window.rfind("分别" if "分别" in window else "依次")
             spread_index = 0
         elif spread_from is not None and window.strip(" 和、及与，,") == "":
             spread_index += 1
@@ -263,18 +263,18 @@ def _resolve(mention: Mention, phrase: Phrase | None, ctx: Context, clause: str,
         mention.reason = "no_phrase"
         return
     key = phrase.key
-    if "{stage}" in key and ctx.stage is None:
-        mention.reason, mention.params = "no_stage", {"phrase": phrase.text or "所"}
-        return
-    if "{exam}" in key and ctx.exam is None:
-        mention.reason, mention.params = "no_exam", {"phrase": phrase.text}
-        return
     if phrase.key.startswith("schools.") and phrase.key.endswith(".units"):
         plain = _blank_parens(clause)
         other = [w for w in phrases.context["other_schools"] if w in plain]
         if other:
             mention.reason, mention.params = "other_schools", {"phrase": other[0]}
             return
+    if "{stage}" in key and ctx.stage is None:
+        mention.reason, mention.params = "no_stage", {"phrase": phrase.text or "所"}
+        return
+    if "{exam}" in key and ctx.exam is None:
+        mention.reason, mention.params = "no_exam", {"phrase": phrase.text}
+        return
     method = ctx.method or "basic"  # 综合差异系数 alone is the 2012 basic method
     fill = {"stage": ctx.stage or "", "method": method, "exam": ctx.exam or "",
             "stage_zh": STAGE_ZH.get(ctx.stage or "", ""), "exam_zh": EXAM_ZH.get(ctx.exam or "",

@@ -96,14 +96,18 @@ def _decode(raw: bytes, file: str) -> str:
 
 
 def _text_blocks(text: str, markdown: bool) -> list[Block]:
-    """One block per non-empty line; markdown headings and pipe tables understood."""
+    """One block per non-empty line; markdown headings, pipe tables and tab-separated tables
+    understood."""
     blocks: list[Block] = []
     paragraphs = tables = 0
     table: Block | None = None
     for line in text.splitlines():
         stripped = line.strip()
-        if markdown and stripped.startswith("|") and stripped.endswith("|"):
-            cells = [c.strip() for c in stripped.strip("|").split("|")]
+        markdown_row = markdown and stripped.startswith("|") and stripped.endswith("|")
+        if markdown_row or ("\t" in stripped and len(stripped.split("\t")) >= 2):
+            # A table: markdown pipes, or cells separated by tabs as Word and Excel copy them.
+            cells = [c.strip() for c in (stripped.strip("|").split("|") if markdown_row
+                                         else stripped.split("\t"))]
             if all(re.fullmatch(r":?-{2,}:?", c) for c in cells if c):
                 continue  # the |---|---| line under a markdown table header
             if table is None:
