@@ -223,11 +223,19 @@ def _bind_sentence(block: Block, sentence: tuple[int, int], found: list[Found],
             mention.kind = "limit"
             _bind_limit(mention, window, ctx, phrases)
         else:
+            if phrase is not None and phrase.text == "" and local.stage is None:
+                # A bare 14所 names a stage's units only with the stage in its own clause
+                # (小学8所); 共14所 after 小学8所、初中6所 is no stage's count.
+                ctx = Context(**{**vars(ctx), "stage": None})
             _resolve(mention, phrase, ctx, window[clause_start:], phrases)
         out.append(mention)
         previous_end = figure.end
+    taken: list[tuple[int, int]] = []
     for verdict in phrases.verdicts:
         for match in verdict.pattern.finditer(text, start, end):
+            if any(a < match.end() and match.start() < b for a, b in taken):
+                continue  # one verdict per phrase: 未达到 is not also 达到
+            taken.append((match.start(), match.end()))
             ctx = context_of(text[start:match.start()], phrases, counties).over(fallback)
             out.append(Mention(where=where, text=text, sentence=sentence,
                                span=(match.start(), match.end()), kind="verdict",

@@ -135,7 +135,8 @@ def _docx_blocks(path: Path, raw: bytes, file: str) -> list[Block]:
     """Paragraphs and tables of the document body, in order (python-docx)."""
     if not raw.startswith(_ZIP_MAGIC):
         raise InputError([Problem(file=file, code="draft_not_docx",
-                                  params={"reason": "not a ZIP package / 不是 ZIP 压缩包"})])
+                                  params={"reason": {"zh": "不是 ZIP 压缩包",
+                                                     "en": "not a ZIP package"}})])
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph

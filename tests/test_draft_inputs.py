@@ -1,0 +1,127 @@
+"""Drafts as a user gives them (SPEC §7.4 item 1): the sample county's own drafts, a GBK text,
+markdown, a draft with no figures, files that are no draft, and how the command line tells a
+draft from the tables. Fixtures: tests/fixtures/drafts/make_drafts.py and data/make_draft.py."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from edustat import api
+from tests.conftest import FIXTURES, ROOT, SAMPLE
+
+DRAFTS = FIXTURES / "drafts"
+EXAMS = ROOT / "data" / "exams-2022.csv"
+
+
+@pytest.mark.parametrize("name", ["draft-2022.docx", "draft-2022.txt"])
+def test_the_correct_sample_draft(cli, name: str) -> None:
+    result = cli("check", ROOT / "data" / name, SAMPLE, EXAMS, "--format", "json")
+    assert result.exit_code == 0, result.stdout
+    data = json.loads(result.stdout)
+    verdicts = {f["verdict"] for f in data["findings"]}
+    assert verdicts == {"match", "unbound"}  # every figure matched or listed
+    unbound = [f["written"] for f in data["findings"] if f["verdict"] == "unbound"]
+    assert unbound == ["两"]  # 普通高中两所: no stage's units
+    # Worked in data/make_draft.py: 16 + 18 + 7 = 41, 41/79, 17 + 32 + 10 = 59, 59/182.
+    assert [(a["rule"], a["verdict"]) for a in data["arithmetic"]] == [
+        ("sum", "holds"), ("rate", "holds"), ("sum", "holds"), ("rate", "holds")]
+    assert data["summary"]["match"] == 29
+
+
+@pytest.mark.parametrize("name", ["draft-2022-errors.docx", "draft-2022-errors.txt"])
+def test_the_sample_draft_with_errors(cli, name: str) -> None:
+    result = cli("check", SAMPLE, ROOT / "data" / name, EXAMS, "--format", "json")  # any order
+    assert result.exit_code == 1
+    data = json.loads(result.stdout)
+    wrong = {(f["written"], f["expected"]) for f in data["findings"]
+             if f["verdict"] == "mismatch"}
+    # The mistakes of data/make_draft.py ERRORS, each against its computed value.
+    assert wrong == {("8425", "8452"), ("0.3007", "0.3070"), ("0.4131", "0.4113"),
+                     ("43", "41"), ("52.9%", "51.9%")}
+    fails = [(a["rule"], a.get("fit")) for a in data["arithmetic"] if a["verdict"] == "fails"]
+    assert sorted(fails, key=str) == sorted([("twice", None), ("over_100", None),
+                                             ("sum", 41.0), ("rate", None)], key=str)
+
+
+def test_a_gbk_text_draft() -> None:
+    report = api.check_draft(DRAFTS / "brief-gbk.txt", [SAMPLE])
+    assert [(f.written, f.verdict) for f in report.findings] == [("0.3050", "match"),
+                                                                 ("0.3070", "match")]
+
+
+def test_markdown_table() -> None:
+    report = api.check_draft(DRAFTS / "summary.md", [SAMPLE])
+    # 表1 2022年小学校际差异系数 (a markdown heading) names the stage of the table below it.
+    assert [(f.where.row, f.where.column, f.key, f.verdict) for f in report.findings] == [
+        (2, 2, "coefficient.basic.primary.books_per_student.mean", "match"),
+        (2, 3, "coefficient.basic.primary.books_per_student", "match"),
+        (3, 2, "coefficient.basic.primary.sports_area_per_student.mean", "match"),
+        (3, 3, "coefficient.basic.primary.sports_area_per_student", "match")]
+
+
+def test_a_draft_with_no_figures(cli) -> None:
+    result = cli("check", DRAFTS / "no-figures.txt", SAMPLE, "--format", "table")
+    assert result.exit_code == 0
+    assert "共 0 个数字" in result.stdout and "草稿中没有找到数字" in result.stdout
+
+
+def test_no_tables_checks_the_arithmetic_alone(cli) -> None:
+    result = cli("check", DRAFTS / "draft-report.txt", "--format", "json")
+    assert result.exit_code == 1  # 28 + 41 + 12 = 81, written 83
+    data = json.loads(result.stdout)
+    assert {(f["verdict"], f["reason"]) for f in data["findings"]
+            if f["kind"] == "figure"} == {("not_checkable", "no_tables")}
+    assert data["summary"]["arithmetic_fails"] == 2
+
+
+@pytest.mark.parametrize(("name", "words"), [
+    ("binary.docx", "不是 Word .docx 文件"), ("text-named.docx", "不是 Word .docx 文件"),
+    ("zip-not-word.docx", "不是 Word .docx 文件"), ("undecodable.txt", "无法解码")])
+def test_files_that_are_no_draft(cli, name: str, words: str) -> None:
+    result = cli("check", DRAFTS / name, SAMPLE)
+    assert result.exit_code == 1
+    assert words in result.stderr and "Traceback" not in result.stderr + result.stdout
+
+
+def test_english(cli) -> None:
+    from edustat.problems import InputError
+
+    with pytest.raises(InputError) as caught:
+        api.check_draft(DRAFTS / "binary.docx")
+    assert caught.value.problems[0].message("en").startswith(
+        "not a Word .docx file (not a ZIP package)")
+    result = cli("check", DRAFTS / "draft-report.docx", DRAFTS / "county-zh-gbk.csv",
+                 "--lang", "en", "--format", "table")
+    assert "2 mismatch" in result.stdout and "81 / 305 would give 26.6%" in result.stdout
+
+
+def test_usage_errors(cli, tmp_path: Path) -> None:
+    draft = DRAFTS / "draft-report.docx"
+    assert cli("check", draft, DRAFTS / "draft-report.txt").exit_code == 2  # two drafts
+    assert cli("check", draft, SAMPLE, "--claims", ROOT / "data" / "claims-2022.csv"
+               ).exit_code == 2
+    assert cli("check", draft, SAMPLE, "-o", draft).exit_code == 2  # never over the draft
+    assert cli("check", DRAFTS / "draft-report.txt", "-o", tmp_path / "x.docx").exit_code == 2
+    assert cli("check", tmp_path / "missing.docx").exit_code == 2
+
+
+def test_report_to_json_and_xlsx(cli, tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    result = cli("check", DRAFTS / "draft-report.docx", DRAFTS / "county-zh-gbk.csv", "-o", out)
+    assert result.exit_code == 1
+    assert json.loads(out.read_text(encoding="utf-8"))["summary"]["mismatch"] == 2
+    book = tmp_path / "report.xlsx"
+    assert cli("check", DRAFTS / "draft-report.docx", "-o", book).exit_code == 1
+    from openpyxl import load_workbook
+
+    assert load_workbook(book).sheetnames == ["findings", "arithmetic"]
+
+
+def test_the_claims_route_still_works(cli) -> None:
+    result = cli("check", SAMPLE, EXAMS, "--claims", ROOT / "data" / "claims-2022.csv",
+                 "--format", "json")
+    assert result.exit_code == 1  # the two deliberate mistakes of data/README.md
+    assert json.loads(result.stdout)["summary"]["mismatches"] == 2
