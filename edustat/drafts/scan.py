@@ -97,8 +97,8 @@ def _digit_figures(text: str, folded: str) -> list[Found]:
         if unit and not percent:
             end = match.end("unit")
         fraction = number_text.split(".")[1] if "." in number_text else ""
-        written = text[start:match.end("number")] + (text[match.start("sign"):match.end("sign")]
-                                                     .strip() if percent else "")
+        # Exactly as in the text: "52 %" keeps its space (the precision is the number's).
+        written = text[start:match.end("sign") if percent else match.end("number")]
         out.append(Found(start=start, end=end, written=written,
                          number=Decimal(number_text.replace(",", "")), places=len(fraction),
                          percent=percent or sign == "‰", unit=None if percent else unit))
