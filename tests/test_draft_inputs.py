@@ -125,3 +125,35 @@ def test_the_claims_route_still_works(cli) -> None:
                  "--format", "json")
     assert result.exit_code == 1  # the two deliberate mistakes of data/README.md
     assert json.loads(result.stdout)["summary"]["mismatches"] == 2
+
+
+def test_annotating_a_figure_split_across_runs(tmp_path: Path) -> None:
+    """Word often splits a number over several runs (an edit, a spell check): the copy marks
+    exactly the figure, and keeps every other character and the runs' formatting."""
+    import docx
+    from docx.enum.text import WD_COLOR_INDEX
+
+    from edustat.drafts.annotate import write_annotated
+
+    document = docx.Document()
+    document.add_heading("示例旗2022年工作总结", level=1)
+    paragraph = document.add_paragraph()
+    paragraph.add_run("我旗小学综合差异系数为0.30")
+    bold = paragraph.add_run("5")
+    bold.bold = True
+    paragraph.add_run("0，初中综合差异系数为0.3071。")
+    draft = tmp_path / "split.docx"
+    document.save(draft)
+    report = api.check_draft(draft, [SAMPLE])
+    assert [(f.written, f.verdict) for f in report.findings] == [("0.3050", "match"),
+                                                                 ("0.3071", "mismatch")]
+    out = tmp_path / "checked.docx"
+    assert write_annotated(report, out) == 2
+    marked = docx.Document(str(out)).paragraphs[1]
+    assert marked.text == "我旗小学综合差异系数为0.3050，初中综合差异系数为0.3071。"
+    runs = [(r.text, r.bold, r.font.highlight_color) for r in marked.runs if r.text]
+    assert ("0.30", None, WD_COLOR_INDEX.BRIGHT_GREEN) in runs
+    assert ("5", True, WD_COLOR_INDEX.BRIGHT_GREEN) in runs
+    assert ("0.3071", None, WD_COLOR_INDEX.RED) in runs
+    assert ("0，初中综合差异系数为", None, None) not in runs  # the 0 after 5 is marked too
+    assert ("0", None, WD_COLOR_INDEX.BRIGHT_GREEN) in runs

@@ -160,6 +160,9 @@ def _save_atomic(document: Any, output: Path) -> None:
     os.close(handle)
     try:
         document.save(name)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(name, 0o666 & ~umask)  # mkstemp makes it private; a copy is read by others
         os.replace(name, target)
     except BaseException:
         Path(name).unlink(missing_ok=True)
