@@ -157,3 +157,33 @@ def test_annotating_a_figure_split_across_runs(tmp_path: Path) -> None:
     assert ("0.3071", None, WD_COLOR_INDEX.RED) in runs
     assert ("0，初中综合差异系数为", None, None) not in runs  # the 0 after 5 is marked too
     assert ("0", None, WD_COLOR_INDEX.BRIGHT_GREEN) in runs
+
+
+def test_a_table_saved_as_txt_is_a_table(cli, tmp_path: Path) -> None:
+    from edustat.drafts.document import is_draft
+
+    table = tmp_path / "schools-2022.txt"
+    table.write_bytes(SAMPLE.read_bytes())
+    assert not is_draft(table) and is_draft(DRAFTS / "draft-report.txt")
+    result = cli("check", DRAFTS / "brief-gbk.txt", table, "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["summary"]["match"] == 2
+
+
+def test_without_comments_the_note_is_bracketed(tmp_path: Path, monkeypatch) -> None:
+    """python-docx before 1.2 has no comments: the computed value follows the figure in 〔〕."""
+    import docx
+    import docx.document
+
+    from edustat.drafts.annotate import write_annotated
+
+    monkeypatch.delattr(docx.document.Document, "add_comment")
+    draft = tmp_path / "brief.docx"
+    document = docx.Document()
+    document.add_paragraph("2022年，我旗小学综合差异系数为0.3050，初中综合差异系数为0.3007。")
+    document.save(draft)
+    report = api.check_draft(draft, [SAMPLE])
+    write_annotated(report, tmp_path / "checked.docx")
+    text = docx.Document(str(tmp_path / "checked.docx")).paragraphs[0].text
+    assert text.startswith("2022年，我旗小学综合差异系数为0.3050〔edustat: 相符")
+    assert "0.3007〔edustat: 不符" in text and "0.3070" in text

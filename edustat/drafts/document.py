@@ -59,8 +59,33 @@ class Draft:
 
 
 def is_draft(path: Path) -> bool:
-    """True when `path` is a draft report by its extension (.docx .txt .md), not a data table."""
-    return path.suffix.lower() in DRAFT_SUFFIXES
+    """True when `path` is a draft report by its kind: a .docx or .md, or a .txt whose first
+    rows are not the header of a data table (a tab-separated school table saved as .txt is a
+    table)."""
+    suffix = path.suffix.lower()
+    if suffix != ".txt":
+        return suffix in DRAFT_SUFFIXES
+    return _known_columns(path) < 3
+
+
+def _known_columns(path: Path) -> int:
+    """How many cells of the file's header row (as the table reader finds it) name a column of
+    a school, exam or population table."""
+    from edustat.reader import read_header
+    from edustat.schema import TABLES, UnknownUnit, match_header
+
+    header = read_header(path) or []
+    count = 0
+    for cell in header:
+        for table in TABLES.values():
+            try:
+                if cell.strip() and match_header(table, cell) is not None:
+                    count += 1
+                    break
+            except UnknownUnit:
+                count += 1
+                break
+    return count
 
 
 def read_draft(path: str | Path) -> Draft:
