@@ -71,6 +71,17 @@ def load() -> Phrases:
             phrases.append(Phrase(text=base, key=f"coefficient.{method}.{{stage}}."
                                   f"{indicator.key}.mean", name=f"{{stage_zh}}{indicator.zh}（县域值）",
                                   units=tuple(suffix["mean_units"]), indicator=indicator.key))
+    # The catalogue's own Chinese names of the rates, whatever the table above lists.
+    from edustat.enrolment import rate_specs
+    from edustat.exams import RATES
+
+    for rate in RATES:
+        phrases.append(Phrase(text=rate.zh, key=f"exams.{rate.exam}.{rate.key}",
+                              name=f"{'高考' if rate.exam == 'gaokao' else '中考'}{rate.zh}",
+                              units=("%",)))
+    for spec in rate_specs("6-3"):
+        phrases.append(Phrase(text=spec.zh, key=f"enrolment.{spec.key}", name=spec.zh,
+                              units=("%",)))
     verdicts = tuple(Verdict(pattern=re.compile(v["pattern"]), check=v["check"],
                              method=v.get("method"), holds=v["holds"]) for v in data["verdict"])
     return Phrases(context=data["context"], phrases=tuple(phrases), verdicts=verdicts)
