@@ -92,3 +92,11 @@ def test_one_figure_twice() -> None:
     assert arithmetic("小学综合差异系数为0.3070。小学综合差异系数约为0.31。") == []
     # 0.305 at 2 places is 0.31 half up (half even would give 0.30 and flag it).
     assert arithmetic("小学综合差异系数为0.305。小学综合差异系数约为0.31。") == []
+
+
+def test_the_spec_example() -> None:
+    # SPEC §7.4 / issue 11: 16 + 18 + 7 = 41 (总升学人数 opens its clause: a total);
+    # 41/79 = 51.9% -> 52% at whole percent.
+    assert arithmetic("高考考生共计79人，其中一本过线16人，二本过线18人，艺体类过线7人，"
+                      "总升学人数为41人，本科升学率52%。") == [
+        ("sum", "holds", [16, 18, 7], 41, None), ("rate", "holds", 41, 79, None)]

@@ -193,7 +193,9 @@ def _bind_sentence(block: Block, sentence: tuple[int, int], found: list[Found],
         mention = Mention(where=where, text=text, sentence=sentence,
                           span=(figure.start, figure.end), kind="figure", found=figure)
         mention.after_parts = any(w in plain[start:figure.start] for w in words["parts_start"])
-        mention.total = any(tail.endswith(w) for w in words["total_before"])
+        clause = window[clause_start:].lstrip()
+        mention.total = (any(tail.endswith(w) for w in words["total_before"])
+                         or clause.startswith(tuple(words["total_opening"])))
         after_text = plain[figure.end:end]
         after_clause = re.split(r"[，,。；;！？!?、]", after_text, maxsplit=1)[0]
         is_limit = (any(tail.endswith(w) for w in words["limit_before"])
