@@ -38,7 +38,8 @@ def write_annotated(report: DraftCheckReport, output: str | Path, lang: Lang = "
     for item in report.arithmetic:
         add(item.where, item.span, _RANK[item.verdict], _arithmetic_comment(item, lang))
 
-    paragraphs, tables = {}, {}
+    paragraphs: dict[int, Any] = {}
+    tables: dict[int, Any] = {}
     for element in document.element.body.iterchildren():
         tag = element.tag.rsplit("}", 1)[-1]
         if tag == "p":

@@ -105,8 +105,9 @@ def _compare(base: dict[str, Any], mention: Mention, computed: float) -> Finding
     assert mention.found is not None
     written = written_value(mention.found)
     expected = written_as(computed, written)
-    verdict = "match" if matches(computed, written) else "mismatch"
-    return Finding(**base, computed=computed, expected=expected, verdict=verdict)
+    if matches(computed, written):
+        return Finding(**base, computed=computed, expected=expected, verdict="match")
+    return Finding(**base, computed=computed, expected=expected, verdict="mismatch")
 
 
 def _choose(mention: Mention, data: DraftData, notes: list[Note], with_tables: bool

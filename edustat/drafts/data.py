@@ -92,14 +92,15 @@ def gather(paths: Sequence[Path], *, population: Path | None = None, system: Any
             except InputError:
                 continue
             for item in result.results:
-                place = {"county": item.county, "year": item.year}
+                county, year = item.county, item.year
                 data.add(DataFigure(key=f"coefficient.{method}.{item.stage}.meets",
-                                    value=bool(item.meets), kind="verdict", **place))
+                                    county=county, year=year, value=bool(item.meets),
+                                    kind="verdict"))
                 if not counted:
-                    data.add(DataFigure(key=f"schools.{item.stage}.units",
-                                        value=float(item.schools), kind="count", **place))
-                    data.add(DataFigure(key=f"schools.{item.stage}.students",
-                                        value=float(item.students), kind="count", **place))
+                    data.add(DataFigure(key=f"schools.{item.stage}.units", county=county,
+                                        year=year, value=float(item.schools), kind="count"))
+                    data.add(DataFigure(key=f"schools.{item.stage}.students", county=county,
+                                        year=year, value=float(item.students), kind="count"))
             counted = True
         if not counted:
             data.unavailable["schools"] = data.unavailable.get(
