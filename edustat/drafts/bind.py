@@ -304,8 +304,7 @@ def _bind_limit(mention: Mention, window: str, ctx: Context, phrases: Phrases) -
     method = ctx.method or "basic"
     what = "composite" if method == "basic" else "indicator"
     mention.key = f"limit.{method}.{ctx.stage}.{what}"
-    mention.name = (f"{STAGE_ZH[ctx.stage]}综合差异系数标准（基本均衡）" if method == "basic"
-                    else f"{STAGE_ZH[ctx.stage]}校际差异系数标准（优质均衡）")
+    mention.name = phrases.names[f"limit_{method}"].format(stage_zh=STAGE_ZH[ctx.stage])
 
 
 def _bind_table(block: Block, base: Context, phrases: Phrases, counties: tuple[str, ...]

@@ -146,18 +146,18 @@ def _judge_verdict(mention: Mention, data: DraftData, base: dict[str, Any], note
                    with_tables: bool) -> Finding:
     """均达到基本均衡标准: every stage the sentence names (or both) within its limit."""
     from edustat.drafts.bind import STAGE_ZH
+    from edustat.drafts.phrases import load
 
     verdict = mention.verdict
     assert verdict is not None
     stages = mention.context.stages or ("primary", "junior")
+    stages_zh = "、".join(STAGE_ZH[s] for s in stages)
     if verdict.check == "standards":
         keys = [f"standards.{stage}.failing_schools" for stage in stages]
-        name = "、".join(STAGE_ZH[s] for s in stages) + "学校全部达标"
+        name = load().names["verdict_standards"].format(stages_zh=stages_zh)
     else:
         keys = [f"coefficient.{verdict.method}.{stage}.meets" for stage in stages]
-        name = "、".join(STAGE_ZH[s] for s in stages) + ("综合差异系数达标（基本均衡）"
-                                                        if verdict.method == "basic"
-                                                        else "校际差异系数均达标（优质均衡）")
+        name = load().names[f"verdict_{verdict.method}"].format(stages_zh=stages_zh)
     base.update(key=keys[0] if len(keys) == 1 else ",".join(keys), name=name)
     values = []
     for key in keys:

@@ -39,6 +39,7 @@ class Phrases:
     """Everything of phrases.toml, ready to match."""
 
     context: dict[str, Any]
+    names: dict[str, str]
     phrases: tuple[Phrase, ...]
     verdicts: tuple[Verdict, ...]
 
@@ -84,4 +85,4 @@ def load() -> Phrases:
                               units=("%",)))
     verdicts = tuple(Verdict(pattern=re.compile(v["pattern"]), check=v["check"],
                              method=v.get("method"), holds=v["holds"]) for v in data["verdict"])
-    return Phrases(context=data["context"], phrases=tuple(phrases), verdicts=verdicts)
+    return Phrases(context=data["context"], names=data["names"], phrases=tuple(phrases), verdicts=verdicts)
