@@ -143,3 +143,9 @@ def test_county_named_or_the_title_county() -> None:
     mentions = bind("测试0000县小学综合差异系数为0.30；我县初中综合差异系数为0.31。",
                     counties=("测试0000县", "示例旗"))
     assert [m.context.county for m in mentions] == ["测试0000县", "示例旗"]
+
+
+def test_our_county_is_no_county_name() -> None:
+    # 全县义务教育… and 我县2022年… name the title's county, not a county called 全县 or 我县.
+    mentions = bind("全县义务教育巩固率为98.6%。我县2022年小学综合差异系数为0.30。")
+    assert [m.context.county for m in mentions] == ["示例旗", "示例旗"]

@@ -92,8 +92,10 @@ def context_of(text: str, phrases: Phrases, counties: tuple[str, ...] = ()) -> C
     years = _YEAR.findall(plain)
     county = next((c for c in counties if c in text), None)
     if county is None:
-        match = re.search(words["county_pattern"], text)
-        county = match.group("county") if match else None
+        # 全县义务教育…, 我县2022年… are the draft's own county, named by the title.
+        named = [m.group("county") for m in re.finditer(words["county_pattern"], text)]
+        county = next((c for c in named if c not in words["self_county"]
+                       and not any(c.endswith(w) for w in words["self_county"])), None)
     order = tuple(dict.fromkeys(s for _, s in stages))
     return Context(stage=stages[-1][1] if stages else None, stages=order,
                    method=methods[-1][1] if methods else None,
