@@ -95,12 +95,30 @@ def write_docx(path: Path, errors: bool) -> None:
             first = False
         else:
             document.add_paragraph(text)
-    # Fixed dates, so the file is the same on every run.
+    # Fixed dates (here and in the zip), so the file is the same on every run.
     stamp = datetime.datetime(2023, 1, 15, 9, 0, 0)
     document.core_properties.created = stamp
     document.core_properties.modified = stamp
     document.core_properties.author = "示例旗教育局"
     document.save(path)
+    _fixed_zip_dates(path)
+
+
+def _fixed_zip_dates(path: Path) -> None:
+    """Rewrite the .docx package with one fixed date on every entry (the zip records the time of
+    writing otherwise), so the script gives the same bytes on every run."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        entries = [(info, archive.read(info.filename)) for info in archive.infolist()]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in entries:
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2023, 1, 15, 9, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(fixed, data)
+    path.write_bytes(buffer.getvalue())
 
 
 def main() -> None:

@@ -187,3 +187,18 @@ def test_without_comments_the_note_is_bracketed(tmp_path: Path, monkeypatch) -> 
     text = docx.Document(str(tmp_path / "checked.docx")).paragraphs[0].text
     assert text.startswith("2022年，我旗小学综合差异系数为0.3050〔edustat: 相符")
     assert "0.3007〔edustat: 不符" in text and "0.3070" in text
+
+
+def test_the_sample_drafts_are_what_the_script_writes(tmp_path: Path) -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_draft", ROOT / "data" / "make_draft.py")
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    for errors, stem in ((False, "draft-2022"), (True, "draft-2022-errors")):
+        script.write_docx(tmp_path / f"{stem}.docx", errors)
+        script.write_txt(tmp_path / f"{stem}.txt", errors)
+        for suffix in (".docx", ".txt"):
+            made = (tmp_path / f"{stem}{suffix}").read_bytes()
+            assert made == (ROOT / "data" / f"{stem}{suffix}").read_bytes(), stem + suffix
