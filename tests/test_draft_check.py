@@ -59,3 +59,13 @@ def test_a_figure_the_data_cannot_give(tmp_path: Path) -> None:
     found = check(tmp_path, "示例旗2022年总结\n高考本科上线率51.9%，小学在校生8452人。", [SAMPLE])
     assert found == [("51.9%", "figure", "not_checkable", "no_exam_table"),
                      ("8452", "figure", "match", None)]
+
+
+def test_the_plausibility_rules_run_on_the_data(tmp_path: Path) -> None:
+    # The fixture of the claims route: 600 students / 12 teachers = 50 > 30 in row 2 (warning).
+    draft = tmp_path / "draft.txt"
+    draft.write_text("某县2022年总结\n全县小学综合差异系数为0.30。", encoding="utf-8")
+    report = api.check_draft(draft, [FIXTURES / "checks" / "students_per_teacher.csv"])
+    found = {(p.row, p.code) for p in report.problems if p.code.startswith("ratio")}
+    assert (2, "ratio_out_of_range") in found
+    assert report.exit_code() == (1 if report.failed() else 0)  # warnings alone do not fail

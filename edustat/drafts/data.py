@@ -52,13 +52,18 @@ def gather(paths: Sequence[Path], *, population: Path | None = None, system: Any
            sheet: str | None = None) -> DraftData:
     """Every figure the tables give; a family the data cannot give is recorded with its reason."""
     from edustat import api
-    from edustat.checks import unavailable_reason
+    from edustat.checks import rule_key_problems, run_rules, unavailable_reason
     from edustat.indicators import METHODS, needed_columns
     from edustat.norms import load_norms
     from edustat.schema import STAGES
     from edustat.validate import require_columns
 
     norms = load_norms(standards_file)
+    bad_rules = rule_key_problems(norms)
+    if bad_rules:
+        raise InputError([Problem(file=str(standards_file), code="bad_standards",
+                                  params={"field": field, "reason": reason})
+                          for field, reason in bad_rules])
     data = DraftData(tables=[str(p) for p in paths])
     for stage, limit in norms.composite_limits.items():
         data.limits[f"limit.basic.{stage}.composite"] = float(limit)
@@ -83,6 +88,9 @@ def gather(paths: Sequence[Path], *, population: Path | None = None, system: Any
             detail = {lang: unavailable_reason(item.problems, lang) for lang in ("zh", "en")}
             data.unavailable[item.family] = ("family_failed", {"detail": detail})
     if schools is not None:
+        # The plausibility rules of the claims route (§7.3) run on the school data here too; their
+        # findings are the report's problems, shown after the table as in `check --claims`.
+        data.problems += run_rules(schools, norms, system)
         # Units, students and verdicts per stage come from the coefficient results themselves.
         counted = False
         for method in METHODS:
