@@ -100,3 +100,9 @@ def test_the_spec_example() -> None:
     assert arithmetic("高考考生共计79人，其中一本过线16人，二本过线18人，艺体类过线7人，"
                       "总升学人数为41人，本科升学率52%。") == [
         ("sum", "holds", [16, 18, 7], 41, None), ("rate", "holds", 41, 79, None)]
+
+
+def test_a_change_is_no_part() -> None:
+    # 16 + 18 = 34; the 3 of 较上年增加3人 is a change, not a part.
+    assert arithmetic("其中一本16人（较上年增加3人）、二本18人，共34人。") == [
+        ("sum", "holds", [16, 18], 34, None)]

@@ -149,3 +149,9 @@ def test_our_county_is_no_county_name() -> None:
     # 全县义务教育… and 我县2022年… name the title's county, not a county called 全县 or 我县.
     mentions = bind("全县义务教育巩固率为98.6%。我县2022年小学综合差异系数为0.30。")
     assert [m.context.county for m in mentions] == ["示例旗", "示例旗"]
+
+
+def test_changes_and_targets_are_not_the_figure() -> None:
+    found = {m.text[m.span[0]:m.span[1]]: (m.kind, m.key, m.reason) for m in bind(
+        "小学综合差异系数较上年下降0.02。力争初中综合差异系数降至0.40以下。")}
+    assert found == {"0.02": ("figure", None, "change"), "0.40": ("figure", None, "target")}

@@ -76,8 +76,9 @@ def _sum(figures: list[Mention], index: int) -> Arithmetic | None:
     after = [m for m in same if m.after_parts]
     parts = after if after else same
     start = max((i for i, m in enumerate(parts) if m.total), default=-1)
+    # A change (较上年增加3人) or a target is no part of this year's total.
     parts = [m for m in parts[start + 1:] if m.found is not None
-             and _unit_class(m.found) == unit]
+             and _unit_class(m.found) == unit and m.reason not in ("change", "target")]
     # Without 其中, a leading figure larger than the total is its base (考生305名), not a part.
     if not after:
         while parts and parts[0].found is not None and parts[0].found.number > total.found.number:

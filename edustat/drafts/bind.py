@@ -223,9 +223,18 @@ def _bind_sentence(block: Block, sentence: tuple[int, int], found: list[Found],
             if phrase is None or phrase.text == "":
                 later = best_phrase(after_clause, figure, phrases, after=True)
                 phrase = later if later is not None and later.text else phrase
-        if is_limit:
+        sentence_before = plain[start:figure.start]
+        gap = _after_phrase(window, phrase)
+        if any(w in sentence_before for w in words["target"]):
+            mention.context, mention.reason = ctx, "target"  # a plan, not a figure of the year
+        elif is_limit and not any(w in plain[start:end] for w in words["limit_context"]):
+            mention.context, mention.reason = ctx, "target"
+        elif is_limit:
             mention.kind = "limit"
             _bind_limit(mention, window, ctx, phrases)
+        elif any(w in (gap if phrase is not None and phrase.text else window[clause_start:])
+                 for w in words["change"]):
+            mention.context, mention.reason = ctx, "change"  # 较上年下降0.02: a change
         else:
             if phrase is not None and phrase.text == "" and local.stage is None:
                 # A bare 14所 names a stage's units only with the stage in its own clause
@@ -245,6 +254,13 @@ def _bind_sentence(block: Block, sentence: tuple[int, int], found: list[Found],
                                span=(match.start(), match.end()), kind="verdict",
                                verdict=verdict, context=ctx))
     return sorted(out, key=lambda m: m.span[0])
+
+
+def _after_phrase(window: str, phrase: Phrase | None) -> str:
+    """The words between a figure's phrase and the figure (all of the window without one)."""
+    if phrase is None or not phrase.text or phrase.text not in window:
+        return ""
+    return window[window.rfind(phrase.text) + len(phrase.text):]
 
 
 def _spread_phrase(subject: str, figure: Found, phrases: Phrases, index: int) -> Phrase | None:
