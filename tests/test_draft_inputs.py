@@ -202,3 +202,37 @@ def test_the_sample_drafts_are_what_the_script_writes(tmp_path: Path) -> None:
         for suffix in (".docx", ".txt"):
             made = (tmp_path / f"{stem}{suffix}").read_bytes()
             assert made == (ROOT / "data" / f"{stem}{suffix}").read_bytes(), stem + suffix
+
+
+def test_a_table_with_stages_as_columns_and_units_in_headers(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_heading("示例旗2022年教育统计", level=1)
+    document.add_paragraph("表2  2022年义务教育基本情况")
+    rows = [["项目", "小学", "初中"], ["学校（所）", "10", "8"], ["在校生（人）", "8452", "5460"],
+            ["综合差异系数", "0.3050", "0.3070"]]
+    table = document.add_table(rows=len(rows), cols=3)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    document.add_paragraph("表3  2022年高考")
+    exam = document.add_table(rows=2, cols=2)
+    for c, value in enumerate(["考生（人）", "本科上线率（%）"]):
+        exam.cell(0, c).text = value
+    exam.cell(1, 0).text, exam.cell(1, 1).text = "79", "51.9"
+    draft = tmp_path / "tables.docx"
+    document.save(draft)
+    report = api.check_draft(draft, [SAMPLE, EXAMS])
+    found = [(f.where.table, f.where.row, f.where.column, f.key, f.verdict)
+             for f in report.findings]
+    assert found == [
+        (1, 2, 2, "schools.primary.units", "match"), (1, 2, 3, "schools.junior.units", "match"),
+        (1, 3, 2, "schools.primary.students", "match"),
+        (1, 3, 3, "schools.junior.students", "match"),
+        (1, 4, 2, "coefficient.basic.primary.composite", "match"),
+        (1, 4, 3, "coefficient.basic.junior.composite", "match"),
+        # A table of one row: its header row names the columns, the first column is data.
+        (2, 2, 1, "exams.gaokao.candidates", "match"),  # 79 under 考生（人）, 高考 of the caption
+        (2, 2, 2, "exams.gaokao.undergrad_rate", "match"),  # 51.9 under （%）: 41/79
+    ]

@@ -6,7 +6,7 @@ unbound, never guessed."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from edustat.drafts.document import Block, Draft
@@ -18,6 +18,7 @@ EXAM_ZH = {"gaokao": "高考", "zhongkao": "中考"}
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _PARENS = re.compile(r"（[^（）]*）|\([^()]*\)")
 _CLAUSE_END = "，,。；;！？!?\n"
+_HEADER_UNIT = re.compile(r"[（(]\s*(%|％|人|名|所|个|册|台)\s*[）)]")
 
 
 @dataclass
@@ -103,6 +104,19 @@ def context_of(text: str, phrases: Phrases, counties: tuple[str, ...] = ()) -> C
                    year=int(years[-1]) if years else None)
 
 
+def _only_number(text: str) -> bool:
+    """True when a cell holds one figure and nothing else but its unit."""
+    found = find_figures(text)
+    return len(found) == 1 and not text[:found[0].start].strip() and not text[found[0].end:
+                                                                            ].strip()
+
+
+def _header_unit(header: str) -> str | None:
+    """The unit a table header gives its cells: 在校生（人） -> 人, 本科上线率（%） -> %."""
+    match = _HEADER_UNIT.search(header)
+    return None if match is None else fold(match.group(1))
+
+
 def _positions(text: str, word: str) -> list[int]:
     return [m.start() for m in re.finditer(re.escape(word), text)]
 
@@ -111,15 +125,15 @@ def _unit_kind(found: Found) -> str:
     return "%" if found.percent else (found.unit or "")
 
 
-def best_phrase(window: str, found: Found, phrases: Phrases, after: bool = False
-                ) -> Phrase | None:
-    """Of the phrases in `window` whose units fit the figure, the one ending nearest the figure
-    (then the longest); in the text after a figure, the longest."""
-    unit = _unit_kind(found)
+def best_phrase(window: str, found: Found, phrases: Phrases, after: bool = False,
+                unit: str | None = None) -> Phrase | None:
+    """Of the phrases in `window` whose units fit the figure (or `unit`, a table header's), the
+    one ending nearest the figure (then the longest); in the text after a figure, the longest."""
+    units = {_unit_kind(found), unit}
     best: tuple[int, int] | None = None
     chosen = None
     for phrase in phrases.phrases:
-        if unit not in phrase.units:
+        if not units & set(phrase.units):
             continue
         if phrase.text == "":
             # A bare measure word (8所) names the units of a stage only with no other phrase.
@@ -336,20 +350,31 @@ def _bind_table(block: Block, base: Context, phrases: Phrases, counties: tuple[s
     value_words = sorted(phrases.context["value_words"], key=len, reverse=True)
     out = []
     for row in rows[1:]:
-        row_header = _blank_parens(fold(row[0].text)).replace(" ", "")
-        for cell in row[1:]:
+        # A first cell that is only a number is data, not a row header (a table of one row
+        # whose header row names every column): every cell of the row is then a figure.
+        headed = not _only_number(row[0].text)
+        row_header = _blank_parens(fold(row[0].text)).replace(" ", "") if headed else ""
+        for cell in row[1:] if headed else row:
             column_header = headers.get(cell.column, "")
             column_plain = _blank_parens(fold(column_header)).replace(" ", "")
             for word in value_words:
                 column_plain = column_plain.replace(word, "")
             window = row_header + column_plain
             ctx = context_of(column_header, phrases, counties).over(
-                context_of(row[0].text, phrases, counties)).over(base)
+                context_of(row_header, phrases, counties)).over(base)
+            header_unit = _header_unit(column_header) or (_header_unit(row[0].text)
+                                                          if headed else None)
             for figure in find_figures(cell.text):
+                unit = None
+                if header_unit == "%" and not figure.percent and figure.unit is None:
+                    figure = replace(figure, percent=True)  # 本科上线率（%） over 51.9
+                elif header_unit and not figure.percent and figure.unit is None:
+                    unit = header_unit  # 在校生（人） over 8452
                 mention = Mention(where=Where(table=block.index, row=cell.row,
                                              column=cell.column),
                                   text=cell.text, sentence=(0, len(cell.text)),
                                   span=(figure.start, figure.end), kind="figure", found=figure)
-                _resolve(mention, best_phrase(window, figure, phrases), ctx, window, phrases)
+                _resolve(mention, best_phrase(window, figure, phrases, unit=unit), ctx, window,
+                         phrases)
                 out.append(mention)
     return out
