@@ -378,12 +378,15 @@ def check_rules(*, standards_file: Path | None = None, lang: Lang = "zh") -> Any
 
 
 def check_draft(draft: str | Path, tables: Sequence[str | Path] = (), *,
-                population: str | Path | None = None, system: EnrolmentSystem = "6-3",
+                population: str | Path | None = None, previous: Sequence[str | Path] = (),
+                system: EnrolmentSystem = "6-3",
                 standards_file: str | Path | None = None, encoding: str | None = None,
                 sheet: str | None = None) -> Any:
     """A draft report (.docx, .txt, .md) checked figure by figure against the tables, and its own
-    arithmetic (SPEC §7.4); a DraftCheckReport."""
+    arithmetic (SPEC §7.4); a DraftCheckReport. `previous` are school tables of earlier years,
+    for the year-on-year rule only."""
     from edustat.drafts.check import check_draft as check_the_draft
 
-    return check_the_draft(draft, tables, population=population, system=system,
+    return check_the_draft(draft, tables, population=population, previous=previous,
+                           system=system,
                            standards_file=standards_file, encoding=encoding, sheet=sheet)

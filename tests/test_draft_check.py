@@ -69,3 +69,18 @@ def test_the_plausibility_rules_run_on_the_data(tmp_path: Path) -> None:
     found = {(p.row, p.code) for p in report.problems if p.code.startswith("ratio")}
     assert (2, "ratio_out_of_range") in found
     assert {p.severity for p in report.problems if p.code.startswith("ratio")} == {"warning"}
+
+
+def test_previous_year_for_the_jump_rule(cli, tmp_path: Path) -> None:
+    # The fixtures of the claims route's year-on-year rule (tests/test_checks.py): a school
+    # whose figures jump from 2021 to 2022 is named, with a draft as with claims.
+    draft = tmp_path / "draft.txt"
+    draft.write_text("某县2022年总结\n无数字。", encoding="utf-8")
+    checks = FIXTURES / "checks"
+    report = api.check_draft(draft, [checks / "jumps-2022.csv"],
+                             previous=[checks / "jumps-2021.csv"])
+    assert any(p.code == "year_jump" for p in report.problems)
+    result = cli("check", draft, checks / "jumps-2022.csv", "--previous",
+                 checks / "jumps-2021.csv", "--format", "json")
+    assert result.exit_code == 0  # a warning does not fail
+    assert "jumps-2021.csv:2" in result.stderr.replace("\n", "").replace("│", "").replace(" ", "")

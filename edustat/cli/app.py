@@ -573,7 +573,9 @@ def check(
     population: PopulationOpt = None,
     system: SystemOpt = SchoolSystem.six_three,
     fmt: FormatOpt = None,
-    output: OutputOpt = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write to a file; the format follows the extension: .csv .json "
+        ".xlsx; with a .docx draft, .docx writes a copy with each figure marked.")] = None,
     encoding: EncodingOpt = None,
     sheet: SheetOpt = None,
     standards_file: StandardsFileOpt = None,
@@ -605,6 +607,7 @@ def check(
 
     if any(is_draft(p) for p in inputs):  # a draft report (.docx .txt .md): SPEC §7.4
         run_draft_check(inputs, claims=claims, output=output, fmt=fmt, population=population,
+                        previous=previous or [],
                         system=system, standards_file=standards_file, encoding=encoding,
                         sheet=sheet, lang=lang, debug=debug)
     _check_paths(inputs, lang.code, output, claims, population, standards_file, previous)

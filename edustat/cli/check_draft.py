@@ -14,7 +14,8 @@ __all__ = ["is_draft", "run_draft_check"]
 
 
 def run_draft_check(inputs: list[Path], *, claims: Path | None, output: Path | None, fmt: Any,
-                    population: Path | None, system: Any, standards_file: Path | None,
+                    population: Path | None, previous: list[Path], system: Any,
+                    standards_file: Path | None,
                     encoding: str | None, sheet: str | None, lang: Any, debug: bool) -> NoReturn:
     """Check the one draft among `inputs` against the other files; -o .docx writes the annotated
     copy (the table still goes to the terminal), other extensions the report itself."""
@@ -28,7 +29,8 @@ def run_draft_check(inputs: list[Path], *, claims: Path | None, output: Path | N
     draft = drafts[0]
     tables = [p for p in inputs if p is not draft]
     annotated = output is not None and output.suffix.lower() == ".docx"
-    _check_paths(inputs, lang.code, None if annotated else output, population, standards_file)
+    _check_paths(inputs, lang.code, None if annotated else output, population, standards_file,
+                 previous)
     if annotated:
         assert output is not None
         if draft.suffix.lower() != ".docx":
@@ -42,8 +44,9 @@ def run_draft_check(inputs: list[Path], *, claims: Path | None, output: Path | N
     def action() -> int:
         from edustat import api
 
-        report = api.check_draft(draft, tables, population=population, system=system.code,
-                                 standards_file=standards_file, encoding=encoding, sheet=sheet)
+        report = api.check_draft(draft, tables, population=population, previous=previous,
+                                 system=system.code, standards_file=standards_file,
+                                 encoding=encoding, sheet=sheet)
         code = emit(report, lang=lang.code, fmt=fmt, output=None if annotated else output)
         if annotated:
             from edustat.drafts.annotate import write_annotated

@@ -21,7 +21,8 @@ from edustat.drafts.report import (
 
 
 def check_draft(draft_path: str | Path, tables: Sequence[str | Path] = (), *,
-                population: str | Path | None = None, system: Any = "6-3",
+                population: str | Path | None = None, previous: Sequence[str | Path] = (),
+                system: Any = "6-3",
                 standards_file: str | Path | None = None, encoding: str | None = None,
                 sheet: str | None = None) -> DraftCheckReport:
     """Every figure of the draft bound, checked against the tables, and the text's arithmetic."""
@@ -29,7 +30,7 @@ def check_draft(draft_path: str | Path, tables: Sequence[str | Path] = (), *,
 
     draft = read_draft(draft_path)
     data = gather([Path(p) for p in tables], population=None if population is None
-                  else Path(population), system=system,
+                  else Path(population), previous=[Path(p) for p in previous], system=system,
                   standards_file=None if standards_file is None else Path(standards_file),
                   encoding=encoding, sheet=sheet)
     mentions = bind_draft(draft, data.counties)

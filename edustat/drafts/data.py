@@ -47,7 +47,8 @@ def family(key: str) -> str:
     return ".".join(parts[:2]) if parts[0] == "coefficient" else parts[0]
 
 
-def gather(paths: Sequence[Path], *, population: Path | None = None, system: Any = "6-3",
+def gather(paths: Sequence[Path], *, population: Path | None = None,
+           previous: Sequence[Path] = (), system: Any = "6-3",
            standards_file: Path | None = None, encoding: str | None = None,
            sheet: str | None = None) -> DraftData:
     """Every figure the tables give; a family the data cannot give is recorded with its reason."""
@@ -56,7 +57,7 @@ def gather(paths: Sequence[Path], *, population: Path | None = None, system: Any
     from edustat.indicators import METHODS, needed_columns
     from edustat.norms import load_norms
     from edustat.schema import STAGES
-    from edustat.validate import require_columns
+    from edustat.validate import require_columns, validate_schools
 
     norms = load_norms(standards_file)
     bad_rules = rule_key_problems(norms)
@@ -90,7 +91,11 @@ def gather(paths: Sequence[Path], *, population: Path | None = None, system: Any
     if schools is not None:
         # The plausibility rules of the claims route (§7.3) run on the school data here too; their
         # findings are the report's problems, shown after the table as in `check --claims`.
-        data.problems += run_rules(schools, norms, system)
+        earlier = (validate_schools(list(previous), needed={}, encoding=encoding, sheet=sheet)
+                   if previous else None)
+        if earlier is not None:
+            data.problems += earlier.problems
+        data.problems += run_rules(schools, norms, system, earlier)
         # Units, students and verdicts per stage come from the coefficient results themselves.
         counted = False
         for method in METHODS:
