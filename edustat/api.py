@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from edustat.coefficients import CoefficientReport, compute_coefficients
 from edustat.enrolment import EnrolmentReport
@@ -18,14 +18,19 @@ from edustat.enrolment import System as EnrolmentSystem
 from edustat.exams import ExamReport, compute_exams
 from edustat.indicators import Method, needed_columns
 from edustat.norms import Norms, load_norms
-from edustat.problems import InputError, Lang, Problem, has_errors
+from edustat.problems import InputError, Problem, has_errors
+from edustat.results import EXIT_DATA, EXIT_OK, EXIT_USAGE, USAGE_CODES, Report, Sheets
 from edustat.schema import STAGES
 from edustat.standards import StandardsReport, compute_standards
+from edustat.texts import Lang, both
 from edustat.units import school_units
+
+if TYPE_CHECKING:
+    from edustat.checks import CheckReport, FiguresReport, RulesReport
+
 from edustat.validate import (
     ValidTable,
     own_problems,
-    require_columns,
     table_kind,
     validate_exams,
     validate_population,
@@ -33,8 +38,46 @@ from edustat.validate import (
 )
 
 
-class ValidationReport(BaseModel):
+def _path(path: Path | str | None) -> Path | None:
+    """A path given as text or Path (None stays None)."""
+    return None if path is None else Path(path)
+
+
+def _paths(paths: Sequence[Path | str] | Path | str) -> list[Path]:
+    """Paths given as text or Path; one path alone is a list of one."""
+    if isinstance(paths, (str, Path)):
+        return [Path(paths)]
+    return [Path(p) for p in paths]
+
+
+# The command that reads each kind of table, for the message when a file goes to another one.
+_COMMAND_FOR = {"schools": "edustat coefficient / standards / enrolment", "exams": "edustat exams",
+                "population": "edustat enrolment --population"}
+
+
+def _refuse_other_tables(valid: ValidTable, paths: Sequence[Path], expected: str,
+                         encoding: str | None, sheet: str | None) -> None:
+    """When `paths` did not validate as `expected` tables, say so plainly if a file is another
+    kind of table (an exam table given to `coefficient`), rather than list its missing columns."""
+    if valid.ok:
+        return
+    for path in paths:
+        try:
+            kind = table_kind(path, encoding=encoding, sheet=sheet)
+        except Exception:  # noqa: BLE001 - unreadable: the validation problems say why
+            continue
+        if kind != expected:
+            raise InputError([Problem(file=str(path), code="wrong_table",
+                                      params={"kind": both(f"table_kind.{kind}"),
+                                              "command": _COMMAND_FOR[kind]})])
+
+
+class ValidationReport(Report):
     """What `edustat validate` found: every problem of every file."""
+
+    json_from_dict = True
+    # The problems are the report itself: never repeated on standard error.
+    problems_shown_in: ClassVar[tuple[str, ...]] = ("table", "json", "csv", "file")
 
     files: list[str]
     rows: int
@@ -61,11 +104,23 @@ class ValidationReport(BaseModel):
         """One flat record per problem, for CSV and XLSX."""
         return [p.as_record(lang) for p in self.problems]
 
+    def sheets(self, lang: Lang = "zh") -> Sheets:
+        """One table: every problem."""
+        return {"problems": self.to_rows(lang)}
 
-def validate(paths: Sequence[Path], *, standard: Method | None = None,
+    def exit_code(self, strict: bool = False) -> int:
+        """0 clean; 2 when a problem is the command line's (an unknown encoding or sheet);
+        1 when the data has errors."""
+        if self.ok:
+            return EXIT_OK
+        return EXIT_USAGE if any(p.code in USAGE_CODES for p in self.problems) else EXIT_DATA
+
+
+def validate(paths: Sequence[Path | str] | Path | str, *, standard: Method | None = None,
              encoding: str | None = None, sheet: str | None = None) -> ValidationReport:
     """Validate tables of any kind — school, exam or population, told by each file's header;
     with a standard, school tables must also have the columns that method needs."""
+    paths = _paths(paths)
     kinds: dict[str, list[Path]] = {}
     for path in paths:
         kinds.setdefault(table_kind(path, encoding=encoding, sheet=sheet), []).append(path)
@@ -83,26 +138,28 @@ def validate(paths: Sequence[Path], *, standard: Method | None = None,
     return ValidationReport(files=[str(p) for p in paths], rows=rows, problems=problems)
 
 
-def coefficient(paths: Sequence[Path], *, standard: Method = "basic",
-                stages: Sequence[str] = STAGES, standards_file: Path | None = None,
-                encoding: str | None = None, sheet: str | None = None, lang: Lang = "zh",
+def coefficient(paths: Sequence[Path | str] | Path | str, *, standard: Method = "basic",
+                stages: Sequence[str] = STAGES, standards_file: Path | str | None = None,
+                encoding: str | None = None, sheet: str | None = None,
                 schools: bool = False, counties: Sequence[str] = ()) -> CoefficientReport:
     """Difference coefficients of the school tables in `paths` (SPEC §3); `counties` keeps
     only those counties (all when empty)."""
-    norms = load_norms(standards_file)
-    valid = validate_schools(list(paths), needed=needed_columns(standard, tuple(stages)),
+    paths = _paths(paths)
+    norms = load_norms(_path(standards_file))
+    valid = validate_schools(paths, needed=needed_columns(standard, tuple(stages)),
                              encoding=encoding, sheet=sheet)
-    return _coefficient(valid, norms, standard, tuple(stages), lang, schools, counties, paths)
+    _refuse_other_tables(valid, paths, "schools", encoding, sheet)
+    return _coefficient(valid, norms, standard, tuple(stages), schools, counties, paths)
 
 
 def _coefficient(valid: ValidTable, norms: Norms, standard: Method, stages: tuple[str, ...],
-                 lang: Lang, schools: bool = False, counties: Sequence[str] = (),
+                 schools: bool = False, counties: Sequence[str] = (),
                  paths: Sequence[Path] = ()) -> CoefficientReport:
     """Coefficients of validated school rows (which carry the needed-column problems)."""
     if not valid.ok:
         raise InputError(valid.problems)
     units = school_units(_only_counties(valid.frame, counties, paths), norms, stages)
-    report = compute_coefficients(units, standard, norms, lang=lang, with_units=schools)
+    report = compute_coefficients(units, standard, norms, with_units=schools)
     report.problems = valid.problems
     return report
 
@@ -121,20 +178,22 @@ def _only_counties(frame: Any, counties: Sequence[str], paths: Sequence[Path]) -
     return frame[frame["county"].isin(list(counties))]
 
 
-def standards(paths: Sequence[Path], *, stages: Sequence[str] = STAGES,
-              standards_file: Path | None = None, encoding: str | None = None,
-              sheet: str | None = None, lang: Lang = "zh",
+def standards(paths: Sequence[Path | str] | Path | str, *, stages: Sequence[str] = STAGES,
+              standards_file: Path | str | None = None, encoding: str | None = None,
+              sheet: str | None = None,
               per_school: bool = True, counties: Sequence[str] = ()) -> StandardsReport:
     """Each school unit against the per-school quality-balance standards (SPEC §4);
     `per_school=False` keeps only the county totals."""
-    norms = load_norms(standards_file)
+    paths = _paths(paths)
+    norms = load_norms(_path(standards_file))
     # Class counts are not needed: a blank one leaves the class size empty with a note.
-    valid = validate_schools(list(paths), needed=needed_columns("quality", tuple(stages)),
+    valid = validate_schools(paths, needed=needed_columns("quality", tuple(stages)),
                              encoding=encoding, sheet=sheet)
-    return _standards(valid, norms, tuple(stages), lang, per_school, counties, paths)
+    _refuse_other_tables(valid, paths, "schools", encoding, sheet)
+    return _standards(valid, norms, tuple(stages), per_school, counties, paths)
 
 
-def _standards(valid: ValidTable, norms: Norms, stages: tuple[str, ...], lang: Lang,
+def _standards(valid: ValidTable, norms: Norms, stages: tuple[str, ...],
                per_school: bool = True, counties: Sequence[str] = (),
                paths: Sequence[Path] = ()) -> StandardsReport:
     """Per-school standards of validated school rows."""
@@ -142,41 +201,47 @@ def _standards(valid: ValidTable, norms: Norms, stages: tuple[str, ...], lang: L
         raise InputError(valid.problems)
     schools = _only_counties(valid.frame, counties, paths)
     units = school_units(schools, norms, stages)
-    report = compute_standards(units, schools, norms, lang=lang, per_school=per_school)
+    report = compute_standards(units, schools, norms, per_school=per_school)
     report.problems = valid.problems
     return report
 
 
-def exams(paths: Sequence[Path], *, schools: bool = False, encoding: str | None = None,
-          sheet: str | None = None, lang: Lang = "zh") -> ExamReport:
+def exams(paths: Sequence[Path | str] | Path | str, *, schools: bool = False,
+          encoding: str | None = None,
+          sheet: str | None = None) -> ExamReport:
     """Gaokao and zhongkao pass and admission rates of the exam tables in `paths` (SPEC §6)."""
-    return _exams(validate_exams(list(paths), encoding=encoding, sheet=sheet), schools, lang)
+    paths = _paths(paths)
+    valid = validate_exams(paths, encoding=encoding, sheet=sheet)
+    _refuse_other_tables(valid, paths, "exams", encoding, sheet)
+    return _exams(valid, schools)
 
 
-def _exams(valid: ValidTable, schools: bool, lang: Lang) -> ExamReport:
+def _exams(valid: ValidTable, schools: bool) -> ExamReport:
     """Exam rates of validated exam rows."""
     if not valid.ok:
         raise InputError(valid.problems)
-    report = compute_exams(valid.frame, lang=lang, with_schools=schools)
+    report = compute_exams(valid.frame, with_schools=schools)
     report.problems = valid.problems
     return report
 
 
-def enrolment(paths: Sequence[Path], *, population: Path | None = None,
-              system: EnrolmentSystem = "6-3", standards_file: Path | None = None,
-              encoding: str | None = None, sheet: str | None = None,
-              lang: Lang = "zh") -> EnrolmentReport:
+def enrolment(paths: Sequence[Path | str] | Path | str, *, population: Path | str | None = None,
+              system: EnrolmentSystem = "6-3", standards_file: Path | str | None = None,
+              encoding: str | None = None, sheet: str | None = None) -> EnrolmentReport:
     """Enrolment, retention and dropout rates per county and year (SPEC §5).
 
     `paths` are yearly school tables (any order); `population` is an optional population table
     (SPEC §2.2), which wins over the school tables' age-population columns. `sheet` applies to
     the school tables only.
     """
-    norms = _enrolment_norms(standards_file)
-    valid = validate_schools(list(paths), needed={}, encoding=encoding, sheet=sheet)
+    norms = _enrolment_norms(_path(standards_file))
+    paths = _paths(paths)
+    valid = validate_schools(paths, needed={}, encoding=encoding, sheet=sheet)
+    _refuse_other_tables(valid, paths, "schools", encoding, sheet)
+    population = _path(population)
     people = (validate_population([population], encoding=encoding)
               if population is not None else None)
-    return _enrolment(valid, people, norms, system, lang)
+    return _enrolment(valid, people, norms, system)
 
 
 def _enrolment_norms(standards_file: Path | None) -> Norms:
@@ -188,13 +253,13 @@ def _enrolment_norms(standards_file: Path | None) -> Norms:
     if unknown:
         raise InputError([Problem(file=str(standards_file), code="bad_standards",
                                   params={"field": f"rate_minimums.{key}",
-                                          "reason": "not a rate of SPEC §5 / 不是第 5 节的比率"})
+                                          "reason": both("enrolment_rate_check.not_a_rate")})
                           for key in unknown])
     return norms
 
 
 def _enrolment(valid: ValidTable, people: ValidTable | None, norms: Norms,
-               system: EnrolmentSystem, lang: Lang) -> EnrolmentReport:
+               system: EnrolmentSystem) -> EnrolmentReport:
     """Enrolment rates of validated school rows and an optional validated population table."""
     from edustat.enrolment import compute_enrolment
     from edustat.validate import check_enrolment, column_present
@@ -206,8 +271,7 @@ def _enrolment(valid: ValidTable, people: ValidTable | None, norms: Norms,
         raise InputError(problems)
     present = {column: column_present(valid, column) for column in missing}
     report = compute_enrolment(valid.frame, missing, present,
-                               people.frame if people is not None else None, system, norms,
-                               lang=lang)
+                               people.frame if people is not None else None, system, norms)
     report.problems = problems
     return report
 
@@ -215,133 +279,39 @@ def _enrolment(valid: ValidTable, people: ValidTable | None, norms: Norms,
 # ---------------------------------------------------------------------------------------------
 # Figures of a draft report and checking them (SPEC §7.3)
 
-_USAGE_CODES = ("bad_standards", "file_missing", "unknown_encoding", "no_sheet")
-
-
-def _unique(problems: Sequence[Problem]) -> list[Problem]:
-    """Problems without repeats: each family's report carries the tables' own problems too."""
-    seen: set[tuple[Any, ...]] = set()
-    out = []
-    for problem in problems:
-        key = (problem.file, problem.row, problem.column, problem.code)
-        if key not in seen:
-            seen.add(key)
-            out.append(problem)
-    return out
-
-
-def _gather_figures(paths: Sequence[Path], *, population: Path | None,
-                    system: EnrolmentSystem, standards_file: Path | None,
-                    encoding: str | None, sheet: str | None, lang: Lang,
-                    extra_problems: Sequence[Problem] = ()) -> tuple[Any, Any]:
-    """Every figure the files can give, and the validated school rows (None without any)."""
-    from edustat.checks import (
-        FAMILIES,
-        FiguresReport,
-        InputFile,
-        Unavailable,
-        coefficient_figures,
-        enrolment_figures,
-        exam_figures,
-        order_figures,
-        standards_figures,
-        text,
-        unavailable_reason,
-    )
-    from edustat.indicators import METHODS
-
-    norms = _enrolment_norms(standards_file)  # a bad standards file: usage error, no work
-    kinds = {path: table_kind(path, encoding=encoding, sheet=sheet) for path in paths}
-    school_paths = [p for p in paths if kinds[p] == "schools"]
-    exam_paths = [p for p in paths if kinds[p] == "exams"]
-    population_paths = [p for p in paths if kinds[p] == "population"]
-    if population is not None:
-        population_paths.append(population)
-        kinds[population] = "population"
-    problems = list(extra_problems)
-    if len(population_paths) > 1:
-        problems.append(Problem(file=str(population_paths[1]), code="several_population",
-                                params={"files": "、".join(map(str, population_paths))}))
-    # Each table is read and validated once; every family computes from the same rows.
-    schools = (validate_schools(school_paths, needed={}, encoding=encoding, sheet=sheet)
-               if school_paths else None)
-    exam_rows = validate_exams(exam_paths, encoding=encoding, sheet=sheet) if exam_paths else None
-    people = (validate_population(population_paths[:1], encoding=encoding)
-              if population_paths else None)
-    for valid in (schools, exam_rows, people):
-        if valid is not None:
-            problems += valid.problems
-    if has_errors(problems):
-        raise InputError(_unique(problems))
-
-    figures: list[Any] = []
-    unavailable: list[Any] = []
-
-    def attempt(family: str, compute: Any) -> Any:
-        """A family's report, or None with the reason recorded when the data cannot give it."""
-        try:
-            report = compute()
-        except InputError as exc:
-            if any(p.code in _USAGE_CODES for p in exc.problems):
-                raise
-            unavailable.append(Unavailable(family=family, problems=exc.problems,
-                                           reason=unavailable_reason(exc.problems, lang)))
-            return None
-        problems.extend(report.problems)
-        return report
-
-    if schools is not None:
-        for method in METHODS:
-            report = attempt(f"coefficient.{method}", lambda m=method: _coefficient(
-                require_columns(schools, needed_columns(m)), norms, m, STAGES, lang))
-            if report is not None:
-                figures += coefficient_figures(report, lang)
-        # Figures are county totals: the per-school records are not built.
-        report = attempt("standards", lambda: _standards(
-            require_columns(schools, needed_columns("quality")), norms, STAGES, lang,
-            per_school=False))
-        if report is not None:
-            figures += standards_figures(report, lang)
-        report = attempt("enrolment", lambda: _enrolment(schools, people, norms, system, lang))
-        if report is not None:
-            figures += enrolment_figures(report)
-    else:
-        unavailable += [Unavailable(family=family, reason=text("no_school_table", lang))
-                        for family in FAMILIES if family != "exams"]
-    if exam_rows is not None:
-        report = attempt("exams", lambda: _exams(exam_rows, False, lang))
-        if report is not None:
-            figures += exam_figures(report, lang)
-    else:
-        unavailable.append(Unavailable(family="exams", reason=text("no_exam_table", lang)))
-    report = FiguresReport(files=[InputFile(file=str(p), kind=kinds[p]) for p in kinds],
-                           results=order_figures(figures), unavailable=unavailable, lang=lang,
-                           problems=_unique(problems))
-    return report, schools
-
-
-def figures(paths: Sequence[Path], *, population: Path | None = None,
-            system: EnrolmentSystem = "6-3", standards_file: Path | None = None,
-            encoding: str | None = None, sheet: str | None = None,
-            lang: Lang = "zh") -> Any:
+def figures(paths: Sequence[Path | str], *, population: Path | str | None = None,
+            system: EnrolmentSystem = "6-3", standards_file: Path | str | None = None,
+            encoding: str | None = None, sheet: str | None = None) -> FiguresReport:
     """Every figure the school, exam and population tables in `paths` give, under its key
-    (SPEC §7.3); a FiguresReport. Each file's kind is told by its header row."""
-    report, _ = _gather_figures(paths, population=population, system=system,
-                                standards_file=standards_file, encoding=encoding, sheet=sheet,
-                                lang=lang)
+    (SPEC §7.3). Each file's kind is told by its header row."""
+    from edustat.checks import gather_figures
+
+    norms = _enrolment_norms(_path(standards_file))  # a bad standards file: usage error, no work
+    report, _ = gather_figures(_paths(paths), population=_path(population), system=system,
+                               norms=norms, encoding=encoding, sheet=sheet)
     return report
 
 
-def check(paths: Sequence[Path], *, claims: Path | None = None,
-          previous: Sequence[Path] = (), population: Path | None = None,
-          system: EnrolmentSystem = "6-3", standards_file: Path | None = None,
-          encoding: str | None = None, sheet: str | None = None, lang: Lang = "zh") -> Any:
+def check(paths: Sequence[Path | str], *, claims: Path | str | None = None,
+          previous: Sequence[Path | str] = (), population: Path | str | None = None,
+          system: EnrolmentSystem = "6-3", standards_file: Path | str | None = None,
+          encoding: str | None = None, sheet: str | None = None) -> CheckReport:
     """A draft report's figures (the claims file) against the data, and the consistency rules
-    on the school data (SPEC §7.3); a CheckReport. `previous` are school tables of earlier years
-    used only for the year-on-year rule."""
-    from edustat.checks import CheckReport, InputFile, match_claims, rule_key_problems, run_rules
+    on the school data (SPEC §7.3). `previous` are school tables of earlier years used only for
+    the year-on-year rule."""
+    from edustat.checks import (
+        CheckReport,
+        InputFile,
+        gather_figures,
+        match_claims,
+        rule_key_problems,
+        run_rules,
+    )
+    from edustat.checks.figures import unique
     from edustat.validate import validate_claims
 
+    claims, previous = _path(claims), _paths(previous)
+    standards_file = _path(standards_file)
     norms = load_norms(standards_file)
     bad_rules = rule_key_problems(norms)
     if bad_rules:
@@ -357,36 +327,35 @@ def check(paths: Sequence[Path], *, claims: Path | None = None,
                if previous else None)
     if earlier is not None:
         extra += earlier.problems
-    report, schools = _gather_figures(paths, population=population, system=system,
-                                      standards_file=standards_file, encoding=encoding,
-                                      sheet=sheet, lang=lang, extra_problems=extra)
-    results = (match_claims(claim_table, report.results, report.unavailable, lang)
+    norms = _enrolment_norms(standards_file)  # its rate minimums checked too
+    report, schools = gather_figures(_paths(paths), population=_path(population), system=system,
+                                     norms=norms, encoding=encoding, sheet=sheet,
+                                     extra_problems=extra)
+    results = (match_claims(claim_table, report.results, report.unavailable)
                if claim_table is not None else [])
     findings = run_rules(schools, norms, system, earlier) if schools is not None else []
     files = [*report.files, *(InputFile(file=str(p), kind="previous") for p in previous)]
     return CheckReport(files=files, claims_file=None if claims is None else str(claims),
-                       results=results, problems=_unique([*report.problems, *findings]),
-                       unavailable=report.unavailable, rules=list(norms.consistency_rules),
-                       lang=lang)
+                       results=results, problems=unique([*report.problems, *findings]),
+                       unavailable=report.unavailable, rules=list(norms.consistency_rules))
 
 
-def check_rules(*, standards_file: Path | None = None, lang: Lang = "zh") -> Any:
-    """The consistency rules `edustat check` applies, with their bounds (a RulesReport)."""
+def check_rules(*, standards_file: Path | str | None = None) -> RulesReport:
+    """The consistency rules `edustat check` applies, with their bounds."""
     from edustat.checks import list_rules
 
-    return list_rules(load_norms(standards_file), lang)
+    return list_rules(load_norms(_path(standards_file)))
 
 
 def check_draft(draft: str | Path, tables: Sequence[str | Path] = (), *,
                 population: str | Path | None = None, previous: Sequence[str | Path] = (),
-                system: EnrolmentSystem = "6-3",
-                standards_file: str | Path | None = None, encoding: str | None = None,
-                sheet: str | None = None) -> Any:
+                system: EnrolmentSystem = "6-3", standards_file: str | Path | None = None,
+                encoding: str | None = None, sheet: str | None = None) -> Any:
     """A draft report (.docx, .txt, .md) checked figure by figure against the tables, and its own
     arithmetic (SPEC §7.4); a DraftCheckReport. `previous` are school tables of earlier years,
     for the year-on-year rule only."""
     from edustat.drafts.check import check_draft as check_the_draft
 
     return check_the_draft(draft, tables, population=population, previous=previous,
-                           system=system,
-                           standards_file=standards_file, encoding=encoding, sheet=sheet)
+                           system=system, standards_file=standards_file, encoding=encoding,
+                           sheet=sheet)

@@ -15,26 +15,14 @@ from pydantic import BaseModel, Field
 
 from edustat.indicators import Indicator, Method, indicators_for
 from edustat.norms import Norms
-from edustat.problems import Lang, worded
-from edustat.results import Report
+from edustat.results import Phrase, Report, Sheets
 from edustat.schema import STAGES
+from edustat.texts import Lang
 from edustat.vectors import group_codes
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
-
-NOTES: dict[str, tuple[str, str]] = {
-    "single_unit": ("只有一所学校（单位），差异系数按 0 计", "one school unit only: CV taken as 0"),
-    "all_zero": ("{name}：所有学校均为 0，差异系数按 0 计",
-                 "{name}: every school has none, CV taken as 0"),
-}
-
-
-def note_text(code: str, lang: Lang, **params: Any) -> str:
-    """A result note worded in `lang`."""
-    return worded(NOTES[code], lang, **params)
-
 
 class UnitIndicator(BaseModel):
     """One school unit's value of one indicator and its part in the county's spread."""
@@ -59,7 +47,7 @@ class IndicatorResult(BaseModel):
     """One indicator's county value, spread and difference coefficient."""
 
     key: str
-    name: str
+    name: Phrase  # the indicator's name (indicator.<key>.name), worded in the JSON's language
     mean: float
     sd: float
     cv: float
@@ -79,7 +67,7 @@ class CoefficientResult(BaseModel):
     composite: float
     limit: float | None
     meets: bool
-    notes: list[str] = Field(default_factory=list)
+    notes: list[Phrase] = Field(default_factory=list)
     # Present in the JSON only when the per-school view was asked for (--schools).
     units: list[UnitDetail] | None = Field(default=None, exclude_if=lambda units: units is None)
 
@@ -90,7 +78,7 @@ class CoefficientReport(Report):
     standard: Method
     results: list[CoefficientResult]
 
-    def to_rows(self) -> list[dict[str, Any]]:
+    def to_rows(self, lang: Lang = "zh") -> list[dict[str, Any]]:
         """One flat record per (county, year, stage, indicator), for CSV and XLSX."""
         rows = []
         for result in self.results:
@@ -99,11 +87,37 @@ class CoefficientReport(Report):
                     "standard": self.standard, "county": result.county, "year": result.year,
                     "stage": result.stage, "schools": result.schools,
                     "students": result.students, "key": indicator.key,
-                    "name": indicator.name, "mean": indicator.mean, "sd": indicator.sd,
+                    "name": indicator.name.word(lang), "mean": indicator.mean, "sd": indicator.sd,
                     "cv": indicator.cv, "limit": indicator.limit, "meets": indicator.meets,
                     "composite": result.composite, "composite_limit": result.limit,
-                    "composite_meets": result.meets, "notes": "; ".join(result.notes)})
+                    "composite_meets": result.meets,
+                    "notes": "; ".join(note.word(lang) for note in result.notes)})
         return rows
+
+    def unit_rows(self) -> list[dict[str, Any]]:
+        """One record per (county, year, stage, school unit, indicator) of the per-school view."""
+        rows = []
+        for result in self.results:
+            for unit in result.units or []:
+                for item in unit.indicators:
+                    rows.append({"standard": self.standard, "county": result.county,
+                                 "year": result.year, "stage": result.stage,
+                                 "school_id": unit.school_id, "school_name": unit.school_name,
+                                 "students": unit.students, "key": item.key,
+                                 "value": item.value, "gap": item.gap,
+                                 "variance_share": item.variance_share, "drive": unit.drive})
+        return rows
+
+    def sheets(self, lang: Lang = "zh") -> Sheets:
+        """The coefficients; with the per-school view, its table first (what CSV holds)."""
+        tables = {"coefficients": self.to_rows(lang)}
+        if any(result.units is not None for result in self.results):
+            return {"schools": self.unit_rows(), **tables}
+        return tables
+
+    def failed(self) -> bool:
+        """True when a county, year and stage fails its standard."""
+        return any(not result.meets for result in self.results)
 
 
 def _group_codes(units: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
@@ -115,7 +129,7 @@ def _group_codes(units: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
 
 
 def compute_coefficients(units: pd.DataFrame, method: Method, norms: Norms, *,
-                         lang: Lang = "zh", with_units: bool = False) -> CoefficientReport:
+                         with_units: bool = False) -> CoefficientReport:
     """Coefficients of every county, year and stage found in the unit frame."""
     import numpy as np
 
@@ -154,18 +168,19 @@ def compute_coefficients(units: pd.DataFrame, method: Method, norms: Norms, *,
         indicator_meets = cvs <= indicator_limit
         meets = indicator_meets.all(axis=0)
     any_zero = (means == 0).any(axis=0)
-    columns = [(i.key, i.label(lang), stats[i.key][0].tolist(), stats[i.key][1].tolist(),
+    columns = [(i.key, Phrase(code=f"indicator.{i.key}.name"), stats[i.key][0].tolist(),
+                stats[i.key][1].tolist(),
                 stats[i.key][2].tolist()) for i in indicators]
     counties = [None if c is None or c != c else str(c) for c in groups["county"].tolist()]
     years = [None if y != y else int(y) for y in groups["year"].tolist()]
-    single_note = note_text("single_unit", lang)
+    single_note = Phrase(code="note.coefficient.single_unit")
     # Results are built as plain dicts and validated once at the end: one pydantic call for a
     # national file instead of 50 000 model constructions.
     results: list[dict[str, Any]] = []
     for g, stage in enumerate(stage_of.tolist()):
         notes = [single_note] if unit_counts[g] == 1 else []
         if any_zero[g]:
-            notes.extend(note_text("all_zero", lang, name=name)
+            notes.extend(Phrase(code="note.coefficient.all_zero", params={"name": name})
                          for _key, name, mean, _sd, _cv in columns if mean[g] == 0)
         items = [{"key": key, "name": name, "mean": mean[g], "sd": sd[g], "cv": cv[g],
                   "limit": None, "meets": None} for key, name, mean, sd, cv in columns]

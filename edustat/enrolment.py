@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, Field
 
 from edustat.norms import Norms
-from edustat.problems import Lang, worded
-from edustat.results import Report
+from edustat.results import JoinedPhrases, Phrase, Report, Sheets
 from edustat.schema import SCHOOLS, SYSTEM_GRADES, grade_column
+from edustat.texts import Lang, t
 
 if TYPE_CHECKING:
     import numpy as np
@@ -28,111 +28,80 @@ RATE_KEYS = ("primary_net_enrolment_rate", "primary_gross_enrolment_rate",
              "junior_gross_enrolment_rate", "nine_year_retention_rate", "primary_retention_rate",
              "junior_retention_rate", "dropout_rate")
 
-# Reasons a rate cannot be computed, and flags on one that can. Parameters are filled per language
-# ({column} is the column's Chinese header in zh, its canonical name in en).
-NOTES: dict[str, tuple[str, str]] = {
-    "no_year": ("学校表没有年份（无年份列，文件名中也没有四位年份），无法跨年计算",
-                "the school table has no year (no year column, no 4-digit year in the file "
-                "name), so no earlier year can be matched"),
-    "no_table": ("没有 {year} 年的学校表", "no school table for {year}"),
-    "no_column": ("{year} 年学校表中没有“{column}”列", "the {year} school table has no column "
-                  "{column}"),
-    "blank_cells": ("{year} 年有 {count} 所学校缺少“{column}”（空白不按 0 计）",
-                    "{count} schools have no {column} in {year} (a blank is not taken as 0)"),
-    "no_population": ("没有“{column}”：学校表中没有该列，也未用 --population 给出人口表",
-                      "no {column}: the school table has no such column and no population "
-                      "table was given (--population)"),
-    "not_in_population": ("人口表中没有{place}的“{column}”", "the population table has no "
-                          "{column} for {place}"),
-    "population_from_schools": ("适龄人口取自学校表各校合计（人口表中没有该年份）",
-                                "school-age population summed from the school table (the "
-                                "population table has no figure for that year)"),
-    "zero_denominator": ("分母为 0", "the denominator is 0"),
-    "over_100": ("超过 100%：可能有外地迁入（按实际计算，不封顶）",
-                 "above 100%: likely in-migration (shown as computed, not capped)"),
-    # A gross rate counts pupils of any age: above 100% is common and is not in-migration alone.
-    "over_100_gross": ("超过 100%：在校生含超龄、低龄或外地学生（按实际计算，不封顶）",
-                       "above 100%: students include over-age, under-age or incoming pupils "
-                       "(shown as computed, not capped)"),
-}
+# Reasons a rate cannot be computed, and flags on one that can, are `note.enrolment.<code>`
+# texts; parameters that differ by language are {zh, en} pairs.
 # Notes that leave the rate computable (the rest are reasons it is not).
 FLAG_CODES = frozenset({"over_100", "over_100_gross", "population_from_schools"})
 
 
 @dataclass(frozen=True)
 class RateSpec:
-    """One rate of SPEC §5: its names, and what its numerator and denominator count."""
+    """One rate of SPEC §5: its key and, for retention, its grades; its names and what its
+    numerator and denominator count are `enrolment.rate.<key>.*` and `enrolment.part.*` texts."""
 
     key: str
-    zh: str
-    en: str
-    short_en: str  # row label of English tables, where the full names would not fit
-    numerator_zh: str
-    numerator_en: str
-    denominator_zh: str
-    denominator_en: str
+    numerator_part: str = ""
+    denominator_part: str = ""
+    params: dict[str, Any] = field(default_factory=dict)  # of the names (junior years)
     # Retention only: the numerator grade this year over the denominator grade `lag` years before.
     grades: tuple[int, int, int] | None = None
 
+    def name(self) -> Phrase:
+        """The rate's name, kept as a phrase."""
+        return Phrase(code=f"enrolment_rate.{self.key}.name", params=self.params)
+
     def label(self, lang: Lang) -> str:
         """The rate's name in `lang`."""
-        return self.zh if lang == "zh" else self.en
+        return self.name().word(lang)
 
     def short(self, lang: Lang) -> str:
         """The rate's row label in tables, in `lang`."""
-        return self.zh if lang == "zh" else self.short_en
+        return t(f"enrolment_rate.{self.key}.short", lang, **self.params)
 
     def numerator(self, lang: Lang) -> str:
         """What the numerator counts, in `lang`."""
-        return self.numerator_zh if lang == "zh" else self.numerator_en
+        if self.grades is not None:
+            return t("enrolment.part.grade_now", lang, grade=_grade(self.grades[0]))
+        return t(f"enrolment.part.{self.numerator_part}", lang)
 
     def denominator(self, lang: Lang) -> str:
         """What the denominator counts, in `lang`."""
-        return self.denominator_zh if lang == "zh" else self.denominator_en
+        if self.grades is not None:
+            return t("enrolment.part.grade_before", lang, grade=_grade(self.grades[1]),
+                     lag=self.grades[2])
+        return t(f"enrolment.part.{self.denominator_part}", lang)
 
 
 _GRADE_ZH = "一二三四五六七八九"
 _COLUMN_ZH = {spec.name: spec.zh for spec in SCHOOLS.columns}
 
 
-def _retention(key: str, zh: str, en: str, short_en: str, top: int, first: int) -> RateSpec:
-    lag = top - first
-    return RateSpec(key=key, zh=zh, en=en, short_en=short_en,
-                    numerator_zh=f"{_GRADE_ZH[top - 1]}年级(当年)",
-                    numerator_en=f"grade {top} (Y)",
-                    denominator_zh=f"{_GRADE_ZH[first - 1]}年级({lag}年前)",
-                    denominator_en=f"grade {first} (Y−{lag})",
-                    grades=(top, first, lag))
+def _grade(grade: int) -> dict[str, Any]:
+    """A grade's number as each language writes it: 六 / 6."""
+    return {"zh": _GRADE_ZH[grade - 1], "en": grade}
+
+
+def _retention(key: str, top: int, first: int, **params: Any) -> RateSpec:
+    return RateSpec(key=key, grades=(top, first, top - first), params=params)
 
 
 def rate_specs(system: System) -> list[RateSpec]:
     """The rates of SPEC §5 under a school system, in report order."""
     primary, junior = SYSTEM_GRADES[system]["primary"], SYSTEM_GRADES[system]["junior"]
     junior_years = len(junior)
-    junior_zh = f"初中{'三' if junior_years == 3 else '四'}年巩固率"
     return [
-        RateSpec(key="primary_net_enrolment_rate", zh="小学适龄儿童入学率",
-                 en="primary net enrolment rate", short_en="primary NER",
-                 numerator_zh="在校适龄儿童", numerator_en="of-age enrolled",
-                 denominator_zh="小学适龄人口", denominator_en="age population"),
-        RateSpec(key="primary_gross_enrolment_rate", zh="小学毛入学率",
-                 en="primary gross enrolment rate", short_en="primary GER",
-                 numerator_zh="小学在校生", numerator_en="students",
-                 denominator_zh="小学适龄人口", denominator_en="age population"),
-        RateSpec(key="junior_gross_enrolment_rate", zh="初中毛入学率",
-                 en="junior gross enrolment rate", short_en="junior GER",
-                 numerator_zh="初中在校生", numerator_en="students",
-                 denominator_zh="初中适龄人口", denominator_en="age population"),
-        _retention("nine_year_retention_rate", "九年义务教育巩固率", "nine-year retention rate",
-                   "9-year retention", 9, 1),
-        _retention("primary_retention_rate", "小学巩固率", "primary retention rate",
-                   "primary retention", primary[-1], primary[0]),
-        _retention("junior_retention_rate", junior_zh,
-                   f"junior retention rate ({junior_years} years)",
-                   f"junior retention ({junior_years}y)", junior[-1], junior[0]),
-        RateSpec(key="dropout_rate", zh="辍学率", en="dropout rate", short_en="dropout rate",
-                 numerator_zh="辍学学生", numerator_en="dropouts",
-                 denominator_zh="义务教育在校生", denominator_en="primary+junior"),
+        RateSpec(key="primary_net_enrolment_rate", numerator_part="of_age_enrolled",
+                 denominator_part="primary_age_population"),
+        RateSpec(key="primary_gross_enrolment_rate", numerator_part="primary_students",
+                 denominator_part="primary_age_population"),
+        RateSpec(key="junior_gross_enrolment_rate", numerator_part="junior_students",
+                 denominator_part="junior_age_population"),
+        _retention("nine_year_retention_rate", 9, 1),
+        _retention("primary_retention_rate", primary[-1], primary[0]),
+        _retention("junior_retention_rate", junior[-1], junior[0],
+                   years={"zh": "三" if junior_years == 3 else "四", "en": junior_years}),
+        RateSpec(key="dropout_rate", numerator_part="dropouts",
+                 denominator_part="compulsory_students"),
     ]
 
 
@@ -140,7 +109,7 @@ class RateResult(BaseModel):
     """One rate of one county and year; `value` is None when it cannot be computed."""
 
     key: str
-    name: str
+    name: Phrase
     value: float | None
     numerator: int | None
     denominator: int | None
@@ -148,7 +117,8 @@ class RateResult(BaseModel):
     meets: bool | None = None
     over_100: bool = False
     reason: str | None = None  # code of the first reason it is not computable
-    note: str | None = None
+    # The notes worded and joined in the JSON (null when none); `notes` keeps them as codes.
+    note: JoinedPhrases = None
     notes: list[tuple[str, dict[str, Any]]] = Field(default_factory=list, exclude=True)
 
 
@@ -163,19 +133,24 @@ class EnrolmentResult(BaseModel):
 class EnrolmentReport(Report):
     """Everything `edustat enrolment` computes; `to_dict()` gives the documented JSON."""
 
+    json_from_dict = True
+
     system: System
     results: list[EnrolmentResult]
 
-    def to_rows(self) -> list[dict[str, Any]]:
+    def to_rows(self, lang: Lang = "zh") -> list[dict[str, Any]]:
         """One flat record per (county, year, rate), for CSV and XLSX."""
         return [{"system": self.system, "county": result.county, "year": result.year,
-                 **rate.model_dump()}
+                 **rate.model_dump(context={"lang": lang})}
                 for result in self.results for rate in result.rates]
 
+    def sheets(self, lang: Lang = "zh") -> Sheets:
+        """One table: every rate of every county and year."""
+        return {"enrolment": self.to_rows(lang)}
 
-def note_text(code: str, lang: Lang, **params: Any) -> str:
-    """A note worded in `lang`."""
-    return worded(NOTES[code], lang, **params)
+    def failed(self) -> bool:
+        """True when a computed rate is below its minimum."""
+        return any(rate.meets is False for result in self.results for rate in result.rates)
 
 
 def check_minimum_keys(norms: Norms) -> list[str]:
@@ -273,21 +248,21 @@ class _Part:
 
 
 class _Context:
-    """What computing one county and year needs: all sums, population, language."""
+    """What computing one county and year needs: all sums and the population."""
 
     def __init__(self, totals: dict[CountyYear, CountyTotals],
-                 population: dict[CountyYear, dict[str, float]] | None, lang: Lang) -> None:
+                 population: dict[CountyYear, dict[str, float]] | None) -> None:
         self.totals = totals
         self.population = population
-        self.lang = lang
 
-    def column_name(self, column: str) -> str:
-        return _COLUMN_ZH[column] if self.lang == "zh" else column
+    def column_name(self, column: str) -> dict[str, str]:
+        """A column as each language's note names it: its Chinese header, its canonical name."""
+        return {"zh": _COLUMN_ZH[column], "en": column}
 
-    def place(self, county: str | None, year: int | None) -> str:
-        if self.lang == "zh":
-            return f"{county or ''} {year} 年".strip()
-        return f"{county} {year}" if county else str(year)
+    def place(self, county: str | None, year: int | None) -> dict[str, str]:
+        """A county and year as each language's note writes them."""
+        return {"zh": f"{county or ''} {year} 年".strip(),
+                "en": f"{county} {year}" if county else str(year)}
 
     def column_sum(self, key: CountyYear, column: str) -> _Part:
         """A column summed over the county's schools, or why it cannot be."""
@@ -375,18 +350,17 @@ def _rate(spec: RateSpec, ctx: _Context, key: CountyYear, norms: Norms) -> RateR
     minimum = norms.rate_minimums.get(spec.key)
     meets = None if minimum is None or value is None else value >= minimum
     reasons = [code for code, _ in notes if code not in FLAG_CODES]
-    separator = "；" if ctx.lang == "zh" else "; "
-    text = separator.join(note_text(code, ctx.lang, **params) for code, params in notes)
-    return RateResult(key=spec.key, name=spec.label(ctx.lang), value=value,
+    return RateResult(key=spec.key, name=spec.name(), value=value,
                       numerator=_count(numerator.value), denominator=_count(denominator.value),
                       minimum=minimum, meets=meets, over_100=over_100,
                       reason=reasons[0] if value is None and reasons else None,
-                      note=text or None, notes=notes)
+                      note=[Phrase(code=f"note.enrolment.{code}", params=params)
+                            for code, params in notes] or None, notes=notes)
 
 
 def compute_enrolment(schools: pd.DataFrame, missing: dict[str, np.ndarray],
                       present: dict[str, np.ndarray], population: pd.DataFrame | None,
-                      system: System, norms: Norms, *, lang: Lang = "zh") -> EnrolmentReport:
+                      system: System, norms: Norms) -> EnrolmentReport:
     """Every rate of SPEC §5 for each county and year of the school tables.
 
     `missing` marks, per column, the schools whose stages need a value they do not have;
@@ -397,7 +371,7 @@ def compute_enrolment(schools: pd.DataFrame, missing: dict[str, np.ndarray],
     totals = county_totals(schools, missing, present)
     counties = {county for county, _ in totals}
     ctx = _Context(totals, population_lookup(population, counties)
-                   if population is not None else None, lang)
+                   if population is not None else None)
     specs = rate_specs(system)
     results = [EnrolmentResult(county=county, year=year,
                                rates=[_rate(spec, ctx, (county, year), norms) for spec in specs])

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from edustat.problems import Lang, worded
-from edustat.results import Report
+from edustat.results import Phrase, Report, Sheets
 from edustat.schema import EXAM_CATEGORIES
+from edustat.texts import Lang, t
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -23,67 +23,40 @@ EXAMS_ORDER = tuple(EXAM_CATEGORIES)  # gaokao before zhongkao
 
 
 class ExamRate(BaseModel):
-    """One rate: which exam, which counts it adds up, and its names."""
+    """One rate: which exam, which counts it adds up; its names are `exam_rate.<key>.*` texts."""
 
     model_config = ConfigDict(frozen=True)
 
     key: str
     exam: str
     parts: tuple[str, ...]  # count columns added up for the numerator
-    zh: str
-    en: str
-    short_zh: str
-    short_en: str
     summary: bool = False  # the headline rate of its exam (本科升学率, 重点高中录取率)
 
-    def label(self, lang: str) -> str:
+    def label(self, lang: Lang) -> str:
         """The rate's name in `lang`."""
-        return self.zh if lang == "zh" else self.en
+        return t(f"exam_rate.{self.key}.name", lang)
 
-    def short(self, lang: str) -> str:
+    def short(self, lang: Lang) -> str:
         """A short column header in `lang`."""
-        return self.short_zh if lang == "zh" else self.short_en
+        return t(f"exam_rate.{self.key}.short", lang)
 
 
 RATES: tuple[ExamRate, ...] = (
-    ExamRate(key="tier1_rate", exam="gaokao", parts=("tier1",), zh="一本上线率",
-             en="tier-1 pass rate", short_zh="一本", short_en="tier 1"),
-    ExamRate(key="tier2_rate", exam="gaokao", parts=("tier2",), zh="二本上线率",
-             en="tier-2 pass rate", short_zh="二本", short_en="tier 2"),
-    ExamRate(key="arts_sports_rate", exam="gaokao", parts=("arts_sports",), zh="艺体类上线率",
-             en="arts/sports pass rate", short_zh="艺体", short_en="arts/sports"),
-    ExamRate(key="undergrad_rate", exam="gaokao", parts=EXAM_CATEGORIES["gaokao"],
-             zh="本科升学率", en="undergraduate rate", short_zh="本科", short_en="undergrad",
-             summary=True),
-    ExamRate(key="key_unified_rate", exam="zhongkao", parts=("key_unified",), zh="统招录取率",
-             en="unified admission rate", short_zh="统招", short_en="unified"),
-    ExamRate(key="key_quota_rate", exam="zhongkao", parts=("key_quota",), zh="分招录取率",
-             en="quota admission rate", short_zh="分招", short_en="quota"),
-    ExamRate(key="key_specialty_rate", exam="zhongkao", parts=("key_specialty",),
-             zh="特长生录取率", en="specialty admission rate", short_zh="特长生",
-             short_en="specialty"),
+    ExamRate(key="tier1_rate", exam="gaokao", parts=("tier1",)),
+    ExamRate(key="tier2_rate", exam="gaokao", parts=("tier2",)),
+    ExamRate(key="arts_sports_rate", exam="gaokao", parts=("arts_sports",)),
+    ExamRate(key="undergrad_rate", exam="gaokao", parts=EXAM_CATEGORIES["gaokao"], summary=True),
+    ExamRate(key="key_unified_rate", exam="zhongkao", parts=("key_unified",)),
+    ExamRate(key="key_quota_rate", exam="zhongkao", parts=("key_quota",)),
+    ExamRate(key="key_specialty_rate", exam="zhongkao", parts=("key_specialty",)),
     ExamRate(key="key_admission_rate", exam="zhongkao", parts=EXAM_CATEGORIES["zhongkao"],
-             zh="重点高中录取率", en="key high school admission rate", short_zh="重点高中",
-             short_en="key HS", summary=True),
+             summary=True),
 )
 RATE_BY_KEY: dict[str, ExamRate] = {rate.key: rate for rate in RATES}
-
-NOTES: dict[str, tuple[str, str]] = {
-    "no_previous_county": ("无 {previous} 年数据，无法与上年比较",
-                           "no {previous} data: no change from the year before"),
-    "no_previous_school": ("{previous} 年无该校数据，无法与上年比较",
-                           "no {previous} data for this school: no change from the year before"),
-}
-
 
 def rates_for(exam: str) -> list[ExamRate]:
     """The rates of one exam, headline rate last."""
     return [rate for rate in RATES if rate.exam == exam]
-
-
-def note_text(code: str, lang: Lang, **params: Any) -> str:
-    """A result note worded in `lang`."""
-    return worded(NOTES[code], lang, **params)
 
 
 class RateValue(BaseModel):
@@ -108,7 +81,7 @@ class ExamResult(BaseModel):
     school_name: str | None
     candidates: int
     rates: list[RateValue]
-    notes: list[str] = Field(default_factory=list)
+    notes: list[Phrase] = Field(default_factory=list)
 
     @property
     def is_total(self) -> bool:
@@ -119,10 +92,11 @@ class ExamResult(BaseModel):
 class ExamReport(Report):
     """Everything `edustat exams` computes; `to_dict()` gives the documented JSON."""
 
-    results: list[ExamResult]
-    lang: Lang = Field(default="zh", exclude=True)
+    json_from_dict = True
 
-    def to_rows(self) -> list[dict[str, Any]]:
+    results: list[ExamResult]
+
+    def to_rows(self, lang: Lang = "zh") -> list[dict[str, Any]]:
         """One flat record per (county, year, exam, school or total, rate), for CSV and XLSX."""
         rows = []
         for result in self.results:
@@ -131,10 +105,14 @@ class ExamReport(Report):
                     "county": result.county, "year": result.year, "exam": result.exam,
                     "school_id": result.school_id, "school_name": result.school_name,
                     "candidates": result.candidates, "key": rate.key,
-                    "name": RATE_BY_KEY[rate.key].label(self.lang), "count": rate.count,
+                    "name": RATE_BY_KEY[rate.key].label(lang), "count": rate.count,
                     "value": rate.value, "change": rate.change,
-                    "notes": "; ".join(result.notes)})
+                    "notes": "; ".join(note.word(lang) for note in result.notes)})
         return rows
+
+    def sheets(self, lang: Lang = "zh") -> Sheets:
+        """One table: every rate of every county, year, exam (and school)."""
+        return {"exams": self.to_rows(lang)}
 
     def years(self) -> list[int]:
         """The years in the report, in order."""
@@ -161,8 +139,7 @@ def _rates(exam: str, candidates: int, counts: dict[str, int]) -> list[RateValue
     return rates
 
 
-def compute_exams(frame: pd.DataFrame, *, lang: Lang = "zh",
-                  with_schools: bool = False) -> ExamReport:
+def compute_exams(frame: pd.DataFrame, *, with_schools: bool = False) -> ExamReport:
     """Rates of every county, year and exam in a validated exam frame (and of each school)."""
     results: list[ExamResult] = []
     for exam in EXAMS_ORDER:
@@ -182,12 +159,12 @@ def compute_exams(frame: pd.DataFrame, *, lang: Lang = "zh",
                 rates=_rates(exam, counts["candidates"], counts)))
         if with_schools:
             results.extend(_school_results(rows, exam, counted))
-    _add_changes(results, lang)
+    _add_changes(results)
     exam_order = {exam: i for i, exam in enumerate(EXAMS_ORDER)}
     results.sort(key=lambda r: (r.county is None, r.county or "", r.year is None, r.year or 0,
                                 exam_order[r.exam], not r.is_total, r.school_id or "",
                                 r.school_name or ""))
-    return ExamReport(results=results, lang=lang)
+    return ExamReport(results=results)
 
 
 def _school_results(rows: pd.DataFrame, exam: str, counted: list[str]) -> Iterable[ExamResult]:
@@ -212,7 +189,7 @@ def _identity(result: ExamResult) -> tuple[str | None, str, str | None]:
     return result.county, result.exam, school
 
 
-def _add_changes(results: list[ExamResult], lang: Lang) -> None:
+def _add_changes(results: list[ExamResult]) -> None:
     """Fill each rate's change from the same county or school in year − 1, where there is one."""
     by_year = {(_identity(r), r.year): r for r in results if r.year is not None}
     earliest: dict[tuple[str | None, str], int] = {}
@@ -228,7 +205,8 @@ def _add_changes(results: list[ExamResult], lang: Lang) -> None:
             # Say so only where an earlier year was given: the first year has nothing to compare.
             if earliest.get((result.county, result.exam), result.year) < result.year:
                 code = "no_previous_county" if result.is_total else "no_previous_school"
-                result.notes.append(note_text(code, lang, previous=result.year - 1))
+                result.notes.append(Phrase(code=f"note.exams.{code}",
+                                           params={"previous": result.year - 1}))
             continue
         for rate, before in zip(result.rates, previous.rates, strict=True):
             # Exact: c1/n1 − c0/n0 = (c1·n0 − c0·n1) / (n1·n0), one rounding at the end.

@@ -15,10 +15,6 @@ from edustat.texts import Lang, t
 
 Severity = Literal["error", "warning", "note"]
 
-def worded(texts: tuple[str, str], lang: Lang, **params: Any) -> str:
-    """The text of a (Chinese, English) pair in `lang`, with `params` filled in."""
-    return (texts[0] if lang == "zh" else texts[1]).format(**params)
-
 
 class Problem(BaseModel):
     """One problem in one place of one input file."""

@@ -29,10 +29,10 @@ from typing_extensions import TypedDict  # pydantic needs this one before Python
 
 from edustat.indicators import FACILITY_COLUMNS, indicators_for
 from edustat.norms import Norms, SchoolPassRule
-from edustat.problems import Lang, worded
-from edustat.results import Report
 from edustat.reader import FILE, ROW
+from edustat.results import Phrase, Report, Sheets
 from edustat.schema import STAGE_ZH, STAGES
+from edustat.texts import Lang
 from edustat.units import STUDENTS
 
 if TYPE_CHECKING:
@@ -54,17 +54,6 @@ SHORTFALL_UNITS: dict[str, str] = {
     "multimedia_rooms": "rooms",
 }
 
-NOTES: dict[str, tuple[str, str]] = {
-    "no_classes": ("{stage_zh}班级数缺失或为 0，无法计算平均班额",
-                   "{stage} classes missing or 0: average class size not computed"),
-}
-
-
-def note_text(code: str, lang: Lang, **params: Any) -> str:
-    """A result note worded in `lang`."""
-    return worded(NOTES[code], lang, **params)
-
-
 class StandardCheck(TypedDict):
     """One unit against one per-school standard.
 
@@ -73,7 +62,7 @@ class StandardCheck(TypedDict):
     """
 
     key: str
-    name: str
+    name: Phrase  # the indicator's name, worded in the JSON's language (one shared object)
     value: float
     standard: float
     meets: bool
@@ -102,7 +91,7 @@ class SchoolStandardsResult(BaseModel):
     class_size: float | None
     class_size_limit: float | None
     class_size_ok: bool | None
-    notes: list[str] = Field(default_factory=list)
+    notes: list[Phrase] = Field(default_factory=list)
 
 
 class ShortfallTotal(BaseModel):
@@ -135,7 +124,7 @@ class StandardsReport(Report):
     results: list[SchoolStandardsResult]
     totals: list[StandardsTotal]
 
-    def to_rows(self) -> list[dict[str, Any]]:
+    def to_rows(self, lang: Lang = "zh") -> list[dict[str, Any]]:
         """One flat record per school unit, each standard as value/standard/meets/shortfall."""
         rows = []
         for result in self.results:
@@ -154,7 +143,8 @@ class StandardsReport(Report):
                 "size_limit": result.size_limit, "size_ok": result.size_ok,
                 "classes": result.classes, "class_size": result.class_size,
                 "class_size_limit": result.class_size_limit,
-                "class_size_ok": result.class_size_ok, "notes": "; ".join(result.notes)})
+                "class_size_ok": result.class_size_ok,
+                "notes": "; ".join(note.word(lang) for note in result.notes)})
             rows.append(row)
         return rows
 
@@ -165,6 +155,14 @@ class StandardsReport(Report):
                  "key": item.key, "resource": item.resource, "unit": item.unit,
                  "shortfall": item.shortfall, "schools_short": item.schools_short}
                 for total in self.totals for item in total.shortfalls]
+
+    def sheets(self, lang: Lang = "zh") -> Sheets:
+        """Each school unit (what CSV holds), then the shortfall totals."""
+        return {"schools": self.to_rows(lang), "totals": self.totals_rows()}
+
+    def failed(self) -> bool:
+        """True when a school unit fails the standards."""
+        return any(not result.passes for result in self.results)
 
 
 def _school_sizes(schools: pd.DataFrame) -> pd.Series:
@@ -211,7 +209,7 @@ def judge(resource: np.ndarray, students: np.ndarray, standard: np.ndarray, per:
 
 
 def compute_standards(units: pd.DataFrame, schools: pd.DataFrame, norms: Norms, *,
-                      lang: Lang = "zh", per_school: bool = True) -> StandardsReport:
+                      per_school: bool = True) -> StandardsReport:
     """Every school unit against the per-school standards, and shortfall totals per county;
     `per_school=False` gives the totals alone (a province's figures, without 200 000 records)."""
     import numpy as np
@@ -258,15 +256,17 @@ def compute_standards(units: pd.DataFrame, schools: pd.DataFrame, norms: Norms, 
         **{field: take(values) for field, values in limits.items()},
     }
     # One list of check dicts per standard, then one row of them per unit (zip is the fast path).
+    names = {ind.key: Phrase(code=f"indicator.{ind.key}.name") for ind in indicators}
     checks = [
-        [{"key": ind.key, "name": ind.label(lang), "value": value, "standard": standard,
+        [{"key": ind.key, "name": names[ind.key], "value": value, "standard": standard,
           "meets": meets, "below_floor": below, "shortfall": shortfall,
           "unit": SHORTFALL_UNITS[ind.resource]}
          for value, standard, meets, below, shortfall in zip(
              *(take(columns[ind.key][field])
                for field in ("value", "standard", "meets", "below_floor", "shortfall")))]
         for ind in indicators]
-    no_classes = {stage: [note_text("no_classes", lang, stage=stage, stage_zh=STAGE_ZH[stage])]
+    no_classes = {stage: [Phrase(code="note.standards.no_classes",
+                                 params={"stage": {"zh": STAGE_ZH[stage], "en": stage}})]
                   for stage in STAGES}
     # Plain dicts validated once at the end: one pydantic call for a national file instead of a
     # model per unit.

@@ -77,3 +77,8 @@ def t(key: str, lang: Lang = "zh", **params: Any) -> str:
 def default_lang() -> Lang:
     """The language asked for by EDUSTAT_LANG (zh unless it says en)."""
     return "en" if os.environ.get("EDUSTAT_LANG", "").lower().startswith("en") else "zh"
+
+
+def both(key: str, **params: Any) -> dict[str, str]:
+    """A text in every language, for a parameter worded later (a problem's reason)."""
+    return {lang: t(key, lang, **params) for lang in LANGS}

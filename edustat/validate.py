@@ -7,14 +7,12 @@ problem, and no value that fails is ever replaced by 0.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from edustat.numbers import WrittenValue, parse_written  # noqa: F401 - re-exported
 from edustat.problems import InputError, Problem, has_errors
 from edustat.reader import FILE, ROW, RawTable, read_table
 from edustat.vectors import Factorized, map_values
@@ -826,48 +824,6 @@ def check_grade_totals(valid: ValidTable, system: str) -> None:
     _check_grade_totals(valid, system, _stage_rows(valid))
 
 
-@dataclass(frozen=True)
-class WrittenValue:
-    """A figure as a report writes it: the number in the written unit, and its precision."""
-
-    text: str
-    number: Decimal  # as written, in the written unit: 52 for "52%"
-    places: int  # decimal places written: 4 for "0.2740", 0 for "52%"
-    scale: int  # 1; 100 for a percentage; 1000 for per mille
-
-    @property
-    def suffix(self) -> str:
-        """The unit sign as written: "%", "‰" or ""."""
-        return {100: "%", 1000: "‰"}.get(self.scale, "")
-
-    @property
-    def value(self) -> Decimal:
-        """The number as a plain value (52% -> 0.52)."""
-        return self.number / self.scale
-
-
-_WRITTEN = re.compile(r"(?P<number>[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<fraction>\d+))?)"
-                      r"(?P<unit>%|‰)?")
-
-
-def parse_written(text: str | None) -> WrittenValue | None:
-    """A reported figure as written (0.2740, 52%, 51.9%, 1,234, ５２％, 1.5‰); None if not a number.
-
-    Nothing is rounded or normalised away: the written precision is what a claim is held to.
-    """
-    if text is None:
-        return None
-    folded = unicodedata.normalize("NFKC", str(text)).replace("\u2212", "-")
-    folded = re.sub(r"\s+", "", folded)
-    match = _WRITTEN.fullmatch(folded)
-    if match is None:
-        return None
-    fraction = match.group("fraction") or ""
-    scale = {"%": 100, "‰": 1000}.get(match.group("unit") or "", 1)
-    return WrittenValue(text=str(text), number=Decimal(match.group("number").replace(",", "")),
-                        places=len(fraction), scale=scale)
-
-
 def validate_claims(path: Path, *, encoding: str | None = None, sheet: str | None = None
                     ) -> ValidTable:
     """Read and validate a claims file (figure, reported, county, year, note); every problem of
@@ -891,7 +847,7 @@ def validate_claims(path: Path, *, encoding: str | None = None, sheet: str | Non
 
 # A number format's fixed decimal places (0.0000, #,##0.00, 0.0%); optional digits (0.##) or an
 # exponent give no fixed precision.
-_FORMAT_PLACES = re.compile(r"^[#,0]*0(?:\.(?P<places>0+))?(?P<percent>%)?$")
+_FORMAT_PLACES = r"^[#,0]*0(?:\.(?P<places>0+))?(?P<percent>%)?$"
 
 
 def _claims_as_displayed(valid: ValidTable, path: Path, sheet: str | None) -> None:
@@ -899,7 +855,8 @@ def _claims_as_displayed(valid: ValidTable, path: Path, sheet: str | None) -> No
     stored as 0.411): read it at the places its number format shows (0.0000: 4, 0.0%: 51.9%),
     or refuse it when the format fixes no places. A General cell is read as it displays, with a
     warning that the report may write more places."""
-    from decimal import ROUND_HALF_UP
+    import re
+    from decimal import ROUND_HALF_UP, Decimal
 
     from openpyxl import load_workbook
 
@@ -922,7 +879,7 @@ def _claims_as_displayed(valid: ValidTable, path: Path, sheet: str | None) -> No
             continue
         fmt = (cell.number_format or "General").split(";")[0]
         plain = re.sub(r'"[^"]*"|\[[^\]]*\]|[_*\\].|\s', "", fmt)
-        match = _FORMAT_PLACES.match(plain)
+        match = re.match(_FORMAT_PLACES, plain)
         place = {"file": str(path), "row": int(row_number), "column": header,
                  "value": str(cell.value)}
         if fmt == "General":

@@ -50,6 +50,9 @@ def coefficient_fails(cli: Any, path: Path, errors: int, *options: str) -> str:
     result = cli("coefficient", path, "--format", "json", *options)
     no_traceback(result)
     assert result.exit_code == 1, result.output
-    assert result.stdout == ""  # no figures from a table with errors
+    # No figures from a table with errors: the JSON on standard output is the problems alone.
+    answer = json.loads(result.stdout)
+    assert set(answer) == {"ok", "problems"} and answer["ok"] is False
+    assert sum(p["severity"] == "error" for p in answer["problems"]) == errors
     assert f"{errors} 个错误" in result.stderr, result.stderr
     return result.stderr

@@ -11,6 +11,8 @@ import json
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from conftest import ROOT, SAMPLE
@@ -19,15 +21,14 @@ from hypothesis import strategies as st
 
 from edustat import api
 from edustat.checks import (
-    ClaimResult,
     catalogue,
     matches,
     round_half_up,
     written_as,
 )
 from edustat.problems import InputError, Problem
-from edustat.render import percent_text
-from edustat.validate import parse_written
+from edustat.numbers import parse_written, percent_text
+from edustat.results import joined
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "checks"
 EXAMS_2022 = ROOT / "data" / "exams-2022.csv"
@@ -43,8 +44,9 @@ def _written(text: str):
     return written
 
 
-def _by_row(results: list[ClaimResult]) -> dict[int, ClaimResult]:
-    return {result.row: result for result in results}
+def _by_row(report: Any, lang: str = "zh") -> dict[int, SimpleNamespace]:
+    """Each claim of a CheckReport as its JSON record (texts worded in `lang`), by row."""
+    return {record["row"]: SimpleNamespace(**record) for record in report.to_rows(lang)}
 
 
 def _findings(problems: list[Problem]) -> set[tuple[str, int | None, str | None, str]]:
@@ -151,7 +153,7 @@ def test_figure_keys_of_the_sample() -> None:
         0].composite
     # The sample school table has no enrolment columns: those rates are there, null, with why.
     rate = figures["enrolment.primary_net_enrolment_rate"]
-    assert rate.value is None and "在校小学适龄儿童数" in rate.note
+    assert rate.value is None and "在校小学适龄儿童数" in joined(rate.note, "zh")
 
 
 def test_figures_standards_counts_match_the_standards_report() -> None:
@@ -171,7 +173,7 @@ def test_figures_without_exam_or_school_tables_say_why() -> None:
         "coefficient.basic", "coefficient.quality", "standards", "enrolment"}
     only_schools = api.figures([SAMPLE])
     assert [u.family for u in only_schools.unavailable] == ["exams"]
-    assert "考试" in only_schools.unavailable[0].reason
+    assert "考试" in only_schools.unavailable[0].reason.word("zh")
 
 
 def test_figures_of_the_enrolment_set_by_year_with_population_told_by_header() -> None:
@@ -184,7 +186,7 @@ def test_figures_of_the_enrolment_set_by_year_with_population_told_by_header() -
     assert rates[("enrolment.nine_year_retention_rate", 2022)].value is not None
     # 2016's nine-year cohort started in 2008, before the first table: null with the reason.
     assert rates[("enrolment.nine_year_retention_rate", 2016)].value is None
-    assert "2008" in rates[("enrolment.nine_year_retention_rate", 2016)].note
+    assert "2008" in joined(rates[("enrolment.nine_year_retention_rate", 2016)].note, "zh")
     # No facility columns in that set: the coefficient families cannot be computed at all.
     assert "coefficient.basic" in {u.family for u in report.unavailable}
 
@@ -202,7 +204,7 @@ def test_two_population_tables_are_an_error(tmp_path: Path) -> None:
 
 def test_claims_at_several_precisions() -> None:
     report = api.check([EXAMS_2022], claims=FIXTURES / "claims-precision.csv")
-    claims = _by_row(report.results)
+    claims = _by_row(report)
     # 41/79 = 0.518987341772…: 52%, 51.9%, 51.90%, 0.519, 0.5190 all right (rows 2–6).
     for row in (2, 3, 4, 5, 6):
         assert claims[row].status == "match", claims[row]
@@ -227,9 +229,8 @@ def test_claims_at_several_precisions() -> None:
 
 
 def test_claim_errors_unknown_key_ambiguous_place_and_missing_data() -> None:
-    report = api.check([EXAMS_2022, EXAMS_2021], claims=FIXTURES / "claims-errors.csv",
-                       lang="en")
-    claims = _by_row(report.results)
+    report = api.check([EXAMS_2022, EXAMS_2021], claims=FIXTURES / "claims-errors.csv")
+    claims = _by_row(report, "en")
     # Row 2: a typo; the nearest known key is suggested.
     assert claims[2].status == "error"
     assert "did you mean: exams.gaokao.undergrad_rate" in claims[2].message
@@ -256,7 +257,7 @@ def test_claim_needs_its_county_when_the_data_has_several(tmp_path: Path) -> Non
                       "coefficient.basic.primary.composite,0.30,\n"
                       "coefficient.basic.primary.composite,0.30,测试0001县\n", encoding="utf-8")
     example = Path(__file__).parent / "fixtures" / "examples" / "county-zh-gbk.csv"
-    rows = _by_row(api.check([example], claims=claims).results)
+    rows = _by_row(api.check([example], claims=claims))
     # Two counties, no year column: the claim without a county names both choices.
     assert rows[2].status == "error" and "测试0000县、测试0001县" in rows[2].message
     # Naming the county picks its figure (the coefficient command's own value).
@@ -268,7 +269,7 @@ def test_claim_needs_its_county_when_the_data_has_several(tmp_path: Path) -> Non
 def test_claim_on_a_figure_the_data_cannot_give_names_the_reason() -> None:
     # data/2022.csv has no grade or age columns: the enrolment rates are null with a reason.
     report = api.check([SAMPLE], claims=FIXTURES / "claims-errors.csv")
-    claims = _by_row(report.results)
+    claims = _by_row(report)
     assert claims[8].status == "error"
     assert "数据无法给出此指标" in claims[8].message and "辍学学生数" in claims[8].message
     # And an exam claim without an exam table says what an exam table is.
@@ -299,7 +300,7 @@ def test_claims_in_a_workbook(tmp_path: Path) -> None:
     sheet.append(["exams.gaokao.undergrad_rate", "50%", 2022])
     path = tmp_path / "claims.xlsx"
     book.save(path)
-    claims = _by_row(api.check([EXAMS_2022], claims=path).results)
+    claims = _by_row(api.check([EXAMS_2022], claims=path))
     assert [claims[r].status for r in (2, 3, 4)] == ["match", "match", "mismatch"]
     assert claims[3].reported == "0.519"
 
@@ -311,7 +312,7 @@ def test_sample_claims_file() -> None:
     # and last year's 重点高中录取率 (2021: 48/170 = 28.2%; 2022: 59/182 = 32.4%).
     assert wrong == {(5, "coefficient.basic.primary.sports_area_per_student"),
                      (13, "exams.zhongkao.key_admission_rate")}
-    assert _by_row(report.results)[13].expected == "32.4%"
+    assert _by_row(report)[13].expected == "32.4%"
     assert len(report.results) == 12 and not report.ok
 
 

@@ -129,7 +129,7 @@ def test_twelve_year_school_split_one_to_one_point_one_to_one_point_three_two():
     assert junior.mean == pytest.approx(22, rel=1e-12)
     assert junior.cv == 0
     assert junior_result.schools == 1
-    assert any("只有一所学校" in note for note in junior_result.notes)
+    assert any("只有一所学校" in note.word("zh") for note in junior_result.notes)
 
 
 def test_complete_secondary_school_uses_its_own_weights():
@@ -184,7 +184,7 @@ def test_nobody_has_any_gives_cv_zero_with_a_note():
     report = coefficients(THREE_PRIMARY, method="quality")
     backbone = indicator(report, "primary", "backbone_teachers_per_100")
     assert (backbone.mean, backbone.sd, backbone.cv) == (0, 0, 0)
-    notes = report.results[0].notes
+    notes = [note.word("zh") for note in report.results[0].notes]
     assert [n for n in notes if "所有学校均为 0" in n] == [
         "每百名学生拥有县级以上骨干教师数：所有学校均为 0，差异系数按 0 计",
         "每百名学生拥有体育、艺术专任教师数：所有学校均为 0，差异系数按 0 计"]

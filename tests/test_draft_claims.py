@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from edustat import api
+from edustat.results import joined
 from tests.conftest import SAMPLE
 
 KEY = "coefficient.basic.primary.sports_area_per_student"  # 0.411331 for 示例旗 2022
@@ -41,7 +42,7 @@ def test_number_format_places(tmp_path: Path) -> None:
     assert (results[4].reported, results[4].status) == ("0.41", "match")
     for row in (5, 6):
         assert results[row].status == "error"
-        assert "文本格式" in results[row].message  # store it as text
+        assert "文本格式" in joined(results[row].message, "zh")  # store it as text
 
 
 def test_percent_format_and_general(tmp_path: Path) -> None:

@@ -185,8 +185,8 @@ def test_without_comments_the_note_is_bracketed(tmp_path: Path, monkeypatch) -> 
     report = api.check_draft(draft, [SAMPLE])
     write_annotated(report, tmp_path / "checked.docx")
     text = docx.Document(str(tmp_path / "checked.docx")).paragraphs[0].text
-    assert text.startswith("2022年，我旗小学综合差异系数为0.3050〔edustat: 相符")
-    assert "0.3007〔edustat: 不符" in text and "0.3070" in text
+    assert text.startswith("2022年，我旗小学综合差异系数为0.3050〔edustat：相符")
+    assert "0.3007〔edustat：不符" in text and "0.3070" in text
 
 
 def test_the_sample_drafts_are_what_the_script_writes(tmp_path: Path) -> None:

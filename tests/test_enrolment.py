@@ -8,6 +8,7 @@ import json
 import random
 import tempfile
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from edustat import api
-from edustat.enrolment import RATE_KEYS, EnrolmentReport, RateResult
+from edustat.enrolment import RATE_KEYS, EnrolmentReport
 from edustat.problems import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -99,9 +100,12 @@ def write_population(folder: Path, rows: list[list[Any]], name: str = "populatio
     return write_csv(folder / name, ["县区", "年份", "小学适龄人口数", "初中适龄人口数"], rows)
 
 
-def rates_of(report: EnrolmentReport, year: int, county: str = "甲县") -> dict[str, RateResult]:
-    [result] = [r for r in report.results if r.year == year and r.county == county]
-    return {rate.key: rate for rate in result.rates}
+def rates_of(report: EnrolmentReport, year: int, county: str = "甲县", lang: str = "zh"
+             ) -> dict[str, SimpleNamespace]:
+    """Each rate of a county and year as its JSON record (texts worded in `lang`), by key."""
+    [result] = [r for r in report.to_dict(lang)["results"]
+                if r["year"] == year and r["county"] == county]
+    return {rate["key"]: SimpleNamespace(**rate) for rate in result["rates"]}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -225,8 +229,8 @@ def test_missing_population_is_not_computable(tmp_path: Path) -> None:
 
 def test_population_table_without_the_year(tmp_path: Path) -> None:
     population = write_population(tmp_path, [["甲县", 2021, 900, 760]])
-    rates = rates_of(api.enrolment(write_cohort(tmp_path), population=population,
-                                   lang="en"), 2022)
+    rates = rates_of(api.enrolment(write_cohort(tmp_path), population=population), 2022,
+                     lang="en")
     gross = rates["primary_gross_enrolment_rate"]
     assert gross.value is None and gross.reason == "not_in_population"
     assert gross.note == ("the population table has no primary_age_population for 甲县 2022; "
@@ -430,7 +434,7 @@ def test_rates_are_ratios_of_county_sums_in_any_file_order(counts: list[int], se
 
 
 def test_table_percentages_round_half_up_from_the_exact_fraction() -> None:
-    from edustat.render import rate_percent
+    from edustat.numbers import rate_percent
 
     assert rate_percent(1, 8, 0) == "13"  # 12.5% -> 13 (四舍五入), not banker's 12
     assert rate_percent(1, 8, 2) == "12.50"

@@ -259,7 +259,7 @@ def test_missing_or_zero_classes_give_null_with_a_note(report):
     for school_id in ("S03", "S04"):
         result = unit(report, school_id, "primary")
         assert (result.class_size, result.class_size_ok) == (None, None)
-        assert result.notes == ["小学班级数缺失或为 0，无法计算平均班额"]
+        assert [note.word("zh") for note in result.notes] == ["小学班级数缺失或为 0，无法计算平均班额"]
     assert unit(report, "S03", "primary").classes == 0
     assert unit(report, "S04", "primary").classes is None
 
@@ -414,7 +414,11 @@ def test_bad_input_is_reported_not_raised(cli, tmp_path):
                    encoding="utf-8")
     result = cli("standards", bad, "--format", "json", "--lang", "en")
     assert result.exit_code == 1
-    assert result.stdout == ""
+    # No result: the JSON on standard output is the two problems, worded in English.
+    answer = json.loads(result.stdout)
+    assert answer["ok"] is False and len(answer["problems"]) == 2
+    assert {p["code"] for p in answer["problems"]} == {"not_number", "missing_value"}
+    assert any("not a number" in p["message"] for p in answer["problems"])
     assert "Traceback" not in result.output
     assert "2 errors, 0 warnings" in result.stderr
     with pytest.raises(InputError) as raised:

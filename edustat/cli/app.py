@@ -1,8 +1,9 @@
-"""The `edustat` command line: parse arguments, call one core function, render, pick the exit code.
+"""The `edustat` application: `app`, how a report is shown (`emit`), how a command runs
+(`guard`), usage errors worded by the catalogue, and `main`.
 
 Exit codes: 0 done; 1 the data has problems (or a verdict failed with --strict); 2 usage error
-(unknown option, missing file); 3 an internal error in edustat itself.
-pandas is imported only inside commands, so `edustat --help` starts fast.
+(unknown option, missing file, an output that cannot be written); 3 an internal error in
+edustat itself. pandas is imported only inside commands, so `edustat --help` starts fast.
 """
 
 from __future__ import annotations
@@ -10,124 +11,173 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from collections.abc import Callable
-from enum import Enum
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import typer
 from rich.console import Console
+from typer.core import TyperGroup
 
+from edustat.cli.options import USAGE_LANG, help_text
 from edustat.problems import InputError, Problem
-from edustat.texts import t
-from edustat.problems import Lang as LangCode
+from edustat.results import EXIT_DATA, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, USAGE_CODES
+from edustat.texts import Lang, t
 
 if TYPE_CHECKING:  # the core's types only; importing them at run time would load pandas
     from edustat.results import Report
-    from edustat.enrolment import System
-    from edustat.indicators import Method
 
-EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
-# A province file gives thousands of county results: past this many, the coefficient table
-# shows one line each (--detail shows every indicator table anyway).
-SUMMARY_ABOVE = 40
+
+class EdustatGroup(TyperGroup):
+    """The command group, with usage errors worded by the catalogue in the user's language."""
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        """A command, with typer's own options worded in the help's language."""
+        from edustat.cli.help import localize_options
+
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            localize_options(command, ctx)
+        return command
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        """The group's help, with typer's own options worded in the help's language."""
+        from edustat.cli.help import localize_options
+
+        localize_options(self, ctx)
+        super().format_help(ctx, formatter)
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True,
+             **extra: Any) -> Any:
+        """Run the command line; a usage error is worded here, not by typer."""
+        from typer._click import exceptions as click_errors
+
+        from edustat.cli.help import localize_typer
+
+        localize_typer()
+        argv = list(sys.argv[1:] if args is None else args)
+        try:
+            code = super().main(args=argv, prog_name=prog_name, complete_var=complete_var,
+                                standalone_mode=False, **extra)
+        except click_errors.NoArgsIsHelpError as exc:
+            exc.show()
+            code = exc.exit_code
+        except click_errors.UsageError as exc:
+            show_usage_error(exc, _argv_lang(argv))
+            code = exc.exit_code
+        except typer.Abort:
+            Console(stderr=True).print(t("usage.aborted", _argv_lang(argv)))
+            code = 1
+        if not standalone_mode:
+            return code
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _argv_lang(argv: Sequence[str]) -> Lang:
+    """The language asked for on the command line (--lang en), else EDUSTAT_LANG's."""
+    for index, arg in enumerate(argv):
+        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else (
+            argv[index + 1] if arg == "--lang" and index + 1 < len(argv) else None)
+        if value is not None:
+            return "en" if value.strip().lower() in ("en", "英文") else "zh"
+    return USAGE_LANG
+
+
+def show_usage_error(exc: Any, lang: Lang) -> None:
+    """A usage error as three lines: the usage, where help is, and what is wrong."""
+    ctx = getattr(exc, "ctx", None)
+    console = _stderr()
+    if ctx is not None:
+        usage = ctx.get_usage().removeprefix("Usage:").strip()
+        console.print(t("usage.usage", lang, usage=usage), highlight=False, markup=False)
+        console.print(t("usage.try_help", lang, command=ctx.command_path), highlight=False,
+                      markup=False)
+    console.print(t("usage.error", lang, message=usage_message(exc, lang)), highlight=False,
+                  markup=False)
+
+
+def usage_message(exc: Any, lang: Lang) -> str:
+    """What a click usage error says, in `lang`."""
+    from typer._click import exceptions as click_errors
+
+    def hint() -> str:
+        param = getattr(exc, "param", None)
+        if getattr(exc, "param_hint", None) is not None:
+            names = exc.param_hint
+        elif param is not None:
+            names = param.get_error_hint()
+        else:
+            return ""
+        return names if isinstance(names, str) else " / ".join(names)
+
+    if isinstance(exc, click_errors.NoSuchOption):
+        text = t("usage.no_such_option", lang, name=exc.option_name)
+        if exc.possibilities:
+            text += t("usage.did_you_mean", lang, possibilities=", ".join(
+                sorted(exc.possibilities)))
+        return text
+    if isinstance(exc, click_errors.MissingParameter):
+        kind = getattr(exc, "param_type", None) or getattr(exc.param, "param_type_name", "")
+        return t("usage.missing_argument" if kind == "argument" else "usage.missing_option",
+                 lang, name=hint())
+    if isinstance(exc, click_errors.BadParameter):
+        return t("usage.bad_value", lang, name=hint(), message=_bad_value(exc, lang))
+    message = exc.format_message()
+    if "requires an argument" in message and getattr(exc, "option_name", None):
+        return t("usage.option_needs_value", lang, name=exc.option_name)
+    if message.startswith("Got unexpected extra argument"):
+        return t("usage.extra_argument", lang, args=message.split("(", 1)[-1].rstrip(")")
+                 if "(" in message else message)
+    if message.startswith("No such command"):
+        return t("usage.no_such_command", lang, name=message.split(" ", 3)[-1].strip("'."))
+    return t("usage.other", lang, message=message)
+
+
+def _bad_value(exc: Any, lang: Lang) -> str:
+    """Why a value is not accepted, in `lang` where edustat knows the reason."""
+    import re
+
+    if getattr(exc, "choices", None) is not None:
+        return t("usage.bad_choice", lang, value=exc.value, choices=exc.choices)
+    message = str(exc.message)
+    bound = re.search(r"(less|greater) than or equal to (-?\d+)", message)
+    if bound:
+        return t("usage.at_most" if bound.group(1) == "less" else "usage.at_least", lang,
+                 limit=bound.group(2))
+    if "valid integer" in message:
+        return t("usage.not_integer", lang)
+    return message
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        print(f"edustat {version('edustat')}")
+        raise typer.Exit(EXIT_OK)
+
 
 app = typer.Typer(
     name="edustat",
-    help="县域教育统计指标计算：差异系数、入学率、巩固率、升学率。"
-         "Indicator calculator for county education statistics.",
+    cls=EdustatGroup,
+    help=help_text("app"),
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
-class Format(str, Enum):
-    """Output formats on standard output."""
-
-    table = "table"
-    json = "json"
-    csv = "csv"
-
-
-class Lang(str, Enum):
-    """Language of labels and messages."""
-
-    zh = "zh"
-    en = "en"
-
-    @property
-    def code(self) -> LangCode:
-        """The value as the core's type."""
-        return cast("LangCode", self.value)
+@app.callback()
+def root(version: Annotated[bool, typer.Option("--version", "-V", callback=_version,
+                                               is_eager=True, help=help_text("version"))]
+         = False) -> None:
+    """The commands below; `edustat COMMAND -h` for each one's options."""
 
 
-class Standard(str, Enum):
-    """The balanced-development method."""
-
-    basic = "basic"
-    quality = "quality"
-
-    @property
-    def code(self) -> Method:
-        """The value as the core's type."""
-        return cast("Method", self.value)
-
-
-class Stage(str, Enum):
-    """A compulsory-education stage."""
-
-    primary = "primary"
-    junior = "junior"
-
-
-class SchoolSystem(str, Enum):
-    """The school system (学制): 6-3 (national default) or 5-4."""
-
-    six_three = "6-3"
-    five_four = "5-4"
-
-    @property
-    def code(self) -> System:
-        """The value as the core's type."""
-        return cast("System", self.value)
-
-
-FilesArg = Annotated[list[Path], typer.Argument(help="School tables: CSV (UTF-8/GBK) or XLSX.",
-                                                show_default=False)]
-FormatOpt = Annotated[Format | None, typer.Option(
-    "--format", "-f", help="table|json|csv (default: table on a terminal, json when piped).")]
-OutputOpt = Annotated[Path | None, typer.Option(
-    "--output", "-o", help="Write to a file; the format follows the extension: .csv .json .xlsx.")]
-DecimalsOpt = Annotated[int, typer.Option("--decimals", min=0, max=12,
-                                          help="Decimal places shown in tables.")]
-EncodingOpt = Annotated[str | None, typer.Option(
-    "--encoding", help="CSV encoding (default: detect UTF-8, UTF-8 BOM, GB18030/GBK).")]
-SheetOpt = Annotated[str | None, typer.Option("--sheet", help="XLSX sheet (default: first).")]
-LangOpt = Annotated[Lang, typer.Option("--lang", help="Labels and messages: zh or en.")]
-StandardOpt = Annotated[Standard, typer.Option(
-    "--standard", help="basic (2012 基本均衡) or quality (2017 优质均衡).")]
-StandardsFileOpt = Annotated[Path | None, typer.Option(
-    "--standards", help="JSON file of provincial thresholds and weights (overrides national).")]
-StrictOpt = Annotated[bool, typer.Option("--strict", help="Exit 1 when a verdict fails.")]
-DebugOpt = Annotated[bool, typer.Option("--debug", help="Show a traceback on internal errors.")]
-CountyOpt = Annotated[list[str] | None, typer.Option(
-    "--county", help="Only this county (repeatable), e.g. from a province file.")]
-StageOpt = Annotated[list[Stage] | None, typer.Option(
-    "--stage", help="primary and/or junior (default: both).")]
-DataFilesArg = Annotated[list[Path], typer.Argument(
-    help="School tables, exam tables and a population table, in any order: CSV (UTF-8/GBK) or "
-         "XLSX. Each file's kind is told by its header row.", show_default=False)]
-PopulationOpt = Annotated[Path | None, typer.Option(
-    "--population", help="Population table (county, year, 小学/初中适龄人口数) for the enrolment "
-                         "rates; it wins over the school tables' age-population columns.")]
-SystemOpt = Annotated[SchoolSystem, typer.Option(
-    "--system", help="School system (学制): 6-3 (primary grades 1-6) or 5-4 (grades 1-5).")]
-
-
-def _stdout(width: int | None = None) -> Console:
-    return Console(width=width or _width(), soft_wrap=False)
+def _stdout() -> Console:
+    return Console(width=_width(), soft_wrap=False)
 
 
 def _stderr() -> Console:
@@ -139,53 +189,129 @@ def _width() -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-def _message(code: str, lang: LangCode, **params: Any) -> str:
-    return t(f"problem.{code}", lang, **params)
-
-
-def _usage_error(text: str) -> NoReturn:
+def usage_error(text: str) -> NoReturn:
+    """Say what is wrong with the command line on standard error, and exit 2."""
     _stderr().print(f"[red]edustat:[/red] {text}", highlight=False)
     raise typer.Exit(EXIT_USAGE)
 
 
-def _check_paths(files: list[Path], lang: LangCode, output: Path | None = None,
-                 *optional: Path | list[Path] | None) -> None:
-    """Usage errors before any work: missing inputs (the files, and the optional ones given),
-    an output that is an input, an unsupported output extension."""
-    from edustat.render import output_format
+# An input larger than this is not a county's or a province's table (the national school file
+# is about 60 MB): it is refused before any reading. EDUSTAT_MAX_INPUT_MB raises the limit.
+MAX_INPUT_MB = 1024
+STDIN = Path("-")
 
+
+def _max_input_bytes() -> int:
+    value = os.environ.get("EDUSTAT_MAX_INPUT_MB", "")
+    return (int(value) if value.isdigit() else MAX_INPUT_MB) * 1024 * 1024
+
+
+def _stdin_file(lang: Lang) -> Path:
+    """Standard input saved to a temporary file (removed at exit), so it is read like a file."""
+    import atexit
+    import shutil
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="edustat-stdin-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    data = sys.stdin.buffer.read()
+    # The reader tells a workbook by its content; the name only says where it came from.
+    target = folder / ("stdin.xlsx" if data[:2] == b"PK" else "stdin.csv")
+    target.write_bytes(data)
+    return target
+
+
+def _check_input(path: Path, lang: Lang) -> None:
+    """A usage error for an input that is missing, a folder, a device, or implausibly large."""
+    import stat
+
+    if not path.exists():
+        usage_error(f"{path}: {t('problem.file_missing', lang)}")
+    if path.is_dir():
+        usage_error(f"{path}: {t('usage.is_directory', lang)}")
+    mode = path.stat().st_mode
+    if stat.S_ISFIFO(mode):
+        return  # a pipe (<(cat f.csv)) is read once, like a file
+    if not stat.S_ISREG(mode):
+        usage_error(f"{path}: {t('usage.not_a_file', lang)}")
+    size, limit = path.stat().st_size, _max_input_bytes()
+    if size > limit:
+        usage_error(f"{path}: " + t("usage.too_large", lang, size=_megabytes(size),
+                                    limit=_megabytes(limit)))
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:,.0f} MB"
+
+
+def _check_output(output: Path, fmt: str | None, inputs: Sequence[Path], lang: Lang) -> None:
+    """A usage error for an output that cannot be written, or whose extension -f contradicts."""
+    from edustat.output import output_format
+
+    if output.is_dir():
+        usage_error(f"{output}: {t('usage.output_is_folder', lang)}")
+    if not output.suffix:
+        usage_error(f"{output}: {t('usage.no_output_ext', lang)}")
+    kind = output_format(output)
+    if kind is None:
+        usage_error(f"{output}: {t('problem.bad_output_ext', lang, ext=output.suffix)}")
+    if fmt is not None and fmt != kind:
+        usage_error(f"{output}: {t('usage.format_conflict', lang, format=fmt, ext=output.suffix)}")
+    if any(output.resolve() == path.resolve() for path in inputs):
+        usage_error(f"{output}: {t('problem.output_is_input', lang)}")
+    folder = output.resolve().parent
+    if not folder.is_dir():
+        usage_error(f"{output}: {t('usage.output_folder_missing', lang)}")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        usage_error(f"{output}: {t('usage.output_folder_not_writable', lang)}")
+
+
+def check_paths(files: Sequence[Path], lang: Lang, output: Path | None = None,
+                *optional: Path | Sequence[Path] | None, fmt: str | None = None
+                ) -> tuple[list[Path], Path | None]:
+    """Usage errors before any work, and the inputs and output to use.
+
+    Inputs (the files, and the optional ones given) must exist and be files or pipes of a
+    plausible size; `-` among the files is standard input. The output must be writable, with
+    an extension edustat writes that agrees with -f; `-o -` is standard output."""
+    inputs = list(files)
+    if sum(path == STDIN for path in inputs) > 1:
+        usage_error(t("usage.stdin_once", lang))
+    inputs = [_stdin_file(lang) if path == STDIN else path for path in inputs]
+    others: list[Path] = []
     for extra in optional:
         if extra is not None:
-            files = files + (extra if isinstance(extra, list) else [extra])
-    for path in files:
-        if not path.exists():
-            _usage_error(f"{path}: {_message('file_missing', lang)}")
-        if path.is_dir():
-            _usage_error(f"{path}: is a directory / 是文件夹，请给出文件")
+            others += [extra] if isinstance(extra, Path) else list(extra)
+    for path in [*inputs, *others]:
+        _check_input(path, lang)
+    if output == STDIN:
+        output = None
     if output is not None:
-        if output_format(output) is None:
-            _usage_error(f"{output}: {_message('bad_output_ext', lang, ext=output.suffix or '?')}")
-        if any(output.resolve() == path.resolve() for path in files):
-            _usage_error(f"{output}: {_message('output_is_input', lang)}")
-        if not output.resolve().parent.is_dir():
-            _usage_error(f"{output}: folder does not exist / 输出文件夹不存在")
+        _check_output(output, fmt, [*inputs, *others], lang)
+    return inputs, output
 
 
-def _resolve_format(fmt: Format | None) -> Format:
-    if fmt is not None:
-        return fmt
-    return Format.table if sys.stdout.isatty() else Format.json
+def resolve_format(fmt: str | None) -> str:
+    """The format asked for; a table by default, on a terminal or not (a person redirecting
+    `edustat coefficient data.csv > 结果.txt` wants what the screen shows)."""
+    return fmt or "table"
 
 
-def _guard(debug: bool, lang: LangCode, action: Callable[[], int]) -> NoReturn:
-    """Run a command: input problems become a report and exit 1, never a traceback."""
-    from edustat.render import print_problems
+def guard(debug: bool, lang: Lang, action: Callable[[], int], fmt: str | None = None
+          ) -> NoReturn:
+    """Run a command: input problems become a report and exit 1, never a traceback.
 
+    With -f json the problems are also JSON on standard output ({"ok": false, "problems"}), so a
+    script reading the output sees why there is no result."""
     try:
         code = action()
     except InputError as exc:
-        print_problems(_stderr(), exc.problems, lang)
+        if fmt == "json":
+            _problems_json(exc.problems, lang)
+        print_problems(exc.problems, lang)
         raise typer.Exit(EXIT_USAGE if _is_usage(exc.problems) else EXIT_DATA) from None
+    except OSError as exc:  # the output could not be written (disk full, permissions)
+        usage_error(t("usage.os_error", lang, path=exc.filename or "", reason=exc.strerror or exc))
     except typer.Exit:
         raise
     except KeyboardInterrupt:
@@ -194,444 +320,60 @@ def _guard(debug: bool, lang: LangCode, action: Callable[[], int]) -> NoReturn:
         if debug:
             traceback.print_exc()
         else:
-            _stderr().print(f"[red]edustat internal error / 内部错误:[/red] {type(exc).__name__}: "
-                            f"{exc}\nRun again with --debug and report it. "
-                            "请加 --debug 重试并报告。", highlight=False)
+            _stderr().print(t("internal.error", lang, error=f"{type(exc).__name__}: {exc}"),
+                            highlight=False, markup=False)
         raise typer.Exit(EXIT_INTERNAL) from None
     raise typer.Exit(code)
 
 
-def _is_usage(problems: list[Problem]) -> bool:
-    return any(p.code in ("file_missing", "unknown_encoding", "no_sheet", "no_county")
-               for p in problems)
-
-
-def _emit(lang: LangCode, fmt: Format | None, output: Path | None, *,
-          payload: dict[str, Any] | None = None, sheets: Any, table: Callable[[], Any],
-          json_text: Callable[[], str] | None = None,
-          json_bytes: Callable[[], bytes] | None = None,
-          problems: list[Problem] | None = None) -> None:
-    """Send a result to -o, or to standard output as table, JSON or CSV; then the input's
-    warnings and notes (`problems`) to standard error.
-
-    JSON comes from `json_text()` when given (fast for large reports), else from `payload`;
-    `sheets` (name -> rows; the first is the CSV) may be a callable so rows are built on demand.
-    """
-    _write_result(lang, fmt, output, payload=payload, sheets=sheets, table=table,
-                  json_text=json_text, json_bytes=json_bytes)
-    if problems:
-        from edustat.render import print_problems
-
-        print_problems(_stderr(), problems, lang)
-
-
-def _write_result(lang: LangCode, fmt: Format | None, output: Path | None, *,
-                  payload: dict[str, Any] | None, sheets: Any, table: Callable[[], Any],
-                  json_text: Callable[[], str] | None,
-                  json_bytes: Callable[[], bytes] | None = None) -> None:
+def _problems_json(problems: Sequence[Problem], lang: Lang) -> None:
     import json
 
-    from edustat.render import csv_text, label, write_output
-
-    def text() -> str:
-        return json_text() if json_text else json.dumps(payload, ensure_ascii=False, indent=1)
-
-    if output is not None:
-        as_json = output.suffix.lower() == ".json"
-        write_output(output, payload, sheets, json_text=None if not as_json else
-                     json_bytes() if json_bytes else text())
-        _stderr().print(label("written", lang, path=output), highlight=False)
-        return
-    chosen = _resolve_format(fmt)
-    if chosen is Format.json:
-        sys.stdout.write(text() + "\n")
-    elif chosen is Format.csv:
-        rows = sheets() if callable(sheets) else sheets
-        sys.stdout.write(csv_text(next(iter(rows.values()))))
-    else:
-        _stdout().print(table())
+    records = [problem.as_record(lang) for problem in problems]
+    sys.stdout.write(json.dumps({"ok": False, "problems": records}, ensure_ascii=False,
+                                indent=1) + "\n")
 
 
-def emit(report: Report, *, lang: LangCode, fmt: Format | None, output: Path | None,
+def _is_usage(problems: list[Problem]) -> bool:
+    return any(p.code in USAGE_CODES for p in problems)
+
+
+def print_problems(problems: Sequence[Problem], lang: Lang) -> None:
+    """The input's problems on standard error."""
+    from edustat.render.common import problems_renderable
+
+    if problems:
+        _stderr().print(problems_renderable(problems, lang))
+
+
+def emit(report: Report, *, lang: Lang, fmt: str | None, output: Path | None,
          decimals: int | None = None, strict: bool = False,
          extra: dict[str, Any] | None = None) -> int:
     """Show a report by the result protocol and return its exit code: to -o by the file's
     extension, else on standard output as its registered table, JSON or its first sheet as CSV;
-    then the input's warnings and notes on standard error."""
+    then the input's warnings and notes on standard error (unless the report shows them)."""
+    from edustat.output import csv_text, write_sheets
     from edustat.render.registry import RenderOptions, render
 
-    options = RenderOptions(lang=lang, decimals=decimals, width=_width(), extra=extra or {})
-    _write_result(lang, fmt, output, payload=None, sheets=lambda: report.sheets(lang),
-                  table=lambda: render(report, options), json_text=report.to_json,
-                  json_bytes=report.to_json_bytes)
-    if report.problems:
-        from edustat.render import print_problems
-
-        print_problems(_stderr(), report.problems, lang)
+    chosen = "file" if output is not None else resolve_format(fmt)
+    if output is not None:
+        write_sheets(output, lambda: report.sheets(lang), lambda: report.to_json_bytes(lang=lang))
+        _stderr().print(t("label.written", lang, path=output), highlight=False)
+    elif chosen == "json":
+        sys.stdout.write(report.to_json(lang=lang) + "\n")
+    elif chosen == "csv":
+        sys.stdout.write(csv_text(next(iter(report.sheets(lang).values()))))
+    else:
+        options = RenderOptions(lang=lang, decimals=decimals, width=_width(), extra=extra or {})
+        _stdout().print(render(report, options))
+    if chosen not in report.problems_shown_in:
+        print_problems(report.problems, lang)
     return report.exit_code(strict)
 
 
-@app.command()
-def validate(
-    files: DataFilesArg,
-    standard: Annotated[Standard | None, typer.Option(
-        "--standard", help="Also require the columns this method needs.")] = None,
-    fmt: FormatOpt = None,
-    output: OutputOpt = None,
-    encoding: EncodingOpt = None,
-    sheet: SheetOpt = None,
-    lang: LangOpt = Lang.zh,
-    debug: DebugOpt = False,
-) -> None:
-    """Check school, exam and population tables; list every problem (exit 0 clean, 1 problems).
-    校验基表。"""
-    _check_paths(files, lang.code, output)
-
-    def action() -> int:
-        from edustat import api
-        from edustat.render import label, print_problems, problems_table
-
-        report = api.validate(files, standard=standard.code if standard else None,
-                              encoding=encoding, sheet=sheet)
-        if output is None and _resolve_format(fmt) is Format.table:
-            console = _stdout()
-            if report.problems:
-                print_problems(console, report.problems, lang.code)
-            else:
-                console.print(label("clean", lang.code, rows=report.rows))
-        else:
-            _emit(lang.code, fmt, output, payload=report.to_dict(lang.code),
-                  sheets={"problems": report.to_rows(lang.code)},
-                  table=lambda: problems_table(report.problems, lang.code))
-        if report.ok:
-            return EXIT_OK
-        # An unknown encoding or sheet is a usage error, as in every other command.
-        return EXIT_USAGE if _is_usage(report.problems) else EXIT_DATA
-
-    _guard(debug, lang.code, action)
-
-
-@app.command()
-def coefficient(
-    files: FilesArg,
-    standard: StandardOpt = Standard.basic,
-    stage: StageOpt = None,
-    schools: Annotated[bool, typer.Option(
-        "--schools", help="Add the per-school view: values, gaps, share of variance.")] = False,
-    county: CountyOpt = None,
-    summary: Annotated[bool | None, typer.Option(
-        "--summary/--detail", help="Table: one line per county and stage, or each county's "
-        f"indicator table (default: summary above {SUMMARY_ABOVE} results).")] = None,
-    fmt: FormatOpt = None,
-    output: OutputOpt = None,
-    decimals: DecimalsOpt = 4,
-    encoding: EncodingOpt = None,
-    sheet: SheetOpt = None,
-    standards_file: StandardsFileOpt = None,
-    strict: StrictOpt = False,
-    lang: LangOpt = Lang.zh,
-    debug: DebugOpt = False,
-) -> None:
-    """Difference coefficients (校际差异系数, 综合差异系数) per county, year and stage."""
-    _check_paths(files, lang.code, output, standards_file)
-    stages = tuple(s.value for s in stage) if stage else ("primary", "junior")
-
-    def action() -> int:
-        from edustat import api
-        from edustat.render import coefficient_renderable, coefficient_unit_rows
-
-        report = api.coefficient(files, standard=standard.code,
-                                 stages=stages, standards_file=standards_file,
-                                 encoding=encoding, sheet=sheet, counties=county or (),
-                                 lang=lang.code, schools=schools)
-        brief = summary if summary is not None else len(report.results) > SUMMARY_ABOVE
-        def sheets() -> dict[str, list[dict[str, Any]]]:
-            tables = {"coefficients": report.to_rows()}
-            if schools:
-                # CSV holds one table: with --schools it is the per-school one.
-                tables = {"schools": coefficient_unit_rows(report), **tables}
-            return tables
-
-        _emit(lang.code, fmt, output, json_text=report.to_json,
-              json_bytes=report.to_json_bytes, sheets=sheets,
-              table=lambda: coefficient_renderable(report, lang.code,
-                                                   decimals, summary=brief),
-              problems=report.problems)
-        failed = any(not r.meets for r in report.results)
-        return EXIT_DATA if strict and failed else EXIT_OK
-
-    _guard(debug, lang.code, action)
-
-
-@app.command()
-def template(
-    output: Annotated[Path, typer.Argument(help="File to write: .csv or .xlsx.",
-                                           show_default=False)],
-    table: Annotated[str, typer.Option(
-        "--table", help="schools, population or exams.")] = "schools",
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
-    lang: LangOpt = Lang.zh,
-    debug: DebugOpt = False,
-) -> None:
-    """Write an empty table with the Chinese headers edustat reads. 生成空白模板。"""
-    from edustat.schema import TABLES, template_header
-
-    if table not in TABLES:
-        _usage_error(f"--table {table}: use one of {', '.join(TABLES)}")
-    if output.suffix.lower() not in (".csv", ".xlsx"):
-        _usage_error(f"{output}: {_message('bad_output_ext', lang.code, ext=output.suffix)}")
-    if output.exists() and not force:
-        _usage_error(f"{output}: exists; use --force to overwrite / 文件已存在，加 --force 覆盖")
-
-    def action() -> int:
-        from edustat.render import label, write_header_only
-
-        write_header_only(output, [template_header(spec) for spec in TABLES[table].columns])
-        _stderr().print(label("written", lang.code, path=output),
-                        highlight=False)
-        return EXIT_OK
-
-    _guard(debug, lang.code, action)
-
-
-ExamFilesArg = Annotated[list[Path], typer.Argument(
-    help="Exam tables (one row per school, exam and year): CSV (UTF-8/GBK) or XLSX.",
-    show_default=False)]
-ExamDecimalsOpt = Annotated[int, typer.Option(
-    "--decimals", min=0, max=12,
-    help="Decimal places of percentages and of changes in points in tables (1: 51.9%, 0: 52%); "
-         "JSON and CSV stay unrounded.")]
-
-
-@app.command()
-def exams(
-    files: ExamFilesArg,
-    schools: Annotated[bool, typer.Option(
-        "--schools", help="Add one result per school besides the county total.")] = False,
-    fmt: FormatOpt = None,
-    output: OutputOpt = None,
-    decimals: ExamDecimalsOpt = 1,
-    encoding: EncodingOpt = None,
-    sheet: SheetOpt = None,
-    lang: LangOpt = Lang.zh,
-    debug: DebugOpt = False,
-) -> None:
-    """Gaokao and zhongkao rates (本科升学率, 重点高中录取率) per county, year and school."""
-    _check_paths(files, lang.code, output)
-
-    def action() -> int:
-        from edustat import api
-        from edustat.render import exams_renderable
-
-        report = api.exams(files, schools=schools, encoding=encoding, sheet=sheet,
-                           lang=lang.code)
-        _emit(lang.code, fmt, output, payload=report.to_dict(),
-              sheets={"exams": report.to_rows()},
-              table=lambda: exams_renderable(report, lang.code,
-                                             decimals),
-              problems=report.problems)
-        return EXIT_OK
-
-    _guard(debug, lang.code, action)
-
-
-@app.command()
-def standards(
-    files: FilesArg,
-    stage: StageOpt = None,
-    county: CountyOpt = None,
-    fmt: FormatOpt = None,
-    output: OutputOpt = None,
-    decimals: DecimalsOpt = 2,
-    encoding: EncodingOpt = None,
-    sheet: SheetOpt = None,
-    standards_file: StandardsFileOpt = None,
-    strict: StrictOpt = False,
-    lang: LangOpt = Lang.zh,
-    debug: DebugOpt = False,
-) -> None:
-    """Which schools meet the quality-balance standards (优质均衡), and what each lacks."""
-    _check_paths(files, lang.code, output, standards_file)
-    stages = tuple(s.value for s in stage) if stage else ("primary", "junior")
-
-    def action() -> int:
-        from edustat import api
-        from edustat.render import standards_renderable
-
-        report = api.standards(files, stages=stages, standards_file=standards_file,
-                               encoding=encoding, sheet=sheet, counties=county or (),
-                               lang=lang.code)
-        _emit(lang.code, fmt, output, json_text=report.to_json,
-              json_bytes=report.to_json_bytes,
-              sheets=lambda: {"schools": report.to_rows(), "totals": report.totals_rows()},
-              table=lambda: standards_renderable(report, lang.code,
-                                                 decimals),
-              problems=report.problems)
-        failed = any(not r.passes for r in report.results)
-        return EXIT_DATA if strict and failed else EXIT_OK
-
-    _guard(debug, lang.code, action)
-
-
-@app.command()
-def enrolment(
-    files: Annotated[list[Path], typer.Argument(
-        help="Yearly school tables with grade columns, in any order: CSV (UTF-8/GBK) or XLSX.",
-        show_default=False)],
-    population: PopulationOpt = None,
-    system: SystemOpt = SchoolSystem.six_three,
-    detail: Annotated[bool, typer.Option(
-        "--detail", help="Show each rate's numerator and denominator in the table.")] = False,
-    fmt: FormatOpt = None,
-    output: OutputOpt = None,
-    decimals: Annotated[int, typer.Option(
-        "--decimals", min=0, max=12, help="Decimal places of the percentages in tables.")] = 2,
-    encoding: EncodingOpt = None,
-    sheet: Annotated[str | None, typer.Option(
-        "--sheet", help="XLSX sheet of the school tables (default: first).")] = None,
-    standards_file: StandardsFileOpt = None,
-    strict: Annotated[bool, typer.Option(
-        "--strict", help="Exit 1 when a computed rate is below its minimum.")] = False,
-    lang: LangOpt = Lang.zh,
-    debug: DebugOpt = False,
-) -> None:
-    """Enrolment, retention and dropout rates (入学率, 巩固率, 辍学率) per county and year."""
-    _check_paths(files, lang.code, output, population, standards_file)
-
-    def action() -> int:
-        from edustat import api
-        from edustat.render import enrolment_renderable
-
-        report = api.enrolment(files, population=population,
-                               system=system.code,
-                               standards_file=standards_file, encoding=encoding, sheet=sheet,
-                               lang=lang.code)
-        _emit(lang.code, fmt, output, payload=report.to_dict(),
-              sheets={"enrolment": report.to_rows()},
-              table=lambda: enrolment_renderable(report, lang.code,
-                                                 decimals, detail),
-              problems=report.problems)
-        failed = any(rate.meets is False for r in report.results for rate in r.rates)
-        return EXIT_DATA if strict and failed else EXIT_OK
-
-    _guard(debug, lang.code, action)
-
-
-FigureDecimalsOpt = Annotated[int, typer.Option(
-    "--decimals", min=0, max=12,
-    help="Decimal places of tables (shares as percentages with two fewer); JSON/CSV unrounded.")]
-
-
-@app.command()
-def figures(
-    files: DataFilesArg,
-    population: PopulationOpt = None,
-    system: SystemOpt = SchoolSystem.six_three,
-    fmt: FormatOpt = None,
-    output: OutputOpt = None,
-    decimals: FigureDecimalsOpt = 4,
-    encoding: EncodingOpt = None,
-    sheet: SheetOpt = None,
-    standards_file: StandardsFileOpt = None,
-    lang: LangOpt = Lang.zh,
-    debug: DebugOpt = False,
-) -> None:
-    """Every figure the data gives, under the key a claims file names it by (edustat check)."""
-    _check_paths(files, lang.code, output, population, standards_file)
-
-    def action() -> int:
-        from edustat import api
-        from edustat.render import figures_renderable
-
-        report = api.figures(files, population=population,
-                             system=system.code,
-                             standards_file=standards_file, encoding=encoding, sheet=sheet,
-                             lang=lang.code)
-        _emit(lang.code, fmt, output, payload=report.to_dict(),
-              sheets={"figures": report.to_rows()},
-              table=lambda: figures_renderable(report, lang.code,
-                                               decimals),
-              problems=report.problems)
-        return EXIT_OK
-
-    _guard(debug, lang.code, action)
-
-
-@app.command()
-def check(
-    files: Annotated[list[Path] | None, typer.Argument(
-        help="A draft report (.docx .txt .md) and/or school, exam and population tables, in "
-             "any order: CSV or XLSX.", show_default=False)] = None,
-    claims: Annotated[Path | None, typer.Option(
-        "--claims", help="The draft report's figures: CSV or XLSX with columns 指标 (figure), "
-                         "报告值 (reported), and 县区/年份 where the data has several.")] = None,
-    previous: Annotated[list[Path] | None, typer.Option(
-        "--previous", help="School table of an earlier year, for the year-on-year rule only "
-                           "(repeatable).")] = None,
-    rules: Annotated[bool, typer.Option(
-        "--rules", help="List the consistency rules and their bounds, and exit.")] = False,
-    population: PopulationOpt = None,
-    system: SystemOpt = SchoolSystem.six_three,
-    fmt: FormatOpt = None,
-    output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write to a file; the format follows the extension: .csv .json "
-        ".xlsx; with a .docx draft, .docx writes a copy with each figure marked.")] = None,
-    encoding: EncodingOpt = None,
-    sheet: SheetOpt = None,
-    standards_file: StandardsFileOpt = None,
-    lang: LangOpt = Lang.zh,
-    debug: DebugOpt = False,
-) -> None:
-    """Check a draft report's figures against the data, and the data's plausibility.
-    核对上报数字。Exit 1: a figure is wrong or cannot be checked, or the data has errors."""
-    if rules:
-        _check_paths([], lang.code, output, standards_file)
-
-        def list_rules() -> int:
-            from edustat import api
-            from edustat.render import rules_renderable
-
-            report = api.check_rules(standards_file=standards_file,
-                                     lang=lang.code)
-            _emit(lang.code, fmt, output, payload=report.to_dict(),
-                  sheets={"rules": report.to_rows()},
-                  table=lambda: rules_renderable(report, lang.code))
-            return EXIT_OK
-
-        _guard(debug, lang.code, list_rules)
-    if not files:
-        _usage_error("give the data files to check / 请给出要核对的数据文件 "
-                     "(edustat check FILE... --claims CLAIMS)")
-    inputs = list(files or [])
-    from edustat.cli.check_draft import is_draft, run_draft_check
-
-    if any(is_draft(p) for p in inputs):  # a draft report (.docx .txt .md): SPEC §7.4
-        run_draft_check(inputs, claims=claims, output=output, fmt=fmt, population=population,
-                        previous=previous or [],
-                        system=system, standards_file=standards_file, encoding=encoding,
-                        sheet=sheet, lang=lang, debug=debug)
-    _check_paths(inputs, lang.code, output, claims, population, standards_file, previous)
-
-    def action() -> int:
-        from edustat import api
-        from edustat.render import check_renderable
-
-        report = api.check(inputs, claims=claims, previous=previous or [],
-                           population=population, system=system.code,
-                           standards_file=standards_file, encoding=encoding, sheet=sheet,
-                           lang=lang.code)
-        _emit(lang.code, fmt, output, payload=report.to_dict(),
-              sheets=lambda: {"claims": report.to_rows(), "problems": report.problem_rows(),
-                              "unavailable": [{"family": u.family, "reason": u.reason}
-                                              for u in report.unavailable]},
-              table=lambda: check_renderable(report, lang.code),
-              # The table and the JSON list the data's findings; CSV holds the claims only, so
-              # then they go to the terminal.
-              problems=report.problems if output is not None or _resolve_format(fmt)
-              is Format.csv else None)
-        return EXIT_OK if report.ok else EXIT_DATA
-
-    _guard(debug, lang.code, action)
+def lang_code(value: str) -> Lang:
+    """The --lang value as the core's type."""
+    return cast("Lang", value)
 
 
 def main() -> None:

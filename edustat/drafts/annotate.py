@@ -80,26 +80,27 @@ def write_annotated(report: DraftCheckReport, output: str | Path, lang: Lang = "
 
 
 def _comment(finding: Finding, lang: Lang) -> str:
-    head = f"edustat: {t(f'draft.verdict.{finding.verdict}', lang)}"
-    if finding.name:
-        head += f"（{finding.name}）" if lang == "zh" else f" ({finding.name})"
+    """The comment on a figure: the verdict and what the figure means, then the computed value
+    (as the draft writes it, and unrounded) or why there is none."""
+    verdict = t(f"draft.verdict.{finding.verdict}", lang)
+    head = (t("draft.comment.head_named", lang, verdict=verdict, name=finding.name)
+            if finding.name else t("draft.comment.head", lang, verdict=verdict))
     if finding.reason:
         return f"{head}\n{reason_text(finding.reason, finding.reason_params, lang)}"
     if finding.kind == "verdict":
         key = "draft.detail.verdict_true" if finding.computed else "draft.detail.verdict_false"
         return f"{head}\n{t(key, lang)}"
     computed = "" if finding.computed is None else f"{finding.computed:.10g}"
-    line = (t("draft.detail.mismatch", lang, expected=finding.expected)
-            if finding.verdict == "mismatch" else f"{t('draft.col_computed', lang)} "
-            f"{finding.expected}")
-    return f"{head}\n{line}（{computed}）" if lang == "zh" else f"{head}\n{line} ({computed})"
+    key = "draft.comment.mismatch" if finding.verdict == "mismatch" else "draft.comment.match"
+    return f"{head}\n{t(key, lang, expected=finding.expected, computed=computed)}"
 
 
 def _arithmetic_comment(item: Arithmetic, lang: Lang) -> str:
+    """The comment on a total or rate: the rule, its verdict and the working."""
     from edustat.render.draft import arithmetic_detail
 
-    return (f"edustat: {t(f'draft.rule.{item.rule}', lang)} "
-            f"{t(f'draft.verdict.{item.verdict}', lang)}\n{arithmetic_detail(item, lang)}")
+    verdict = f"{t(f'draft.rule.{item.rule}', lang)} {t(f'draft.verdict.{item.verdict}', lang)}"
+    return f"{t('draft.comment.head', lang, verdict=verdict)}\n{arithmetic_detail(item, lang)}"
 
 
 def _cell_paragraph(table: Any, row: int | None, column: int | None, span: tuple[int, int]

@@ -10,7 +10,7 @@ from edustat.drafts.bind import Mention
 from edustat.drafts.phrases import load
 from edustat.drafts.report import Arithmetic, Where
 from edustat.drafts.scan import Found
-from edustat.validate import WrittenValue
+from edustat.numbers import WrittenValue
 
 _PERSONS = {"人", "名", "人次"}
 
@@ -97,7 +97,7 @@ def _sum(figures: list[Mention], index: int) -> Arithmetic | None:
 def _rate(figures: list[Mention], index: int, sums: dict[int, Arithmetic]) -> Arithmetic | None:
     """A rate bound to a key (本科升学率), its count (本科升学人数) and the candidates of the same
     exam, in its sentence or the one before."""
-    from edustat.checks import matches
+    from edustat.numbers import matches
 
     rate = figures[index]
     if rate.key is None or not rate.key.endswith("_rate") or rate.found is None:
@@ -135,7 +135,7 @@ def _nearest(candidates: list[Mention], target: Mention) -> Mention:
 
 def _fitting_count(written: WrittenValue, denominator: int, numerator: int) -> float | None:
     """The whole count nearest `numerator` that gives the written rate over `denominator`."""
-    from edustat.checks import matches
+    from edustat.numbers import matches
 
     centre = int(float(written.value) * denominator)
     fitting = [n for n in range(max(0, centre - 3), centre + 4)

@@ -96,12 +96,13 @@ def _judge(mention: Mention, data: DraftData, notes: list[Note], with_tables: bo
     if chosen.value is None:
         return Finding(**base, verdict="not_checkable", reason="cannot_compute",
                        reason_params={"detail": chosen.note or ""})
+    assert not isinstance(chosen.value, bool)
     return _compare(base, mention, float(chosen.value))
 
 
 def _compare(base: dict[str, Any], mention: Mention, computed: float) -> Finding:
     """Match when the computed value rounds half up to the written one at its precision."""
-    from edustat.checks import matches, written_as
+    from edustat.numbers import matches, written_as
 
     assert mention.found is not None
     written = written_value(mention.found)

@@ -20,7 +20,7 @@ class DataFigure:
     year: int | None
     value: float | bool | None
     kind: str  # share (written as %), count, number, verdict
-    note: str | None = None
+    note: dict[str, str] | None = None  # why it cannot be computed, in both languages
 
 
 @dataclass
@@ -41,6 +41,15 @@ class DraftData:
         self.by_key.setdefault(figure.key, []).append(figure)
 
 
+def _both(phrases: Any) -> dict[str, str] | None:
+    """Phrases (the core's worded-when-shown texts) as {"zh": …, "en": …}, or None."""
+    from edustat.results import joined
+
+    if not phrases:
+        return None
+    return {lang: joined(list(phrases), lang) for lang in ("zh", "en")}
+
+
 def family(key: str) -> str:
     """The family of a key: coefficient.basic, standards, enrolment, exams, schools, limit."""
     parts = key.split(".")
@@ -53,13 +62,12 @@ def gather(paths: Sequence[Path], *, population: Path | None = None,
            sheet: str | None = None) -> DraftData:
     """Every figure the tables give; a family the data cannot give is recorded with its reason."""
     from edustat import api
-    from edustat.checks import rule_key_problems, run_rules, unavailable_reason
+    from edustat.checks import gather_figures, rule_key_problems, run_rules
     from edustat.indicators import METHODS, needed_columns
-    from edustat.norms import load_norms
     from edustat.schema import STAGES
     from edustat.validate import require_columns, validate_schools
 
-    norms = load_norms(standards_file)
+    norms = api._enrolment_norms(standards_file)  # a bad standards file: usage error, no work
     bad_rules = rule_key_problems(norms)
     if bad_rules:
         raise InputError([Problem(file=str(standards_file), code="bad_standards",
@@ -72,13 +80,15 @@ def gather(paths: Sequence[Path], *, population: Path | None = None,
         data.limits[f"limit.quality.{stage}.indicator"] = float(limit)
     if not paths and population is None:
         return data
-    report, schools = api._gather_figures(list(paths), population=population, system=system,
-                                          standards_file=standards_file, encoding=encoding,
-                                          sheet=sheet, lang="zh")
+    earlier = (validate_schools(list(previous), needed={}, encoding=encoding, sheet=sheet)
+               if previous else None)
+    report, schools = gather_figures(list(paths), population=population, system=system,
+                                     norms=norms, encoding=encoding, sheet=sheet,
+                                     extra_problems=earlier.problems if earlier else ())
     data.problems = list(report.problems)
     for figure in report.results:
         data.add(DataFigure(key=figure.key, county=figure.county, year=figure.year,
-                            value=figure.value, kind=figure.kind, note=figure.note))
+                            value=figure.value, kind=figure.kind, note=_both(figure.note)))
     kinds = {f.kind for f in report.files}
     for item in report.unavailable:
         if not item.problems:
@@ -86,22 +96,17 @@ def gather(paths: Sequence[Path], *, population: Path | None = None,
                 "no_school_table" if "schools" not in kinds else "not_in_data")
             data.unavailable[item.family] = (code, {})
         else:
-            detail = {lang: unavailable_reason(item.problems, lang) for lang in ("zh", "en")}
-            data.unavailable[item.family] = ("family_failed", {"detail": detail})
+            data.unavailable[item.family] = ("family_failed", {"detail": _both([item.reason])})
     if schools is not None:
         # The plausibility rules of the claims route (§7.3) run on the school data here too; their
         # findings are the report's problems, shown after the table as in `check --claims`.
-        earlier = (validate_schools(list(previous), needed={}, encoding=encoding, sheet=sheet)
-                   if previous else None)
-        if earlier is not None:
-            data.problems += earlier.problems
         data.problems += run_rules(schools, norms, system, earlier)
         # Units, students and verdicts per stage come from the coefficient results themselves.
         counted = False
         for method in METHODS:
             try:
                 result = api._coefficient(require_columns(schools, needed_columns(method)), norms,
-                                          method, STAGES, "zh")
+                                          method, STAGES)
             except InputError:
                 continue
             for item in result.results:

@@ -77,12 +77,13 @@ def load() -> Phrases:
     from edustat.exams import RATES
 
     for rate in RATES:
-        phrases.append(Phrase(text=rate.zh, key=f"exams.{rate.exam}.{rate.key}",
-                              name=f"{'高考' if rate.exam == 'gaokao' else '中考'}{rate.zh}",
+        zh = rate.label("zh")
+        phrases.append(Phrase(text=zh, key=f"exams.{rate.exam}.{rate.key}",
+                              name=f"{'高考' if rate.exam == 'gaokao' else '中考'}{zh}",
                               units=("%",)))
     for spec in rate_specs("6-3"):
-        phrases.append(Phrase(text=spec.zh, key=f"enrolment.{spec.key}", name=spec.zh,
-                              units=("%",)))
+        zh = spec.label("zh")
+        phrases.append(Phrase(text=zh, key=f"enrolment.{spec.key}", name=zh, units=("%",)))
     verdicts = tuple(Verdict(pattern=re.compile(v["pattern"]), check=v["check"],
                              method=v.get("method"), holds=v["holds"]) for v in data["verdict"])
     return Phrases(context=data["context"], names=data["names"], phrases=tuple(phrases), verdicts=verdicts)

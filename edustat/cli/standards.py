@@ -1,0 +1,46 @@
+"""`edustat standards`: each school unit against the per-school quality standards (SPEC §4)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from edustat.cli.app import app, check_paths, emit, guard, lang_code
+from edustat.cli.options import (
+    CountyOpt,
+    DebugOpt,
+    EncodingOpt,
+    FilesArg,
+    FormatOpt,
+    LangOpt,
+    OutputOpt,
+    SheetOpt,
+    StageOpt,
+    StandardsFileOpt,
+    StrictOpt,
+    decimals_option,
+    help_text,
+)
+
+
+@app.command(help=help_text("standards"))
+def standards(
+    files: FilesArg, stage: StageOpt = None, county: CountyOpt = None,
+    fmt: FormatOpt = None, output: OutputOpt = None,
+    decimals: Annotated[int, decimals_option("decimals")] = 2,
+    encoding: EncodingOpt = None, sheet: SheetOpt = None,
+    standards_file: StandardsFileOpt = None, strict: StrictOpt = False,
+    lang: LangOpt = "zh", debug: DebugOpt = False,
+) -> None:
+    lang_ = lang_code(lang)
+    files, output = check_paths(files, lang_, output, standards_file, fmt=fmt)
+
+    def action() -> int:
+        from edustat import api
+
+        report = api.standards(files, stages=tuple(stage or ("primary", "junior")),
+                               standards_file=standards_file, encoding=encoding, sheet=sheet,
+                               counties=county or ())
+        return emit(report, lang=lang_, fmt=fmt, output=output, decimals=decimals,
+                    strict=strict)
+
+    guard(debug, lang_, action, fmt)

@@ -1,0 +1,221 @@
+"""The command line as a person meets it (issue 14, terminal items; issue 9, Chinese first):
+formats, outputs, environment problems, standard input and output, help and usage errors in
+Chinese, Chinese option values. Every test runs the real command."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, SAMPLE
+
+from edustat import api
+from edustat.output import write_atomic
+
+EXAMS_2022 = ROOT / "data" / "exams-2022.csv"
+NO_YEAR = ROOT / "tests" / "fixtures" / "examples" / "county-zh-gbk.csv"
+FIVE_ERRORS = ROOT / "tests" / "fixtures" / "bad" / "five_errors.csv"
+
+
+# ---------------------------------------------------------------------------------------------
+# 11: format and output
+
+def test_table_by_default_even_when_piped(cli) -> None:
+    # The test runner's standard output is not a terminal: the table all the same, not JSON.
+    result = cli("coefficient", SAMPLE)
+    assert result.exit_code == 0
+    assert result.stdout.startswith("示例旗 2022 小学 · 基本均衡（2012）")
+
+
+def test_output_extension_and_format_must_agree(cli, tmp_path: Path) -> None:
+    result = cli("coefficient", SAMPLE, "-o", tmp_path / "out.csv", "-f", "json")
+    assert result.exit_code == 2 and "-f json" in result.stderr and ".csv" in result.stderr
+    assert not (tmp_path / "out.csv").exists()
+    agreeing = cli("coefficient", SAMPLE, "-o", tmp_path / "out.json", "-f", "json")
+    assert agreeing.exit_code == 0 and json.loads((tmp_path / "out.json").read_text())
+
+
+def test_output_without_extension_says_which_work(cli, tmp_path: Path) -> None:
+    result = cli("coefficient", SAMPLE, "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert ".csv .json .xlsx" in result.stderr and "扩展名" in result.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# 8: environment problems are usage errors, said plainly
+
+def test_output_onto_a_folder_is_a_usage_error(cli, tmp_path: Path) -> None:
+    result = cli("coefficient", SAMPLE, "-o", tmp_path)
+    assert result.exit_code == 2 and "文件夹" in result.stderr
+    assert "内部错误" not in result.output
+
+
+def test_template_into_a_missing_folder_is_a_usage_error(cli, tmp_path: Path) -> None:
+    result = cli("template", tmp_path / "no" / "such" / "模板.csv")
+    assert result.exit_code == 2 and "输出文件夹不存在" in result.stderr
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into any folder")
+def test_unwritable_output_folder_is_a_usage_error(cli, tmp_path: Path) -> None:
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        result = cli("coefficient", SAMPLE, "-o", folder / "out.csv")
+    finally:
+        folder.chmod(0o700)
+    assert result.exit_code == 2 and "不可写" in result.stderr
+
+
+def test_a_device_is_not_read(cli) -> None:
+    result = cli("coefficient", "/dev/zero")
+    assert result.exit_code == 2 and "不是普通文件" in result.stderr
+
+
+def test_an_oversized_input_is_refused_before_reading(cli, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # A sparse file: 3 MB by its size, nothing on disk; the limit lowered to 2 MB for the test.
+    big = tmp_path / "big.csv"
+    with big.open("wb") as handle:
+        handle.truncate(3 * 1024 * 1024)
+    monkeypatch.setenv("EDUSTAT_MAX_INPUT_MB", "2")
+    result = cli("coefficient", big)
+    said = result.stderr.replace("\n", "")
+    assert result.exit_code == 2 and "文件太大（3 MB，上限 2 MB）" in said
+
+
+# ---------------------------------------------------------------------------------------------
+# 9 and 12: files written whole, with the user's permissions; - for standard input and output
+
+def test_sigterm_during_a_write_removes_the_temporary_file(tmp_path: Path) -> None:
+    def write(temp: Path) -> None:
+        temp.write_text("half", encoding="utf-8")
+        os.kill(os.getpid(), signal.SIGTERM)  # as `kill` would, in the middle of the write
+
+    with pytest.raises(SystemExit) as ended:
+        write_atomic(tmp_path / "out.json", write)
+    assert ended.value.code == 128 + signal.SIGTERM
+    assert list(tmp_path.iterdir()) == []  # neither the output nor its temporary file
+    assert signal.getsignal(signal.SIGTERM) is not None  # the previous handler is back
+
+
+def test_files_are_written_with_the_users_umask(cli, tmp_path: Path) -> None:
+    previous = os.umask(0o022)
+    try:
+        assert cli("coefficient", SAMPLE, "-o", tmp_path / "out.csv").exit_code == 0
+    finally:
+        os.umask(previous)
+    # mkstemp alone gives 0600; an ordinary output under umask 022 is 0644.
+    assert (tmp_path / "out.csv").stat().st_mode & 0o777 == 0o644
+
+
+def test_dash_reads_standard_input(cli) -> None:
+    piped = cli("coefficient", "-", "-f", "json", input=SAMPLE.read_text(encoding="utf-8"))
+    direct = cli("coefficient", SAMPLE, "-f", "json")
+    assert piped.exit_code == 0
+    assert json.loads(piped.stdout) == json.loads(direct.stdout)
+
+
+def test_dash_output_is_standard_output(cli) -> None:
+    result = cli("coefficient", SAMPLE, "-o", "-", "-f", "json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["standard"] == "basic"
+
+
+# ---------------------------------------------------------------------------------------------
+# 13: version, completion, problems as JSON
+
+def test_version(cli) -> None:
+    from importlib.metadata import version
+
+    result = cli("--version")
+    assert result.exit_code == 0 and result.stdout.strip() == f"edustat {version('edustat')}"
+
+
+def test_completion_can_be_installed(cli) -> None:
+    assert "--install-completion" in cli("--help").stdout
+
+
+def test_bad_data_with_json_gives_the_problems_as_json(cli) -> None:
+    result = cli("coefficient", FIVE_ERRORS, "-f", "json")
+    assert result.exit_code == 1
+    answer = json.loads(result.stdout)
+    assert answer["ok"] is False
+    assert {p["code"] for p in answer["problems"]} >= {"negative"}
+    assert all(p["file"].endswith("five_errors.csv") for p in answer["problems"])
+
+
+# ---------------------------------------------------------------------------------------------
+# 15: notes beside a result are one dim line each
+
+def test_notes_alone_are_one_line_each_not_a_table(cli, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EDUSTAT_WIDTH", "300")  # the fixture's full path fits on one line
+    result = cli("coefficient", NO_YEAR, "--standard", "quality")
+    assert result.exit_code == 0
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("提示 ") and "无年份列" in lines[0]
+    assert "┏" not in result.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# 16: str paths, and a table given to the wrong command
+
+def test_api_takes_str_paths() -> None:
+    by_text = api.coefficient(str(SAMPLE))
+    by_path = api.coefficient([SAMPLE])
+    assert by_text.to_json_bytes() == by_path.to_json_bytes()
+    assert api.exams([str(EXAMS_2022)]).results
+
+
+def test_an_exam_table_given_to_coefficient_says_so(cli) -> None:
+    result = cli("coefficient", EXAMS_2022)
+    assert result.exit_code == 1
+    assert "这是考试表" in result.stderr and "edustat exams" in result.stderr
+    assert "学校标识码重复" not in result.stderr
+
+
+# ---------------------------------------------------------------------------------------------
+# Chinese first: option values, usage errors, help
+
+def test_chinese_option_values(cli) -> None:
+    chinese = cli("coefficient", SAMPLE, "--stage", "小学", "--standard", "优质均衡", "-f", "json")
+    codes = cli("coefficient", SAMPLE, "--stage", "primary", "--standard", "quality", "-f",
+                "json")
+    assert chinese.exit_code == 0 and chinese.stdout == codes.stdout
+    assert {r["stage"] for r in json.loads(chinese.stdout)["results"]} == {"primary"}
+    assert cli("coefficient", SAMPLE, "--format", "表格").stdout == cli(
+        "coefficient", SAMPLE, "-f", "table").stdout
+
+
+def test_unknown_choice_lists_what_is_accepted(cli) -> None:
+    result = cli("coefficient", SAMPLE, "--stage", "高中")
+    assert result.exit_code == 2 and "primary|junior|小学|初中" in result.stderr
+
+
+def test_usage_errors_in_chinese_and_in_english_with_lang_en(cli) -> None:
+    chinese = cli("coefficient", SAMPLE, "--nope")
+    assert chinese.exit_code == 2
+    assert "没有这个选项：--nope" in chinese.stderr and "用法：" in chinese.stderr
+    english = cli("coefficient", SAMPLE, "--nope", "--lang", "en")
+    assert english.exit_code == 2 and "No such option: --nope" in english.stderr
+    missing = cli("coefficient")
+    assert missing.exit_code == 2 and "缺少参数" in missing.stderr
+
+
+def test_help_is_chinese_and_english_with_edustat_lang() -> None:
+    def help_of(*args: str, lang: str | None = None) -> str:
+        env = {**os.environ, "COLUMNS": "100"}
+        env.pop("EDUSTAT_LANG", None)
+        if lang:
+            env["EDUSTAT_LANG"] = lang
+        return subprocess.run([sys.executable, "-m", "edustat", *args], capture_output=True,
+                              text=True, env=env, check=True).stdout
+
+    assert "县域教育统计指标计算" in help_of("--help")
+    assert "差异系数" in help_of("coefficient", "--help")
+    assert "显示帮助并退出" in help_of("coefficient", "--help")
+    assert "Difference coefficients" in help_of("coefficient", "--help", lang="en")
