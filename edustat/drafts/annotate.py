@@ -11,7 +11,13 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from edustat.drafts.report import Arithmetic, DraftCheckReport, Finding, reason_text
+from edustat.drafts.report import (
+    Arithmetic,
+    DraftCheckReport,
+    Finding,
+    arithmetic_detail,
+    reason_text,
+)
 from edustat.texts import Lang, t
 
 _RANK = {"match": 1, "holds": 1, "not_checkable": 2, "mismatch": 3, "fails": 3}
@@ -97,8 +103,6 @@ def _comment(finding: Finding, lang: Lang) -> str:
 
 def _arithmetic_comment(item: Arithmetic, lang: Lang) -> str:
     """The comment on a total or rate: the rule, its verdict and the working."""
-    from edustat.render.draft import arithmetic_detail
-
     verdict = f"{t(f'draft.rule.{item.rule}', lang)} {t(f'draft.verdict.{item.verdict}', lang)}"
     return f"{t('draft.comment.head', lang, verdict=verdict)}\n{arithmetic_detail(item, lang)}"
 

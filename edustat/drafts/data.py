@@ -109,16 +109,16 @@ def gather(paths: Sequence[Path], *, population: Path | None = None,
                                           method, STAGES)
             except InputError:
                 continue
-            for item in result.results:
-                county, year = item.county, item.year
-                data.add(DataFigure(key=f"coefficient.{method}.{item.stage}.meets",
-                                    county=county, year=year, value=bool(item.meets),
+            for one in result.results:
+                county, year = one.county, one.year
+                data.add(DataFigure(key=f"coefficient.{method}.{one.stage}.meets",
+                                    county=county, year=year, value=bool(one.meets),
                                     kind="verdict"))
                 if not counted:
-                    data.add(DataFigure(key=f"schools.{item.stage}.units", county=county,
-                                        year=year, value=float(item.schools), kind="count"))
-                    data.add(DataFigure(key=f"schools.{item.stage}.students", county=county,
-                                        year=year, value=float(item.students), kind="count"))
+                    data.add(DataFigure(key=f"schools.{one.stage}.units", county=county,
+                                        year=year, value=float(one.schools), kind="count"))
+                    data.add(DataFigure(key=f"schools.{one.stage}.students", county=county,
+                                        year=year, value=float(one.students), kind="count"))
             counted = True
         if not counted:
             data.unavailable["schools"] = data.unavailable.get(

@@ -3,7 +3,7 @@ own arithmetic, a summary; its JSON is the documented one."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field
 
@@ -95,6 +95,19 @@ class DraftCheckReport(Report):
     summary: dict[str, int]
     notes: list[Note] = Field(default_factory=list)
 
+    # JSON from to_dict, so each finding and check carries its reason or working as words.
+    json_from_dict: ClassVar[bool] = True
+
+    def to_dict(self, lang: Lang = "zh") -> dict[str, Any]:
+        """The JSON of SPEC §7.4; `message` words a finding's reason and a check's working."""
+        out = self.model_dump()
+        for record, finding in zip(out["findings"], self.findings, strict=True):
+            record["message"] = (reason_text(finding.reason, finding.reason_params, lang)
+                                 if finding.reason else None)
+        for record, item in zip(out["arithmetic"], self.arithmetic, strict=True):
+            record["message"] = arithmetic_detail(item, lang)
+        return out
+
     def failed(self) -> bool:
         """True on any mismatch or failed arithmetic."""
         return (any(f.verdict == "mismatch" for f in self.findings)
@@ -125,6 +138,40 @@ class DraftCheckReport(Report):
 def reason_text(code: str, params: dict[str, Any], lang: Lang) -> str:
     """A reason code worded."""
     return t(f"draft.reason.{code}", lang, **params)
+
+
+def _number(value: Any) -> str:
+    if isinstance(value, bool) or value is None:
+        return "" if value is None else str(value)
+    return f"{value:g}"
+
+
+def arithmetic_detail(item: Arithmetic, lang: Lang) -> str:
+    """The working of one arithmetic check, and what would fit when it fails."""
+    if item.rule == "sum":
+        terms = " + ".join(_number(x) for x in item.terms or [])
+        detail = t("draft.detail.sum", lang, terms=terms, computed=_number(item.total_computed),
+                   written=_number(item.total_written))
+        if item.fit is not None:
+            detail += t("draft.detail.sum_fit", lang, fit=_number(item.fit))
+        return detail
+    if item.rule == "rate":
+        computed = f"{(item.computed or 0) * 100:.2f}%"
+        detail = t("draft.detail.rate", lang, numerator=_number(item.numerator),
+                   denominator=_number(item.denominator), computed=computed,
+                   written=item.written)
+        if item.verdict == "fails":
+            detail += (t("draft.detail.rate_fit", lang, fit=_number(item.fit),
+                         denominator=_number(item.denominator), written=item.written)
+                       if item.fit is not None else
+                       t("draft.detail.rate_no_fit", lang, denominator=_number(item.denominator),
+                         written=item.written))
+        return detail
+    if item.rule == "over_100":
+        return t("draft.detail.over_100", lang, written=item.written)
+    other_where = item.other_where.label(lang) if item.other_where else ""
+    return t("draft.detail.twice", lang, written=item.written, other=item.other,
+             other_where=other_where)
 
 
 def summarise(findings: list[Finding], arithmetic: list[Arithmetic]) -> dict[str, int]:

@@ -4,13 +4,18 @@ in document order, then the text's arithmetic, with a summary."""
 from __future__ import annotations
 
 import shutil
-from typing import Any
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from edustat.drafts.report import Arithmetic, DraftCheckReport, Finding, reason_text
+from edustat.drafts.report import (
+    Arithmetic,
+    DraftCheckReport,
+    Finding,
+    arithmetic_detail,
+    reason_text,
+)
 from edustat.render.registry import RenderOptions, renderer
 from edustat.texts import Lang, t
 
@@ -32,12 +37,6 @@ def snippet(finding: Finding, around: int = _AROUND) -> Text:
     return out
 
 
-def _number(value: Any) -> str:
-    if isinstance(value, bool) or value is None:
-        return "" if value is None else str(value)
-    return f"{value:g}"
-
-
 def computed_text(finding: Finding, lang: Lang) -> str:
     """The computed value as the draft would write it, or what the data says of a verdict."""
     if finding.kind == "verdict" and finding.computed is not None:
@@ -56,34 +55,6 @@ def verdict_text(finding: Finding, lang: Lang, footnotes: dict[str, int]) -> Tex
         number = footnotes.setdefault(reason, len(footnotes) + 1)
         out.append(f" [{number}]")
     return out
-
-
-def arithmetic_detail(item: Arithmetic, lang: Lang) -> str:
-    """The working of one arithmetic check, and what would fit when it fails."""
-    if item.rule == "sum":
-        terms = " + ".join(_number(x) for x in item.terms or [])
-        detail = t("draft.detail.sum", lang, terms=terms, computed=_number(item.total_computed),
-                   written=_number(item.total_written))
-        if item.fit is not None:
-            detail += t("draft.detail.sum_fit", lang, fit=_number(item.fit))
-        return detail
-    if item.rule == "rate":
-        computed = f"{(item.computed or 0) * 100:.2f}%"
-        detail = t("draft.detail.rate", lang, numerator=_number(item.numerator),
-                   denominator=_number(item.denominator), computed=computed,
-                   written=item.written)
-        if item.verdict == "fails":
-            detail += (t("draft.detail.rate_fit", lang, fit=_number(item.fit),
-                         denominator=_number(item.denominator), written=item.written)
-                       if item.fit is not None else
-                       t("draft.detail.rate_no_fit", lang, denominator=_number(item.denominator),
-                         written=item.written))
-        return detail
-    if item.rule == "over_100":
-        return t("draft.detail.over_100", lang, written=item.written)
-    other_where = item.other_where.label(lang) if item.other_where else ""
-    return t("draft.detail.twice", lang, written=item.written, other=item.other,
-             other_where=other_where)
 
 
 def _findings_table(findings: list[Finding], lang: Lang, title: str,
