@@ -154,6 +154,10 @@ def test_json_has_the_spec_fields(cli) -> None:
     rate = next(a for a in data["arithmetic"] if a["rule"] == "rate")
     assert rate["written"] == "53.2%" and rate["verdict"] == "holds"
     assert data["summary"]["mismatch"] == 2 and data["summary"]["arithmetic_fails"] == 2
+    failed_rate = [a for a in data["arithmetic"] if a["rule"] == "rate"][1]
+    assert "81 ÷ 305 才是 26.6%" in failed_rate["message"]
+    exam = next(f for f in data["findings"] if f["written"] == "126")
+    assert (exam["reason"], exam["message"]) == ("no_exam_table", "没有给出考试表")
 
 
 def test_the_copy_matches_the_shared_example() -> None:
