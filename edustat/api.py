@@ -262,15 +262,22 @@ def _enrolment(valid: ValidTable, people: ValidTable | None, norms: Norms,
                system: EnrolmentSystem) -> EnrolmentReport:
     """Enrolment rates of validated school rows and an optional validated population table."""
     from edustat.enrolment import compute_enrolment
+    from edustat.enrolment_inputs import dropout_columns, transfer_columns
     from edustat.validate import check_enrolment, column_present
 
     valid = own_problems(valid)  # the enrolment checks add problems for this report only
     missing = check_enrolment(valid, system, population_given=people is not None)
+    present = {column: column_present(valid, column) for column in missing}
+    # Dropouts per stage and transfers per kind of school: columns derived from the rows.
+    derived: dict[str, Any] = {}
+    for values, more_missing, more_present in (dropout_columns(valid), transfer_columns(valid)):
+        derived.update(values)
+        missing.update(more_missing)
+        present.update(more_present)
     problems = list(valid.problems) + (people.problems if people is not None else [])
     if has_errors(problems):
         raise InputError(problems)
-    present = {column: column_present(valid, column) for column in missing}
-    report = compute_enrolment(valid.frame, missing, present,
+    report = compute_enrolment(valid.frame.assign(**derived), missing, present,
                                people.frame if people is not None else None, system, norms)
     report.problems = problems
     return report

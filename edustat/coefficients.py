@@ -19,6 +19,7 @@ from edustat.results import Phrase, Report, Sheets
 from edustat.schema import STAGES
 from edustat.texts import Lang
 from edustat.vectors import group_codes
+from edustat.verdicts import at_most, noise_variance
 
 if TYPE_CHECKING:
     import numpy as np
@@ -148,7 +149,11 @@ def compute_coefficients(units: pd.DataFrame, method: Method, norms: Norms, *,
         values = resource / students * indicator.per
         deviation = values - mean[codes]
         weighted_sq = students * deviation**2
-        sd = np.sqrt(np.bincount(codes, weighted_sq, n_groups) / total_students)
+        variance = np.bincount(codes, weighted_sq, n_groups) / total_students
+        # Identical per-student values leave S ≈ 3e-16 in floats: below (1e-12·X̄)² it is 0
+        # (SPEC §3), so the CV is 0 and no school drives it.
+        variance = np.where(noise_variance(variance, mean), 0.0, variance)
+        sd = np.sqrt(variance)
         with np.errstate(invalid="ignore", divide="ignore"):
             cv = np.where(mean > 0, sd / mean, 0.0)
         stats[indicator.key] = (mean, sd, cv, values, deviation, weighted_sq)
@@ -161,11 +166,11 @@ def compute_coefficients(units: pd.DataFrame, method: Method, norms: Norms, *,
     stage_of = groups["stage"].to_numpy(dtype=object)
     if method == "basic":
         limit = np.array([norms.composite_limits[s] for s in stage_of], dtype=float)
-        meets = composite <= limit
+        meets = at_most(composite, limit)  # exactly at the limit meets it (SPEC §3)
         indicator_limit = indicator_meets = None
     else:
         indicator_limit = np.array([norms.indicator_limits[s] for s in stage_of], dtype=float)
-        indicator_meets = cvs <= indicator_limit
+        indicator_meets = at_most(cvs, indicator_limit)
         meets = indicator_meets.all(axis=0)
     any_zero = (means == 0).any(axis=0)
     columns = [(i.key, Phrase(code=f"indicator.{i.key}.name"), stats[i.key][0].tolist(),
@@ -195,7 +200,7 @@ def compute_coefficients(units: pd.DataFrame, method: Method, norms: Norms, *,
             "limit": None if indicator_meets is not None else float(limit[g]),
             "meets": bool(meets[g]), "notes": notes,
             "units": (None if detail_rows is None
-                      else _unit_details(units, detail_rows[g], indicators, stats))})
+                      else _unit_details(units, detail_rows[g], g, indicators, stats))})
     stage_order = {stage: i for i, stage in enumerate(STAGES)}
     results.sort(key=lambda r: (r["county"] is None, r["county"] or "", r["year"] is None,
                                 r["year"] or 0, stage_order.get(r["stage"], 9)))
@@ -210,11 +215,14 @@ def _unit_detail_index(codes: np.ndarray, n_groups: int) -> list[np.ndarray]:
     return [order[bounds[g]:bounds[g + 1]] for g in range(n_groups)]
 
 
-def _unit_details(units: pd.DataFrame, rows: np.ndarray, indicators: list[Indicator],
-                  stats: dict[str, tuple]) -> list[dict[str, Any]]:
+def _unit_details(units: pd.DataFrame, rows: np.ndarray, group: int,
+                  indicators: list[Indicator], stats: dict[str, tuple]) -> list[dict[str, Any]]:
     total = float(units["students"].to_numpy()[rows].sum())
-    # Σ (P_i/P)(X_i − X̄)² of this group per indicator, i.e. S².
-    group_variance = {ind.key: math.fsum(stats[ind.key][5][rows]) / total for ind in indicators}
+    # Σ (P_i/P)(X_i − X̄)² of this group per indicator, i.e. S² — 0 where the county's S is
+    # (float noise, SPEC §3): no school drives a coefficient of 0.
+    group_variance = {ind.key: (math.fsum(stats[ind.key][5][rows]) / total
+                                if stats[ind.key][1][group] > 0 else 0.0)
+                      for ind in indicators}
     details = []
     for pos in rows:
         per_indicator = []

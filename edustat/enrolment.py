@@ -4,6 +4,8 @@ Every rate is a ratio of county sums: enrolment over the school-age population o
 a cohort's last grade this year over its first grade some years before (retention), dropouts over
 compulsory students. A rate whose inputs are missing is reported as not computable with the
 reason, never as 0; a rate above 100% is shown as computed and flagged (in-migration).
+Dropout rates are over the previous year's enrolment (学年内辍学学生数 ÷ 上学年初在校生数), and
+where the tables give the cohort's transfers the retention rates also come adjusted for them.
 """
 
 from __future__ import annotations
@@ -13,10 +15,17 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, Field
 
+from edustat.enrolment_inputs import (
+    CountyTotals,
+    CountyYear,
+    county_totals,
+    population_lookup,
+)
 from edustat.norms import Norms
 from edustat.results import JoinedPhrases, Phrase, Report, Sheets
 from edustat.schema import SCHOOLS, SYSTEM_GRADES, grade_column
 from edustat.texts import Lang, t
+from edustat.verdicts import above, at_least
 
 if TYPE_CHECKING:
     import numpy as np
@@ -24,9 +33,17 @@ if TYPE_CHECKING:
 
 System = Literal["6-3", "5-4"]
 
+# Every rate key, in report order; the `…_adjusted` ones only where a table gives the cohort's
+# transfers (cohort_transfers_in/out).
 RATE_KEYS = ("primary_net_enrolment_rate", "primary_gross_enrolment_rate",
-             "junior_gross_enrolment_rate", "nine_year_retention_rate", "primary_retention_rate",
-             "junior_retention_rate", "dropout_rate")
+             "junior_gross_enrolment_rate", "nine_year_retention_rate",
+             "nine_year_retention_rate_adjusted", "primary_retention_rate",
+             "primary_retention_rate_adjusted", "junior_retention_rate",
+             "junior_retention_rate_adjusted", "primary_dropout_rate", "junior_dropout_rate",
+             "dropout_rate")
+
+# A derived column present when some school table gives the cohort's transfers.
+TRANSFER_MARK = "cohort_transfers_in@primary"
 
 # Reasons a rate cannot be computed, and flags on one that can, are `note.enrolment.<code>`
 # texts; parameters that differ by language are {zh, en} pairs.
@@ -45,6 +62,8 @@ class RateSpec:
     params: dict[str, Any] = field(default_factory=dict)  # of the names (junior years)
     # Retention only: the numerator grade this year over the denominator grade `lag` years before.
     grades: tuple[int, int, int] | None = None
+    # Retention adjusted for the cohort's transfers (denominator + in − out).
+    adjusted: bool = False
 
     def name(self) -> Phrase:
         """The rate's name, kept as a phrase."""
@@ -67,7 +86,8 @@ class RateSpec:
     def denominator(self, lang: Lang) -> str:
         """What the denominator counts, in `lang`."""
         if self.grades is not None:
-            return t("enrolment.part.grade_before", lang, grade=_grade(self.grades[1]),
+            part = "grade_before_adjusted" if self.adjusted else "grade_before"
+            return t(f"enrolment.part.{part}", lang, grade=_grade(self.grades[1]),
                      lag=self.grades[2])
         return t(f"enrolment.part.{self.denominator_part}", lang)
 
@@ -81,12 +101,24 @@ def _grade(grade: int) -> dict[str, Any]:
     return {"zh": _GRADE_ZH[grade - 1], "en": grade}
 
 
-def _retention(key: str, top: int, first: int, **params: Any) -> RateSpec:
-    return RateSpec(key=key, grades=(top, first, top - first), params=params)
+def _retention(key: str, top: int, first: int, adjusted: bool, **params: Any
+               ) -> list[RateSpec]:
+    """A retention rate, and with `adjusted` the same adjusted for the cohort's transfers."""
+    plain = RateSpec(key=key, grades=(top, first, top - first), params=params)
+    if not adjusted:
+        return [plain]
+    return [plain, RateSpec(key=f"{key}_adjusted", grades=(top, first, top - first),
+                            params=params, adjusted=True)]
 
 
-def rate_specs(system: System) -> list[RateSpec]:
-    """The rates of SPEC §5 under a school system, in report order."""
+def _dropout(key: str) -> RateSpec:
+    return RateSpec(key=key, numerator_part=key.replace("_rate", "s"),
+                    denominator_part=key.replace("dropout_rate", "students_before"))
+
+
+def rate_specs(system: System, adjusted: bool = False) -> list[RateSpec]:
+    """The rates of SPEC §5 under a school system, in report order; with `adjusted`, the
+    retention rates adjusted for the cohort's transfers too."""
     primary, junior = SYSTEM_GRADES[system]["primary"], SYSTEM_GRADES[system]["junior"]
     junior_years = len(junior)
     return [
@@ -96,12 +128,13 @@ def rate_specs(system: System) -> list[RateSpec]:
                  denominator_part="primary_age_population"),
         RateSpec(key="junior_gross_enrolment_rate", numerator_part="junior_students",
                  denominator_part="junior_age_population"),
-        _retention("nine_year_retention_rate", 9, 1),
-        _retention("primary_retention_rate", primary[-1], primary[0]),
-        _retention("junior_retention_rate", junior[-1], junior[0],
-                   years={"zh": "三" if junior_years == 3 else "四", "en": junior_years}),
-        RateSpec(key="dropout_rate", numerator_part="dropouts",
-                 denominator_part="compulsory_students"),
+        *_retention("nine_year_retention_rate", 9, 1, adjusted),
+        *_retention("primary_retention_rate", primary[-1], primary[0], adjusted),
+        *_retention("junior_retention_rate", junior[-1], junior[0], adjusted,
+                    years={"zh": "三" if junior_years == 3 else "四", "en": junior_years}),
+        _dropout("primary_dropout_rate"),
+        _dropout("junior_dropout_rate"),
+        _dropout("dropout_rate"),
     ]
 
 
@@ -137,6 +170,13 @@ class EnrolmentReport(Report):
 
     system: System
     results: list[EnrolmentResult]
+    # Whether the rates include the `…_adjusted` retention rates (not a JSON field: the keys
+    # themselves say it).
+    adjusted: bool = Field(default=False, exclude=True)
+
+    def specs(self) -> list[RateSpec]:
+        """The specs of the rates each result holds, in the same order."""
+        return rate_specs(self.system, adjusted=self.adjusted)
 
     def to_rows(self, lang: Lang = "zh") -> list[dict[str, Any]]:
         """One flat record per (county, year, rate), for CSV and XLSX."""
@@ -156,84 +196,6 @@ class EnrolmentReport(Report):
 def check_minimum_keys(norms: Norms) -> list[str]:
     """Keys of `rate_minimums` in a standards file that name no rate of SPEC §5."""
     return [key for key in norms.rate_minimums if key not in RATE_KEYS]
-
-
-# ---------------------------------------------------------------------------------------------
-# County sums
-
-CountyYear = tuple[str | None, int | None]
-
-
-@dataclass
-class CountyTotals:
-    """Sums of one county and year: per column the total, schools lacking it, files having it."""
-
-    sums: dict[str, float] = field(default_factory=dict)
-    missing: dict[str, int] = field(default_factory=dict)
-    present: dict[str, int] = field(default_factory=dict)
-
-
-def _key(county: Any, year: Any) -> CountyYear:
-    county = None if county is None or county != county else str(county)
-    year = None if year is None or year != year else int(year)
-    return county, year
-
-
-def county_totals(schools: pd.DataFrame, missing: dict[str, np.ndarray],
-                  present: dict[str, np.ndarray]) -> dict[CountyYear, CountyTotals]:
-    """Per (county, year): each column's sum over the schools, and how complete it is."""
-    import numpy as np
-    import pandas as pd
-
-    columns = list(missing)
-    data: dict[str, Any] = {
-        "county": schools["county"].astype(object),
-        "year": schools["year"].to_numpy(dtype=float),
-    }
-    for column in columns:
-        data[column] = np.nan_to_num(schools[column].to_numpy(dtype=float))
-        data[f"{column} missing"] = missing[column].astype(int)
-        data[f"{column} present"] = present[column].astype(int)
-    frame = pd.DataFrame(data)
-    # dropna=False keeps schools without a county (or year) together instead of dropping them.
-    summed = frame.groupby(["county", "year"], dropna=False, sort=False).sum()
-    sums = {c: summed[c].to_numpy(dtype=float).tolist() for c in columns}
-    missing_counts = {c: summed[f"{c} missing"].to_numpy().tolist() for c in columns}
-    present_counts = {c: summed[f"{c} present"].to_numpy().tolist() for c in columns}
-    totals: dict[CountyYear, CountyTotals] = {}
-    for i, (county, year) in enumerate(summed.index):
-        totals[_key(county, year)] = CountyTotals(
-            sums={c: sums[c][i] for c in columns},
-            missing={c: missing_counts[c][i] for c in columns},
-            present={c: present_counts[c][i] for c in columns})
-    return totals
-
-
-def population_lookup(population: pd.DataFrame | None, counties: set[str | None]
-                      ) -> dict[CountyYear, dict[str, float]]:
-    """Population figures by (county, year); blank cells are left out (they are not 0).
-
-    A table without a county column is "the whole file" (SPEC §2.1): when one side has no
-    county and the other holds one county only, they are the same county.
-    """
-    if population is None:
-        return {}
-    out: dict[CountyYear, dict[str, float]] = {}
-    table_counties = {_key(c, None)[0] for c in population["county"]}
-    same = (len(table_counties) == 1 and len(counties) == 1
-            and None in (table_counties | counties))
-    school_county = next(iter(counties)) if same else None
-    for record in population.to_dict("records"):
-        county, year = _key(record["county"], record["year"])
-        if same:
-            county = school_county
-        if year is None:
-            continue
-        figures = {c: float(record[c]) for c in ("primary_age_population",
-                                                 "junior_age_population")
-                   if record.get(c) is not None and record[c] == record[c]}
-        out[(county, year)] = figures
-    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -257,6 +219,8 @@ class _Context:
 
     def column_name(self, column: str) -> dict[str, str]:
         """A column as each language's note names it: its Chinese header, its canonical name."""
+        # Derived columns (cohort_transfers_in@primary) are named after their input column.
+        column = column.split("@")[0]
         return {"zh": _COLUMN_ZH[column], "en": column}
 
     def place(self, county: str | None, year: int | None) -> dict[str, str]:
@@ -293,29 +257,85 @@ class _Context:
                                                "place": self.place(county, year)})
         return _Part(None, [not_in_table, *from_schools.notes])
 
-    def earlier_grade(self, key: CountyYear, grade: int, lag: int) -> _Part:
-        """A grade's county total `lag` years before this one."""
+    def earlier_sum(self, key: CountyYear, column: str, lag: int,
+                    no_table: str = "no_table") -> _Part:
+        """A column's county total `lag` years before this one."""
         county, year = key
         if year is None:
             return _Part(None, [("no_year", {})])
         earlier = (county, year - lag)
         if earlier not in self.totals:
-            return _Part(None, [("no_table", {"year": year - lag})])
-        return self.column_sum(earlier, grade_column(grade))
+            return _Part(None, [(no_table, {"year": year - lag})])
+        return self.column_sum(earlier, column)
+
+    def earlier_grade(self, key: CountyYear, grade: int, lag: int) -> _Part:
+        """A grade's county total `lag` years before this one."""
+        return self.earlier_sum(key, grade_column(grade), lag)
+
+    def net_transfers(self, key: CountyYear, kind: str, lag: int = 0) -> _Part:
+        """Σ (transfers in − out) of the cohorts graduating from one kind of school."""
+        parts = [self.earlier_sum(key, f"cohort_transfers_{way}@{kind}", lag)
+                 for way in ("in", "out")]
+        return _combine(parts, (1, -1))
+
+    def mixed_schools(self, key: CountyYear, stage: str) -> int:
+        """Nine- and twelve-year schools of this county and year with pupils in `stage`."""
+        return int(self.totals[key].sums.get(f"mixed@{stage}", 0))
 
 
-def _students(ctx: _Context, key: CountyYear) -> _Part:
-    primary = ctx.column_sum(key, "primary_students")
-    junior = ctx.column_sum(key, "junior_students")
-    if primary.value is None or junior.value is None:
-        return _Part(None, primary.notes + junior.notes)
-    return _Part(primary.value + junior.value)
+def _combine(parts: list[_Part], signs: tuple[int, ...]) -> _Part:
+    """A signed sum of parts, or every reason any of them lacks."""
+    if any(part.value is None for part in parts):
+        notes = [note for part in parts for note in part.notes]
+        # Two parts missing for one reason (no 2013 table for either stage) say it once.
+        return _Part(None, [note for i, note in enumerate(notes) if note not in notes[:i]])
+    return _Part(sum(sign * (part.value or 0.0) for sign, part in zip(signs, parts,
+                                                                         strict=True)))
 
 
-def _parts(spec: RateSpec, ctx: _Context, key: CountyYear) -> tuple[_Part, _Part]:
+def _adjusted_denominator(spec: RateSpec, ctx: _Context, key: CountyYear,
+                          system: System) -> _Part:
+    """grade first (Y − lag) + the cohort's transfers in − out (SPEC §5).
+
+    A school's pair of transfer columns is its graduating cohort's since that cohort entered the
+    school: a primary school's top primary grade since grade 1, a junior school's grade 9 since
+    its first junior grade, a nine- or twelve-year school's grade 9 since grade 1. So the nine-year
+    cohort's transfers are its junior and mixed schools' pairs this year plus the primary schools'
+    pairs of the year it left primary; the stage rates cannot use a mixed school's pair.
+    """
+    _, first, lag = spec.grades or (0, 0, 0)
+    base = ctx.earlier_grade(key, first, lag)
+    if spec.key.startswith("nine_year"):
+        primary_top = SYSTEM_GRADES[system]["primary"][-1]
+        transfers = _combine([ctx.net_transfers(key, "junior"), ctx.net_transfers(key, "both"),
+                              ctx.net_transfers(key, "primary", 9 - primary_top)], (1, 1, 1))
+    else:
+        stage = "primary" if spec.key.startswith("primary") else "junior"
+        mixed = ctx.mixed_schools(key, stage)
+        if mixed:
+            return _Part(None, [("transfers_mixed", {"count": mixed})])
+        transfers = ctx.net_transfers(key, stage)
+    return _combine([base, transfers], (1, 1))
+
+
+def _dropout_parts(stages: tuple[str, ...], ctx: _Context, key: CountyYear
+                   ) -> tuple[_Part, _Part]:
+    """Dropouts reported this year over the stages' enrolment of the year before (SPEC §5)."""
+    ones = (1,) * len(stages)
+    dropouts = _combine([ctx.column_sum(key, f"{stage}_dropouts") for stage in stages], ones)
+    enrolled = _combine([ctx.earlier_sum(key, f"{stage}_students", 1, "no_previous_table")
+                         for stage in stages], ones)
+    return dropouts, enrolled
+
+
+def _parts(spec: RateSpec, ctx: _Context, key: CountyYear, system: System
+           ) -> tuple[_Part, _Part]:
     """The numerator and denominator of one rate for one county and year."""
     if spec.grades is not None:
         top, first, lag = spec.grades
+        if spec.adjusted:
+            return (ctx.column_sum(key, grade_column(top)),
+                    _adjusted_denominator(spec, ctx, key, system))
         return ctx.column_sum(key, grade_column(top)), ctx.earlier_grade(key, first, lag)
     if spec.key == "primary_net_enrolment_rate":
         return (ctx.column_sum(key, "primary_age_enrolled"),
@@ -326,8 +346,12 @@ def _parts(spec: RateSpec, ctx: _Context, key: CountyYear) -> tuple[_Part, _Part
     if spec.key == "junior_gross_enrolment_rate":
         return (ctx.column_sum(key, "junior_students"),
                 ctx.age_population(key, "junior_age_population"))
+    if spec.key == "primary_dropout_rate":
+        return _dropout_parts(("primary",), ctx, key)
+    if spec.key == "junior_dropout_rate":
+        return _dropout_parts(("junior",), ctx, key)
     if spec.key == "dropout_rate":
-        return ctx.column_sum(key, "dropouts"), _students(ctx, key)
+        return _dropout_parts(("primary", "junior"), ctx, key)
     raise KeyError(spec.key)  # pragma: no cover - rate_specs lists only the keys above
 
 
@@ -335,8 +359,9 @@ def _count(value: float | None) -> int | None:
     return None if value is None else int(round(value))
 
 
-def _rate(spec: RateSpec, ctx: _Context, key: CountyYear, norms: Norms) -> RateResult:
-    numerator, denominator = _parts(spec, ctx, key)
+def _rate(spec: RateSpec, ctx: _Context, key: CountyYear, norms: Norms, system: System
+          ) -> RateResult:
+    numerator, denominator = _parts(spec, ctx, key, system)
     notes = numerator.notes + denominator.notes
     value = None
     if numerator.value is not None and denominator.value is not None:
@@ -344,11 +369,11 @@ def _rate(spec: RateSpec, ctx: _Context, key: CountyYear, norms: Norms) -> RateR
             notes.append(("zero_denominator", {}))
         else:
             value = numerator.value / denominator.value
-    over_100 = value is not None and value > 1
+    over_100 = value is not None and bool(above(value, 1.0))
     if over_100:
         notes.append(("over_100_gross" if "gross" in spec.key else "over_100", {}))
     minimum = norms.rate_minimums.get(spec.key)
-    meets = None if minimum is None or value is None else value >= minimum
+    meets = None if minimum is None or value is None else bool(at_least(value, minimum))
     reasons = [code for code, _ in notes if code not in FLAG_CODES]
     return RateResult(key=spec.key, name=spec.name(), value=value,
                       numerator=_count(numerator.value), denominator=_count(denominator.value),
@@ -366,15 +391,19 @@ def compute_enrolment(schools: pd.DataFrame, missing: dict[str, np.ndarray],
     `missing` marks, per column, the schools whose stages need a value they do not have;
     `present` marks the schools whose file has the column at all (for the reason's wording).
     """
+    # The adjusted retention rates come only where a table gives the cohort's transfers: the
+    # derived columns of edustat.enrolment_inputs are then among the columns.
+    adjusted = TRANSFER_MARK in missing
     if schools.empty:
-        return EnrolmentReport(system=system, results=[])
+        return EnrolmentReport(system=system, results=[], adjusted=adjusted)
     totals = county_totals(schools, missing, present)
     counties = {county for county, _ in totals}
     ctx = _Context(totals, population_lookup(population, counties)
                    if population is not None else None)
-    specs = rate_specs(system)
+    specs = rate_specs(system, adjusted=adjusted)
     results = [EnrolmentResult(county=county, year=year,
-                               rates=[_rate(spec, ctx, (county, year), norms) for spec in specs])
+                               rates=[_rate(spec, ctx, (county, year), norms, system)
+                                      for spec in specs])
                for county, year in totals]
     results.sort(key=lambda r: (r.county is None, r.county or "", r.year is None, r.year or 0))
-    return EnrolmentReport(system=system, results=results)
+    return EnrolmentReport(system=system, results=results, adjusted=adjusted)

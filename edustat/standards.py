@@ -16,8 +16,9 @@ units — whole teachers, whole rooms, whole m², whole yuan — since a part of
 hired and rounding down would leave the school just short. County totals are sums of the units'
 rounded shortfalls: resources are not moved between schools.
 
-Comparisons allow a relative tolerance of 1e-9, so a school exactly at a standard meets it even
-when floating point gives 9 / 1000 × 100 = 0.8999999999999999 against 0.9.
+Every verdict goes through edustat.verdicts (relative tolerance 1e-12, SPEC §3), so a school
+exactly at a standard meets it even when floating point gives 9 / 1000 × 100 = 0.8999999999999999
+against 0.9; the same holds for the 85% floor, school size and class size.
 """
 
 from __future__ import annotations
@@ -34,14 +35,11 @@ from edustat.results import Phrase, Report, Sheets
 from edustat.schema import STAGE_ZH, STAGES
 from edustat.texts import Lang
 from edustat.units import STUDENTS
+from edustat.verdicts import at_least, at_most, below, slack
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
-
-# Far below any precision the returns carry (areas to 0.01 m² of thousands, whole counts), far
-# above floating-point noise: a value within it of the standard is taken as at the standard.
-RELATIVE_TOLERANCE = 1e-9
 
 # What a shortfall of each resource is counted in; every unit is rounded up to a whole one.
 SHORTFALL_UNITS: dict[str, str] = {
@@ -197,15 +195,15 @@ def judge(resource: np.ndarray, students: np.ndarray, standard: np.ndarray, per:
     """
     import numpy as np
 
-    keep = 1.0 - RELATIVE_TOLERANCE
     required = standard * students / per
     value = resource / students * per
-    meets = value >= standard * keep
-    # Rounded up to whole units; the tolerance keeps 254.99999999999997 − 250 from costing 6.
-    lacking = (required - resource - required * RELATIVE_TOLERANCE) / share
-    shortfall = np.where(meets, 0.0, np.ceil(lacking)).astype(np.int64)
+    meets = at_least(value, standard)
+    # Rounded up to whole units; the same tolerance as the verdict keeps 255.00000000000003 − 250
+    # from costing 6, and a unit that misses lacks at least one whole unit.
+    lacking = (required - resource - slack(required)) / share
+    shortfall = np.where(meets, 0.0, np.maximum(np.ceil(lacking), 1.0)).astype(np.int64)
     return {"value": value, "standard": standard, "meets": meets,
-            "below_floor": value < standard * floor_share * keep, "shortfall": shortfall}
+            "below_floor": below(value, standard * floor_share), "shortfall": shortfall}
 
 
 def compute_standards(units: pd.DataFrame, schools: pd.DataFrame, norms: Norms, *,
@@ -304,11 +302,12 @@ def size_and_class_size(units: pd.DataFrame, schools: pd.DataFrame, norms: Norms
     class_limits = _by_stage(stages, dict(norms.class_size_limits))
     with np.errstate(invalid="ignore", divide="ignore"):
         class_size = np.where(has_classes, students / classes, np.nan)
-    # Whole counts: students <= limit × classes compares exactly where a quotient might not.
-    class_size_ok = students <= class_limits * classes
+    # students <= limit × classes: a product of whole counts, where a quotient might not be
+    # exact (a provincial limit of 45.5 is not exact in floats either, hence the tolerance).
+    class_size_ok = at_most(students, class_limits * classes)
     return {
         "school_size": sizes.astype(np.int64), "size_limit": size_limits,
-        "size_ok": np.where(np.isnan(size_limits), None, sizes <= size_limits),
+        "size_ok": np.where(np.isnan(size_limits), None, at_most(sizes, size_limits)),
         "classes": np.where(np.isnan(classes), None, np.nan_to_num(classes).astype(np.int64)),
         "class_size": class_size, "class_size_limit": class_limits,
         "class_size_ok": np.where(has_classes, class_size_ok, None)}

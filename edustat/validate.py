@@ -646,7 +646,8 @@ _ENROLMENT_STAGE_COLUMNS: dict[str, tuple[str, ...]] = {
     "primary_age_enrolled": ("primary",),
     "primary_age_population": ("primary",),
     "junior_age_population": ("junior",),
-    "dropouts": ("primary", "junior"),
+    # Dropouts (per stage, or one column for a single-stage school) and cohort transfers are
+    # checked by edustat.enrolment_inputs.
 }
 _POPULATION_COLUMNS = ("primary_age_population", "junior_age_population")
 

@@ -27,7 +27,8 @@ SAMPLE_POPULATION = SAMPLE / "population.csv"
 YEARS = range(2014, 2023)
 GRADE_ZH = "一二三四五六七八九"
 HEADER = ["学校标识码", "学校名称", "县区", "学校类型", "小学在校生数", "初中在校生数",
-          *[f"{g}年级在校生数" for g in GRADE_ZH], "在校小学适龄儿童数", "辍学学生数", "年份"]
+          *[f"{g}年级在校生数" for g in GRADE_ZH], "在校小学适龄儿童数", "小学辍学学生数",
+          "初中辍学学生数", "年份"]
 
 # ---------------------------------------------------------------------------------------------
 # Hand-built cohorts: three schools of 甲县 over nine years. Every cell is the school's base
@@ -61,7 +62,7 @@ OVERRIDES_54 = {
     (2022, "B", 9): 38,
     (2022, "C", 9): 202,
 }
-DROPOUTS = {"A": 0, "B": 1, "C": 2}  # every year
+DROPOUTS = {"A": (1, ""), "B": (1, 1), "C": ("", 2)}  # (primary, junior), every year
 OVER_AGE = {"A": 10, "B": 8, "C": 0}  # primary pupils not of primary age: enrolled = total - this
 
 
@@ -75,7 +76,8 @@ def cohort_rows(schools: dict, overrides: dict, year: int, primary_grades: range
         junior = sum(n for g, n in grades.items() if g not in primary_grades)
         enrolled = primary - OVER_AGE[sid] if primary else 0
         rows.append([sid, f"{county}学校{sid}", county, kind, primary, junior,
-                     *[grades.get(g, "") for g in range(1, 10)], enrolled, DROPOUTS[sid], year])
+                     *[grades.get(g, "") for g in range(1, 10)], enrolled, *DROPOUTS[sid],
+                     year])
     return rows
 
 
@@ -140,10 +142,17 @@ def test_six_three_cohort_by_hand(tmp_path: Path) -> None:
     assert (junior.numerator, junior.denominator, junior.value) == (240, 256, 0.9375)
     assert (junior.minimum, junior.meets) == (0.95, False)
     assert junior.name == "初中三年巩固率"
-    # Dropouts A 0 + B 1 + C 2 = 3 over compulsory students 894 + 720 = 1614.
+    # Dropouts reported in 2022 over the enrolment of 2021 (no overrides in 2021):
+    # primary A 1 + B 1 = 2 over A 100×6 + B 40×6 = 840; junior B 1 + C 2 = 3 over
+    # B 40×3 + C 200×3 = 720; both stages 5 over 1560.
+    assert (rates["primary_dropout_rate"].numerator,
+            rates["primary_dropout_rate"].denominator) == (2, 840)
+    assert rates["primary_dropout_rate"].value == 2 / 840
+    assert rates["junior_dropout_rate"].value == 3 / 720
     dropout = rates["dropout_rate"]
-    assert (dropout.numerator, dropout.denominator) == (3, 1614)
-    assert dropout.value == pytest.approx(3 / 1614)
+    assert (dropout.numerator, dropout.denominator) == (5, 1560)
+    assert dropout.value == 5 / 1560
+    assert dropout.name == "义务教育辍学率"
     # Every rate computed: no reasons, and only the gross rate carries a note.
     assert all(r.reason is None for r in rates.values())
     assert [k for k, r in rates.items() if r.note] == ["primary_gross_enrolment_rate"]
@@ -174,8 +183,11 @@ def test_five_four_cohort_by_hand(tmp_path: Path) -> None:
     assert junior.value == pytest.approx(0.96)
     assert junior.meets is True
     assert junior.name == "初中四年巩固率"
-    # Dropouts 3 over 690 + 960 = 1650.
-    assert rates["dropout_rate"].value == pytest.approx(3 / 1650)
+    # Dropouts of 2022 over the 2021 enrolment (no overrides in 2021): primary A 100×5 +
+    # B 40×5 = 700, junior B 40×4 + C 200×4 = 960: 2/700, 3/960, 5/1660.
+    assert rates["primary_dropout_rate"].value == 2 / 700
+    assert rates["junior_dropout_rate"].value == 3 / 960
+    assert rates["dropout_rate"].value == 5 / 1660
 
 
 def test_sample_data_2022_by_hand() -> None:
@@ -195,8 +207,21 @@ def test_sample_data_2022_by_hand() -> None:
     # grade 7 of 2020: 26 + 287 = 313 -> 309/313 = 98.72%, meets 95%.
     assert rates["junior_retention_rate"].value == pytest.approx(309 / 313)
     assert rates["junior_retention_rate"].meets is True
-    # dropouts 0 + 1 + 1 + 1 = 3 over 1988 + 957 = 2945 -> 0.10%.
-    assert rates["dropout_rate"].value == pytest.approx(3 / 2945)
+    # Dropouts of 2022 over the enrolment of 2021 (schools-2021.csv):
+    # primary 0 + 1 + 0 = 1 over 1024 + 760 + 188 = 1972 -> 0.05%;
+    # junior 1 + 1 = 2 over 76 + 841 = 917 -> 0.22%; both 3 over 2889 -> 0.10%.
+    assert rates["primary_dropout_rate"].value == 1 / 1972
+    assert rates["junior_dropout_rate"].value == 2 / 917
+    assert rates["dropout_rate"].value == 3 / 2889
+    # Adjusted nine-year retention: grade 1 of 2014 (323) + the cohort's transfers: the junior
+    # school's and the nine-year school's pairs of 2022 (0 − 2, 0 − 2) and the primary schools'
+    # of 2019, when the cohort left primary (1 − 5, 1 − 3): 323 − 10 = 313 -> 309/313 = 98.72%.
+    adjusted = rates["nine_year_retention_rate_adjusted"]
+    assert (adjusted.numerator, adjusted.denominator) == (309, 313)
+    # 查干苏木中心学校 is a nine-year school: its pair is its grade-9 cohort's since grade 1, so
+    # the primary and junior adjusted rates cannot be had.
+    assert rates["primary_retention_rate_adjusted"].reason == "transfers_mixed"
+    assert rates["junior_retention_rate_adjusted"].reason == "transfers_mixed"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -212,7 +237,7 @@ def test_missing_years_are_not_computable_with_the_year(tmp_path: Path) -> None:
     assert rates["primary_retention_rate"].note == "没有 2017 年的学校表"
     assert rates["primary_retention_rate"].meets is None
     assert rates["junior_retention_rate"].value == 0.9375  # 2020 is there: 240/256
-    assert rates["dropout_rate"].value == pytest.approx(3 / 1614)
+    assert rates["dropout_rate"].value == 5 / 1560  # 2021 is there
 
 
 def test_missing_population_is_not_computable(tmp_path: Path) -> None:
@@ -291,10 +316,16 @@ def test_blank_cells_warn_and_make_the_rate_not_computable() -> None:
     warnings = [(p.row, p.column, p.code, p.severity) for p in report.problems
                 if p.code == "blank_not_zero"]
     assert warnings == [(3, "九年级在校生数", "blank_not_zero", "warning"),
-                        (4, "辍学学生数", "blank_not_zero", "warning")]
+                        (4, "初中辍学学生数", "blank_not_zero", "warning")]
     rates = rates_of(report, 2022)
-    assert rates["dropout_rate"].reason == "blank_cells"
-    assert rates["dropout_rate"].note == "2022 年有 1 所学校缺少“辍学学生数”（空白不按 0 计）"
+    assert rates["junior_dropout_rate"].reason == "blank_cells"
+    assert rates["junior_dropout_rate"].note == (
+        "2022 年有 1 所学校缺少“初中辍学学生数”（空白不按 0 计）；没有 2021 年的学校表"
+        "（辍学率的分母是上学年即 2021 年的在校生数）")
+    # The primary dropouts are complete (1, the junior school C1 teaches no primary): only the
+    # previous year's table is missing.
+    assert rates["primary_dropout_rate"].numerator == 1
+    assert rates["primary_dropout_rate"].reason == "no_previous_table"
     # Blank grade 9 and no earlier table: both reasons are given.
     assert rates["junior_retention_rate"].note == (
         "2022 年有 1 所学校缺少“九年级在校生数”（空白不按 0 计）；没有 2020 年的学校表")
@@ -309,7 +340,9 @@ def test_a_school_table_without_year(tmp_path: Path) -> None:
     assert result.year is None
     rates = {r.key: r for r in result.rates}
     assert rates["nine_year_retention_rate"].reason == "no_year"
-    assert rates["dropout_rate"].value == pytest.approx(3 / 1614)
+    # Dropouts are over the previous year's enrolment: no year, no previous table.
+    assert rates["dropout_rate"].reason == "no_year"
+    assert rates["dropout_rate"].numerator == 5 and rates["dropout_rate"].denominator is None
 
 
 def test_counties_are_kept_apart(tmp_path: Path) -> None:
@@ -412,7 +445,7 @@ def test_rates_are_ratios_of_county_sums_in_any_file_order(counts: list[int], se
             for sid in "PQ":
                 counts_ = [grades[(year, sid, g)] for g in range(1, 10)]
                 rows.append([sid, sid, "甲县", "九年一贯制学校", sum(counts_[:6]),
-                             sum(counts_[6:]), *counts_, 0, 0, year])
+                             sum(counts_[6:]), *counts_, 0, 0, 0, year])
             files.append(write_csv(Path(folder) / f"{year}.csv", HEADER, rows))
         shuffled = list(files)
         random.Random(seed).shuffle(shuffled)
@@ -431,6 +464,10 @@ def test_rates_are_ratios_of_county_sums_in_any_file_order(counts: list[int], se
             assert rate.over_100 == (numerator > denominator)
         else:
             assert rate.value is None and rate.reason == "zero_denominator"
+    # No dropouts: 0 over the previous year's enrolment of both schools (never a 0 for lack).
+    enrolled_2021 = sum(grades[(2021, s, g)] for s in "PQ" for g in range(1, 10))
+    assert (rates["dropout_rate"].numerator, rates["dropout_rate"].denominator) == (
+        0, enrolled_2021)
 
 
 def test_table_percentages_round_half_up_from_the_exact_fraction() -> None:
@@ -494,7 +531,7 @@ def test_cli_file_order_does_not_matter(cli) -> None:
 def test_cli_csv_and_xlsx(cli, tmp_path: Path) -> None:
     result = cli("enrolment", *SAMPLE_FILES, "--population", SAMPLE_POPULATION, "-f", "csv")
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert len(rows) == 9 * 7
+    assert len(rows) == 9 * 12
     assert list(rows[0]) == ["system", "county", "year", "key", "name", "value", "numerator",
                              "denominator", "minimum", "meets", "over_100", "reason", "note"]
     last = [r for r in rows if r["year"] == "2022" and r["key"] == "junior_retention_rate"][0]
@@ -506,7 +543,7 @@ def test_cli_csv_and_xlsx(cli, tmp_path: Path) -> None:
     result = cli("enrolment", *SAMPLE_FILES, "--population", SAMPLE_POPULATION, "-o", out)
     assert result.exit_code == 0 and out.exists()
     sheet = load_workbook(out).active
-    assert sheet.title == "enrolment" and sheet.max_row == 1 + 9 * 7
+    assert sheet.title == "enrolment" and sheet.max_row == 1 + 9 * 12
 
 
 def test_cli_strict_and_exit_codes(cli, tmp_path: Path) -> None:

@@ -34,7 +34,8 @@ from hypothesis import strategies as st
 
 from edustat import api
 from edustat.problems import InputError
-from edustat.standards import RELATIVE_TOLERANCE, judge
+from edustat.standards import judge
+from edustat.verdicts import RELATIVE_TOLERANCE
 
 HERE = FIXTURES / "standards"
 SCHOOLS = HERE / "schools.csv"

@@ -11,6 +11,12 @@ files byte for byte:
 The schools and figures are invented. Cohorts shrink a little each year (moves away, a few
 dropouts), the town schools gain some pupils from the countryside, and the primary school-age
 population is a little smaller than primary enrolment (over-age pupils), as county returns show.
+Dropouts are given per stage (小学/初中辍学学生数). Each school gives its graduating cohort's
+cumulative transfers since the cohort entered the school (该届累计转入/转出学生数): the cohort's
+gains from one grade to the next are transfers in; of its losses, four in five are transfers out
+(the rest left school), so the adjusted retention rates come a little under 100%. Moving up into
+grade 7 is enrolment, not a transfer. The figures added for this (a nine-year school's primary
+dropouts) come from a second generator, so every figure the sample had before is unchanged.
 """
 
 import csv
@@ -36,7 +42,9 @@ RURAL = "2152010003"
 TOWN_JUNIOR = "2152010004"
 
 HEADER = ["学校标识码", "学校名称", "县区", "学校类型", "小学在校生数", "初中在校生数",
-          *[f"{g}年级在校生数" for g in GRADE_ZH], "在校小学适龄儿童数", "辍学学生数", "年份"]
+          *[f"{g}年级在校生数" for g in GRADE_ZH], "在校小学适龄儿童数", "小学辍学学生数",
+          "初中辍学学生数", "该届累计转入学生数", "该届累计转出学生数", "年份"]
+OUT_SHARE = 0.8  # of a cohort's losses from one grade to the next, the share that transferred
 
 
 def simulate(rng):
@@ -73,15 +81,32 @@ def simulate(rng):
     return grades
 
 
-def school_rows(rng, grades, year):
+def cohort_transfers(grades, sid, taught, year):
+    """(in, out) of the cohort in the school's top grade in `year`, since it entered the school."""
+    gains = losses = 0
+    for grade in range(taught[0] + 1, taught[-1] + 1):
+        if grade == 7:  # moving up into junior school is enrolment, not a transfer
+            continue
+        then = year - (taught[-1] - grade)
+        change = grades[then][sid][grade] - grades[then - 1][sid][grade - 1]
+        gains, losses = gains + max(change, 0), losses + max(-change, 0)
+    return gains, round(OUT_SHARE * losses)
+
+
+def school_rows(rng, extra, grades, year):
     rows = []
     for sid, name, kind, taught, _ in SCHOOLS:
         counts = [grades[year][sid].get(g, 0) for g in range(1, 10)]
         primary, junior = sum(counts[:6]), sum(counts[6:])
         over_age = round(primary * rng.uniform(0.01, 0.03))  # enrolled, but not of primary age
         dropouts = rng.choice((0, 0, 1, 1, 2)) if junior else rng.choice((0, 0, 0, 1))
+        # (primary, junior) dropouts: a nine-year school's junior ones are the draw above
+        if primary and junior:
+            stage_dropouts = (extra.choice((0, 0, 0, 1)), dropouts)
+        else:
+            stage_dropouts = (dropouts, "") if primary else ("", dropouts)
         rows.append([sid, name, COUNTY, kind, primary, junior, *counts, primary - over_age,
-                     dropouts, year])
+                     *stage_dropouts, *cohort_transfers(grades, sid, taught, year), year])
     return rows
 
 
@@ -103,10 +128,11 @@ def write(path, header, rows):
 def main(argv):
     out = Path(argv[1]) if len(argv) > 1 else Path(__file__).parent
     rng = random.Random(SEED)
+    extra = random.Random(SEED + 1)  # figures added later: the first generator's draws stay
     grades = simulate(rng)
     population = []
     for year in YEARS:
-        rows = school_rows(rng, grades, year)
+        rows = school_rows(rng, extra, grades, year)
         write(out / f"schools-{year}.csv", HEADER, rows)
         population.append(population_row(rng, rows, year))
     write(out / "population.csv", ["县区", "年份", "小学适龄人口数", "初中适龄人口数"], population)

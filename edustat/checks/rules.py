@@ -14,6 +14,7 @@ from edustat.problems import Problem
 from edustat.results import LangPair, Report, Sheets
 from edustat.schema import STAGE_ZH, STAGES
 from edustat.texts import LANGS, Lang, both, t
+from edustat.verdicts import above, below
 
 if TYPE_CHECKING:
     import numpy as np
@@ -158,7 +159,8 @@ def _ratio_rule(found: ValidTable, key: str, bounds: dict[str, float], severity:
             ratio = np.where(counts > 0, students / counts, np.inf)
         low, high = bounds[f"{stage}_min"], bounds[f"{stage}_max"]
         zero = judged & (counts == 0)
-        out = judged & (counts > 0) & ((ratio < low) | (ratio > high))
+        # A ratio exactly at a bound is within it (edustat.verdicts: never a raw float compare).
+        out = judged & (counts > 0) & (below(ratio, low) | above(ratio, high))
         stage_what = {lang: t("rule.stage_what", lang, stage=t(f"stage_title.{stage}", lang),
                               what=t(f"rule.{what_key}", lang)) for lang in LANGS}
         params = {"what": stage_what, "num_name": num_name, "den_name": den_name,
@@ -185,8 +187,9 @@ def _class_size_rule(found: ValidTable, norms: Norms, severity: str,
             continue
         students = found.frame[f"{stage}_students"].to_numpy(dtype=float)
         classes = found.frame[f"{stage}_classes"].to_numpy(dtype=float)
-        # Whole counts: students > limit × classes compares exactly where a quotient might not.
-        over = (classes > 0) & (students > limit * classes)
+        # students > limit × classes: whole counts, where a quotient might not be exact; the same
+        # verdict as `edustat standards` (edustat.verdicts), so the two never disagree.
+        over = (classes > 0) & above(students, limit * classes)
         if stage in already:
             over &= ~already[stage]
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -233,7 +236,7 @@ def _change_rule(found: ValidTable, bounds: dict[str, float], severity: str,
             change = (current - before) / before
         # Small counts move a lot by nature (3 teachers to 5): they are not judged.
         jump = has_previous & (before >= min_previous) & ~np.isnan(current) & (
-            np.abs(change) > share_limit)
+            above(np.abs(change), share_limit))
         if not jump.any():
             continue
 

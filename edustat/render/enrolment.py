@@ -10,7 +10,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from edustat.enrolment import EnrolmentReport, EnrolmentResult, RateResult, rate_specs
+from edustat.enrolment import EnrolmentReport, EnrolmentResult, RateResult
 from edustat.numbers import rate_percent
 from edustat.render.common import colon, verdict
 from edustat.render.registry import RenderOptions, renderer
@@ -56,7 +56,7 @@ def _note(code: str, lang: Lang, **params: Any) -> str:
 def enrolment_note_lines(report: EnrolmentReport, results: Sequence[EnrolmentResult],
                          lang: Lang) -> list[str]:
     """The notes of one county's results, grouped: one line per rate(s), years and reason."""
-    spec_names = [spec.short(lang) for spec in rate_specs(report.system)]
+    spec_names = [spec.short(lang) for spec in report.specs()]
     groups: dict[tuple[str, ...], dict[str, Any]] = {}
     for index in range(len(results[0].rates) if results else 0):
         for result in results:
@@ -99,7 +99,7 @@ def enrolment_table(report: EnrolmentReport, results: Sequence[EnrolmentResult],
     for result in results:
         table.add_column(str(result.year) if result.year is not None else
                          t("enrolment.no_year", lang), justify="right", no_wrap=True)
-    for index, spec in enumerate(rate_specs(report.system)):
+    for index, spec in enumerate(report.specs()):
         rates = [result.rates[index] for result in results]
         if index and detail:
             table.add_section()
