@@ -94,6 +94,10 @@ def _set_handler(handler: Any) -> Any:
         return None
 
 
+def _discard(_: object) -> None:
+    """Drop a write's byte count: `write_atomic` takes a function that returns nothing."""
+
+
 def write_sheets(path: Path, sheets: Sheets | Callable[[], Sheets],
                  json_bytes: Callable[[], bytes]) -> None:
     """Write a report to `path` by its extension: JSON (`json_bytes()`), or CSV/XLSX of its
@@ -101,13 +105,13 @@ def write_sheets(path: Path, sheets: Sheets | Callable[[], Sheets],
     kind = output_format(path)
     if kind == "json":
         data = json_bytes()
-        write_atomic(path, lambda p: p.write_bytes(data + b"\n"))
+        write_atomic(path, lambda p: _discard(p.write_bytes(data + b"\n")))
         return
     tables = sheets() if callable(sheets) else sheets
     if kind == "csv":
         # Files are opened by Excel more than by scripts: a BOM makes Excel read UTF-8 Chinese.
         text = csv_text(next(iter(tables.values())))
-        write_atomic(path, lambda p: p.write_text(text, encoding="utf-8-sig"))
+        write_atomic(path, lambda p: _discard(p.write_text(text, encoding="utf-8-sig")))
     elif kind == "xlsx":
         write_atomic(path, lambda p: write_xlsx(p, tables))
     else:  # the CLI checks extensions first; this is a programming error
@@ -135,6 +139,6 @@ def write_header_only(path: Path, headers: Sequence[str]) -> None:
     """An empty table with just its header row (`edustat template`), CSV or XLSX by extension."""
     if path.suffix.lower() == ".csv":
         line = ",".join(headers) + "\r\n"
-        write_atomic(path, lambda p: p.write_text(line, encoding="utf-8-sig"))
+        write_atomic(path, lambda p: _discard(p.write_text(line, encoding="utf-8-sig")))
     else:
         write_atomic(path, lambda p: write_xlsx(p, {"schools": []}, headers))

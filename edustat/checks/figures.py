@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import BaseModel, Field
 
 from edustat.exams import EXAMS_ORDER, rates_for
-from edustat.indicators import METHODS, indicators_for
+from edustat.indicators import METHODS, Method, indicators_for
 from edustat.problems import InputError, Problem, has_errors
 from edustat.results import JoinedPhrases, Phrase, Report, Sheets
 from edustat.schema import STAGES
@@ -141,7 +141,7 @@ def family(name: str, table: Literal["schools", "exams"], compute: Callable[[Tab
     return register
 
 
-def _coefficient(method: str) -> Callable[[Tables], Any]:
+def _coefficient(method: Method) -> Callable[[Tables], Any]:
     def compute(tables: Tables) -> Any:
         from edustat.api import _coefficient
         from edustat.indicators import needed_columns

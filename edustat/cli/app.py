@@ -49,7 +49,7 @@ class EdustatGroup(TyperGroup):
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True,
-             **extra: Any) -> Any:
+             windows_expand_args: bool = True, **extra: Any) -> Any:
         """Run the command line; a usage error is worded here, not by typer."""
         from typer._click import exceptions as click_errors
 
@@ -59,7 +59,8 @@ class EdustatGroup(TyperGroup):
         argv = list(sys.argv[1:] if args is None else args)
         try:
             code = super().main(args=argv, prog_name=prog_name, complete_var=complete_var,
-                                standalone_mode=False, **extra)
+                                standalone_mode=False, windows_expand_args=windows_expand_args,
+                                **extra)
         except click_errors.NoArgsIsHelpError as exc:
             exc.show()
             code = exc.exit_code
@@ -364,8 +365,10 @@ def emit(report: Report, *, lang: Lang, fmt: str | None, output: Path | None,
     elif chosen == "csv":
         sys.stdout.write(csv_text(next(iter(report.sheets(lang).values()))))
     else:
-        options = RenderOptions(lang=lang, decimals=decimals, width=_width(), extra=extra or {})
-        _stdout().print(render(report, options))
+        console = _stdout()
+        options = RenderOptions(lang=lang, decimals=decimals, width=console.width,
+                                extra=extra or {})
+        console.print(render(report, options))
     if chosen not in report.problems_shown_in:
         print_problems(report.problems, lang)
     return report.exit_code(strict)
