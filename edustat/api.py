@@ -26,6 +26,8 @@ from edustat.texts import Lang, both
 from edustat.units import school_units
 
 if TYPE_CHECKING:
+    from edustat.audit import AuditReport
+    from edustat.audit.listing import AuditRulesReport
     from edustat.checks import CheckReport, FiguresReport, RulesReport
 
 from edustat.validate import (
@@ -366,3 +368,37 @@ def check_draft(draft: str | Path, tables: Sequence[str | Path] = (), *,
     return check_the_draft(draft, tables, population=population, previous=previous,
                            system=system, standards_file=standards_file, encoding=encoding,
                            sheet=sheet)
+
+
+def audit(paths: Sequence[str | Path] | str | Path, *, rules_file: str | Path | None = None,
+          standards_file: str | Path | None = None, system: EnrolmentSystem = "6-3",
+          encoding: str | None = None, sheet: str | None = None) -> AuditReport:
+    """The data-quality issue list (问题清单) of several years of school tables, and exam tables
+    among `paths` (SPEC §10)."""
+    from edustat.audit import audit as run_audit
+
+    return run_audit(_paths(paths), rules_file=_path(rules_file),
+                     standards_file=_path(standards_file), system=system, encoding=encoding,
+                     sheet=sheet)
+
+
+def audit_rules(*, rules_file: str | Path | None = None,
+                standards_file: str | Path | None = None) -> AuditRulesReport:
+    """The rules `edustat audit` applies, with their thresholds."""
+    from edustat.audit.listing import list_rules
+
+    return list_rules(rules_file, standards_file)
+
+
+def plan(paths: Sequence[str | Path], *, standard: Method = "quality",
+         prices_file: str | Path | None = None, stages: Sequence[str] = STAGES,
+         counties: Sequence[str] = (), move_teachers: bool = False,
+         standards_file: str | Path | None = None, encoding: str | None = None,
+         sheet: str | None = None) -> Any:
+    """The least-cost additions for each county and stage to meet `standard` (SPEC §8);
+    a PlanReport, verified by recomputing with the additions made."""
+    from edustat.planning.entry import plan_files
+
+    return plan_files(paths, standard=standard, prices_file=prices_file, stages=stages,
+                      counties=counties, move_teachers=move_teachers,
+                      standards_file=standards_file, encoding=encoding, sheet=sheet)
