@@ -46,10 +46,14 @@ def _path(path: Path | str | None) -> Path | None:
 
 
 def _paths(paths: Sequence[Path | str] | Path | str) -> list[Path]:
-    """Paths given as text or Path; one path alone is a list of one."""
+    """Paths given as text or Path; one path alone is a list of one. Each readable file is read
+    here, once (issue 14.7: a FIFO or `<(cat f.csv)` can be read only once): the Source that
+    stands for it is path-like, and telling its kind and reading its rows share the bytes."""
+    from edustat.reader import as_sources
+
     if isinstance(paths, (str, Path)):
-        return [Path(paths)]
-    return [Path(p) for p in paths]
+        paths = [paths]
+    return as_sources([Path(p) for p in paths])  # type: ignore[return-value]
 
 
 # The command that reads each kind of table, for the message when a file goes to another one.
@@ -119,16 +123,21 @@ class ValidationReport(Report):
 
 
 def validate(paths: Sequence[Path | str] | Path | str, *, standard: Method | None = None,
-             encoding: str | None = None, sheet: str | None = None) -> ValidationReport:
-    """Validate tables of any kind — school, exam or population, told by each file's header;
-    with a standard, school tables must also have the columns that method needs."""
+             encoding: str | None = None, sheet: str | None = None,
+             header_rows: tuple[int, int] | None = None,
+             teaching_points: str | None = None) -> ValidationReport:
+    """Validate tables of any kind — school, exam or population, told by each file's header.
+    School tables must have what the coefficients need: of the method named, else of both
+    methods, so that a clean `validate` means `coefficient` and `standards` run."""
     paths = _paths(paths)
     kinds: dict[str, list[Path]] = {}
     for path in paths:
         kinds.setdefault(table_kind(path, encoding=encoding, sheet=sheet), []).append(path)
-    needed = needed_columns(standard) if standard else {}
+    needed = (needed_columns(standard) if standard
+              else {**needed_columns("basic"), **needed_columns("quality")})
     checks = {"schools": lambda files: validate_schools(files, needed=needed, encoding=encoding,
-                                                        sheet=sheet),
+                                                        sheet=sheet, header_rows=header_rows,
+                                                        teaching_points=teaching_points),
               "exams": lambda files: validate_exams(files, encoding=encoding, sheet=sheet),
               "population": lambda files: validate_population(files, encoding=encoding,
                                                               sheet=sheet)}
@@ -143,13 +152,17 @@ def validate(paths: Sequence[Path | str] | Path | str, *, standard: Method | Non
 def coefficient(paths: Sequence[Path | str] | Path | str, *, standard: Method = "basic",
                 stages: Sequence[str] = STAGES, standards_file: Path | str | None = None,
                 encoding: str | None = None, sheet: str | None = None,
-                schools: bool = False, counties: Sequence[str] = ()) -> CoefficientReport:
+                schools: bool = False, counties: Sequence[str] = (),
+                header_rows: tuple[int, int] | None = None,
+                teaching_points: str | None = None) -> CoefficientReport:
     """Difference coefficients of the school tables in `paths` (SPEC §3); `counties` keeps
-    only those counties (all when empty)."""
+    only those counties (all when empty). Teaching points follow `teaching_points`, else the
+    standards file, else merge (SPEC §2.1)."""
     paths = _paths(paths)
     norms = load_norms(_path(standards_file))
     valid = validate_schools(paths, needed=needed_columns(standard, tuple(stages)),
-                             encoding=encoding, sheet=sheet)
+                             encoding=encoding, sheet=sheet, header_rows=header_rows,
+                             teaching_points=teaching_points or norms.teaching_points)
     _refuse_other_tables(valid, paths, "schools", encoding, sheet)
     return _coefficient(valid, norms, standard, tuple(stages), schools, counties, paths)
 
@@ -183,14 +196,17 @@ def _only_counties(frame: Any, counties: Sequence[str], paths: Sequence[Path]) -
 def standards(paths: Sequence[Path | str] | Path | str, *, stages: Sequence[str] = STAGES,
               standards_file: Path | str | None = None, encoding: str | None = None,
               sheet: str | None = None,
-              per_school: bool = True, counties: Sequence[str] = ()) -> StandardsReport:
+              per_school: bool = True, counties: Sequence[str] = (),
+              header_rows: tuple[int, int] | None = None,
+              teaching_points: str | None = None) -> StandardsReport:
     """Each school unit against the per-school quality-balance standards (SPEC §4);
     `per_school=False` keeps only the county totals."""
     paths = _paths(paths)
     norms = load_norms(_path(standards_file))
     # Class counts are not needed: a blank one leaves the class size empty with a note.
     valid = validate_schools(paths, needed=needed_columns("quality", tuple(stages)),
-                             encoding=encoding, sheet=sheet)
+                             encoding=encoding, sheet=sheet, header_rows=header_rows,
+                             teaching_points=teaching_points or norms.teaching_points)
     _refuse_other_tables(valid, paths, "schools", encoding, sheet)
     return _standards(valid, norms, tuple(stages), per_school, counties, paths)
 
@@ -238,7 +254,8 @@ def enrolment(paths: Sequence[Path | str] | Path | str, *, population: Path | st
     """
     norms = _enrolment_norms(_path(standards_file))
     paths = _paths(paths)
-    valid = validate_schools(paths, needed={}, encoding=encoding, sheet=sheet)
+    valid = validate_schools(paths, needed={}, encoding=encoding, sheet=sheet,
+                             teaching_points=norms.teaching_points)
     _refuse_other_tables(valid, paths, "schools", encoding, sheet)
     population = _path(population)
     people = (validate_population([population], encoding=encoding)

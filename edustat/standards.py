@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, Field
 from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
-from edustat.indicators import FACILITY_COLUMNS, indicators_for
+from edustat.indicators import FACILITY_COLUMNS, indicators_for, name_in
 from edustat.norms import Norms, SchoolPassRule
 from edustat.reader import FILE, ROW
 from edustat.results import Phrase, Report, Sheets
@@ -60,7 +60,8 @@ class StandardCheck(TypedDict):
     """
 
     key: str
-    name: Phrase  # the indicator's name, worded in the JSON's language (one shared object)
+    # The indicator's Chinese name; the report's JSON words it in the language asked for.
+    name: str
     value: float
     standard: float
     meets: bool
@@ -122,6 +123,28 @@ class StandardsReport(Report):
     results: list[SchoolStandardsResult]
     totals: list[StandardsTotal]
 
+    def to_json_bytes(self, indent: int | None = 1, *, lang: Lang = "zh") -> bytes:
+        """The JSON; in another language than Chinese the standards' names are reworded.
+
+        A national file has a million standard checks: their names are plain Chinese strings,
+        serialized at no cost, and reworded in the finished JSON (each name is a fixed
+        catalogue text, written only as a check's "name")."""
+        data = super().to_json_bytes(indent, lang=lang)
+        for zh_name in {check["name"] for result in self.results[:1]
+                        for check in result.indicators} if lang != "zh" else ():
+            for separator in (b": ", b":"):
+                data = data.replace(b'"name"' + separator + _quoted(zh_name),
+                                    b'"name"' + separator + _quoted(name_in(zh_name, lang)))
+        return data
+
+    def to_dict(self, lang: Lang = "zh") -> dict[str, Any]:
+        """The JSON as Python objects, the standards' names in `lang`."""
+        data = super().to_dict(lang)
+        for result in data["results"]:
+            for check in result["indicators"]:
+                check["name"] = name_in(check["name"], lang)
+        return data
+
     def to_rows(self, lang: Lang = "zh") -> list[dict[str, Any]]:
         """One flat record per school unit, each standard as value/standard/meets/shortfall."""
         rows = []
@@ -161,6 +184,13 @@ class StandardsReport(Report):
     def failed(self) -> bool:
         """True when a school unit fails the standards."""
         return any(not result.passes for result in self.results)
+
+
+def _quoted(text: str) -> bytes:
+    """A text as a JSON string, UTF-8 (as pydantic writes it)."""
+    import json
+
+    return json.dumps(text, ensure_ascii=False).encode("utf-8")
 
 
 def _school_sizes(schools: pd.DataFrame) -> pd.Series:
@@ -254,7 +284,7 @@ def compute_standards(units: pd.DataFrame, schools: pd.DataFrame, norms: Norms, 
         **{field: take(values) for field, values in limits.items()},
     }
     # One list of check dicts per standard, then one row of them per unit (zip is the fast path).
-    names = {ind.key: Phrase(code=f"indicator.{ind.key}.name") for ind in indicators}
+    names = {ind.key: ind.label("zh") for ind in indicators}
     checks = [
         [{"key": ind.key, "name": names[ind.key], "value": value, "standard": standard,
           "meets": meets, "below_floor": below, "shortfall": shortfall,

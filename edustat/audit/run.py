@@ -24,7 +24,9 @@ def audit(paths: Sequence[str | Path], *, rules_file: str | Path | None = None,
     from edustat.norms import load_norms
     from edustat.validate import table_kind, validate_exams, validate_schools
 
-    files = [Path(p) for p in paths]
+    from edustat.reader import as_sources
+
+    files = as_sources(list(paths))  # each read once: its kind and its rows share the bytes
     rules = load_rules(Path(rules_file) if rules_file is not None else None)
     norms = load_norms(Path(standards_file) if standards_file is not None else None)
     check_consistency_keys(rules, list(norms.consistency_rules))

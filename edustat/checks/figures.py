@@ -166,7 +166,7 @@ def coefficient_figures(report: Any) -> list[Figure]:
                               name=_phrase("figure.composite", stage=stage, method=method_name),
                               note=list(result.notes) or None, **place))
         for item in result.indicators:
-            indicator = item.name
+            indicator = _phrase(f"indicator.{item.key}.name")
             figures.append(Figure(key=f"{prefix}.{item.key}", value=item.cv, kind="number",
                                   name=_phrase("figure.cv", stage=stage, indicator=indicator,
                                                method=method_name), **place))
@@ -364,7 +364,8 @@ def gather_figures(paths: Sequence[Path], *, population: Path | None, system: st
                                 params={"files": "、".join(map(str, given["population"]))}))
     # Each table is read and validated once; every family computes from the same rows.
     tables = Tables(
-        schools=(validate_schools(given["schools"], needed={}, encoding=encoding, sheet=sheet)
+        schools=(validate_schools(given["schools"], needed={}, encoding=encoding, sheet=sheet,
+                                  teaching_points=norms.teaching_points)
                  if given["schools"] else None),
         exams=(validate_exams(given["exams"], encoding=encoding, sheet=sheet)
                if given["exams"] else None),

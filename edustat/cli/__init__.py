@@ -9,10 +9,8 @@ from __future__ import annotations
 
 # isort: off
 from edustat.cli import validate, coefficient, standards, enrolment  # noqa: F401
-from edustat.cli import exams, figures, check, template  # noqa: F401
-from edustat.cli import plan  # noqa: F401
+from edustat.cli import exams, figures, plan, check, audit, template  # noqa: F401
 # isort: on
 from edustat.cli.app import app, main
-from edustat.cli import audit as _audit  # noqa: F401  (registers `edustat audit`)
 
 __all__ = ["app", "main"]

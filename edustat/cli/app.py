@@ -387,3 +387,7 @@ def main() -> None:
     # cyclic garbage collection would only rescan them (a third of the time on a national file).
     gc.disable()
     app()
+
+
+# The names the first command modules used (before the structure work), for work in flight.
+_guard, _check_paths, _usage_error = guard, check_paths, usage_error

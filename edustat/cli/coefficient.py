@@ -15,7 +15,9 @@ from edustat.cli.options import (
     FormatOpt,
     LangOpt,
     OutputOpt,
+    HeaderRowsOpt,
     SheetOpt,
+    TeachingPointsOpt,
     StageOpt,
     StandardOpt,
     StandardsFileOpt,
@@ -38,6 +40,7 @@ def coefficient(
     fmt: FormatOpt = None, output: OutputOpt = None,
     decimals: Annotated[int, decimals_option("decimals")] = 4,
     encoding: EncodingOpt = None, sheet: SheetOpt = None,
+    header_rows: HeaderRowsOpt = None, teaching_points: TeachingPointsOpt = None,
     standards_file: StandardsFileOpt = None, strict: StrictOpt = False,
     lang: LangOpt = "zh", debug: DebugOpt = False,
 ) -> None:
@@ -46,11 +49,14 @@ def coefficient(
 
     def action() -> int:
         from edustat import api
+        from edustat.headers import parse_header_rows
 
         report = api.coefficient(files, standard=standard,  # type: ignore[arg-type]
                                  stages=tuple(stage or ("primary", "junior")),
                                  standards_file=standards_file, encoding=encoding, sheet=sheet,
-                                 counties=county or (), schools=schools)
+                                 counties=county or (), schools=schools,
+                                 header_rows=parse_header_rows(header_rows),
+                                 teaching_points=teaching_points)
         return emit(report, lang=lang_, fmt=fmt, output=output, decimals=decimals,
                     strict=strict, extra={"summary": summary})
 

@@ -28,7 +28,7 @@ def plan_files(paths: Sequence[str | Path], *, standard: Method = "quality",
     prices = load_prices(Path(prices_file) if prices_file is not None else None)
     stages = tuple(stages)
     valid = validate_schools(files, needed=needed_columns(standard, stages), encoding=encoding,
-                             sheet=sheet)
+                             sheet=sheet, teaching_points=norms.teaching_points)
     if not valid.ok:
         raise InputError(valid.problems)
     frame = valid.frame

@@ -35,7 +35,7 @@ def coefficient_table(result: CoefficientResult, standard: str, lang: Lang,
     table.add_column(t("label.verdict", lang))
     for indicator in result.indicators:
         name = (t(f"indicator.{indicator.key}.short", lang) if short
-                else indicator.name.word(lang))
+                else t(f"indicator.{indicator.key}.name", lang))
         table.add_row(name, fmt(indicator.mean, decimals),
                       fmt(indicator.sd, decimals), fmt(indicator.cv, decimals),
                       fmt(indicator.limit, 2), verdict(indicator.meets, lang))
