@@ -3,11 +3,17 @@ a draft by its kind (.docx .md, or a .txt that is no table); the others are the 
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import NoReturn
 
-from edustat.cli.app import _stderr, check_paths, emit, guard, usage_error
+from edustat.cli.app import (
+    _stderr,
+    check_paths,
+    check_writable,
+    emit,
+    guard,
+    usage_error,
+)
 from edustat.drafts.document import is_draft
 from edustat.texts import Lang, t
 
@@ -33,7 +39,7 @@ def run_draft_check(inputs: list[Path], *, claims: Path | None, previous: list[P
                                         standards_file, previous, fmt=fmt)
     if annotated:
         assert output is not None
-        _check_copy(output, [*inputs, *previous], lang)
+        check_writable(output, [*inputs, *previous], lang)
     tables = [p for p in inputs if p is not draft and p != draft]
 
     def action() -> int:
@@ -51,16 +57,3 @@ def run_draft_check(inputs: list[Path], *, claims: Path | None, previous: list[P
         return code
 
     guard(debug, lang, action, fmt)
-
-
-def _check_copy(output: Path, inputs: list[Path], lang: Lang) -> None:
-    """The annotated copy is never an input (above all never the draft), in a writable folder."""
-    if output.is_dir():
-        usage_error(f"{output}: {t('usage.output_is_folder', lang)}")
-    if any(output.resolve() == path.resolve() for path in inputs):
-        usage_error(f"{output}: {t('problem.output_is_input', lang)}")
-    folder = output.resolve().parent
-    if not folder.is_dir():
-        usage_error(f"{output}: {t('usage.output_folder_missing', lang)}")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        usage_error(f"{output}: {t('usage.output_folder_not_writable', lang)}")

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from edustat.problems import InputError, Problem
+from edustat.reader import load_source
 
 DRAFT_SUFFIXES = (".docx", ".txt", ".md")
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -92,13 +93,7 @@ def read_draft(path: str | Path) -> Draft:
     """The draft's blocks in document order; raises InputError for a file that is no draft."""
     path = Path(path)
     file = str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError([Problem(file=file, code="file_missing")]) from None
-    except OSError as exc:
-        raise InputError([Problem(file=file, code="unreadable",
-                                  params={"reason": exc.strerror or str(exc)})]) from None
+    raw = load_source(path).raw
     if path.suffix.lower() == ".docx":
         return Draft(file=file, kind="docx", blocks=_docx_blocks(path, raw, file))
     text = _decode(raw, file)
