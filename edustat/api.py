@@ -181,27 +181,29 @@ def _only_counties(frame: Any, counties: Sequence[str], paths: Sequence[Path]) -
 def standards(paths: Sequence[Path | str] | Path | str, *, stages: Sequence[str] = STAGES,
               standards_file: Path | str | None = None, encoding: str | None = None,
               sheet: str | None = None,
-              per_school: bool = True, counties: Sequence[str] = ()) -> StandardsReport:
+              per_school: bool = True, counties: Sequence[str] = (),
+              stream: bool = False) -> StandardsReport:
     """Each school unit against the per-school quality-balance standards (SPEC §4);
-    `per_school=False` keeps only the county totals."""
+    `per_school=False` keeps only the county totals. `stream=True` holds the units as columns
+    for writing (`report.results` stays empty; `write_json`/`csv_rows` produce them)."""
     paths = _paths(paths)
     norms = load_norms(_path(standards_file))
     # Class counts are not needed: a blank one leaves the class size empty with a note.
     valid = validate_schools(paths, needed=needed_columns("quality", tuple(stages)),
                              encoding=encoding, sheet=sheet)
     _refuse_other_tables(valid, paths, "schools", encoding, sheet)
-    return _standards(valid, norms, tuple(stages), per_school, counties, paths)
+    return _standards(valid, norms, tuple(stages), per_school, counties, paths, stream)
 
 
 def _standards(valid: ValidTable, norms: Norms, stages: tuple[str, ...],
                per_school: bool = True, counties: Sequence[str] = (),
-               paths: Sequence[Path] = ()) -> StandardsReport:
+               paths: Sequence[Path] = (), stream: bool = False) -> StandardsReport:
     """Per-school standards of validated school rows."""
     if not valid.ok:
         raise InputError(valid.problems)
     schools = _only_counties(valid.frame, counties, paths)
     units = school_units(schools, norms, stages)
-    report = compute_standards(units, schools, norms, per_school=per_school)
+    report = compute_standards(units, schools, norms, per_school=per_school, stream=stream)
     report.problems = valid.problems
     return report
 

@@ -352,17 +352,19 @@ def emit(report: Report, *, lang: Lang, fmt: str | None, output: Path | None,
     """Show a report by the result protocol and return its exit code: to -o by the file's
     extension, else on standard output as its registered table, JSON or its first sheet as CSV;
     then the input's warnings and notes on standard error (unless the report shows them)."""
-    from edustat.output import csv_text, write_sheets
+    from edustat.output import write_csv, write_report
     from edustat.render.registry import RenderOptions, render
 
     chosen = "file" if output is not None else resolve_format(fmt)
     if output is not None:
-        write_sheets(output, lambda: report.sheets(lang), lambda: report.to_json_bytes(lang=lang))
+        write_report(output, report, lang)
         _stderr().print(t("label.written", lang, path=output), highlight=False)
     elif chosen == "json":
-        sys.stdout.write(report.to_json(lang=lang) + "\n")
+        sys.stdout.flush()
+        report.write_json(sys.stdout.buffer, lang)
+        sys.stdout.buffer.flush()
     elif chosen == "csv":
-        sys.stdout.write(csv_text(next(iter(report.sheets(lang).values()))))
+        write_csv(sys.stdout, report.csv_rows(lang))
     else:
         options = RenderOptions(lang=lang, decimals=decimals, width=_width(), extra=extra or {})
         _stdout().print(render(report, options))

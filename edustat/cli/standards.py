@@ -39,7 +39,10 @@ def standards(
 
         report = api.standards(files, stages=tuple(stage or ("primary", "junior")),
                                standards_file=standards_file, encoding=encoding, sheet=sheet,
-                               counties=county or ())
+                               counties=county or (),
+                               # A table shows every unit; a file or JSON/CSV is written as the
+                               # units are produced, never held whole (a national file's is GBs).
+                               stream=output is not None or fmt in ("json", "csv"))
         return emit(report, lang=lang_, fmt=fmt, output=output, decimals=decimals,
                     strict=strict)
 
