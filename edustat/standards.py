@@ -169,26 +169,26 @@ class StandardsReport(Report):
         if self._table is None or not len(self._table):
             super().write_json(out, lang)
             return
+        from edustat.jsonstream import split_frame, write_list
+
         # The report without its results, split where they go: the same serializer writes the
-        # frame, and each chunk of records indented one level deeper fills the gap.
-        marker = b'\n "results": [],'
-        head, tail = self.to_json_bytes(lang=lang).split(marker)
-        out.write(head + b'\n "results": [')
+        # frame, and each chunk of records, serialized at the same depth, fills the gap.
+        head, tail = split_frame(self.to_json_bytes(lang=lang), "results")
         names = {ind.key: Phrase(code=f"indicator.{ind.key}.name").word(lang)
                  for ind in self._table.indicators}
         no_classes = {stage: [Phrase(code="note.standards.no_classes",
                                      params={"stage": {"zh": STAGE_ZH[stage], "en": stage}}
                                      ).word(lang)] for stage in STAGES}
-        first = True
-        for chunk in self._table.chunks(names=names, no_classes=no_classes):
-            # Serialized as {"results": chunk}, the records are indented as in the whole
-            # report: b'{\n "results": [' + records + b'\n ]\n}', sliced without a copy.
-            data = memoryview(pydantic_core.to_json({"results": chunk}, indent=1))
-            if not first:
-                out.write(b",")
-            out.write(data[len(_CHUNK_HEAD):-len(_CHUNK_TAIL)])
-            first = False
-        out.write(b"\n ]," + tail + b"\n")
+
+        def chunks() -> Iterator[memoryview]:
+            assert self._table is not None
+            for chunk in self._table.chunks(names=names, no_classes=no_classes):
+                # b'{\n "results": [' + the records as deep as in the report + b'\n ]\n}',
+                # sliced without a copy.
+                data = memoryview(pydantic_core.to_json({"results": chunk}, indent=1))
+                yield data[len(_CHUNK_HEAD):-len(_CHUNK_TAIL)]
+
+        write_list(out, head, chunks(), tail + b"\n")
 
     def totals_rows(self) -> list[dict[str, Any]]:
         """One flat record per (county, year, stage, resource) of the shortfall totals."""

@@ -67,3 +67,35 @@ def test_cli_json_file_and_stdout_are_the_whole_report(cli, tmp_path, counties_f
     assert not list(tmp_path.glob(".out.json.*"))  # no temporary file left behind
     result = cli("standards", str(counties_file), "-f", "json")
     assert result.stdout_bytes == whole
+
+
+@pytest.mark.parametrize("which", ["sample", "counties"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_figures_json_written_as_produced_is_the_json_module_s(which, lang, counties_file):
+    path = SAMPLE if which == "sample" else counties_file
+    report = api.figures([path])
+    # what the report's JSON has always been: pydantic's records, dumped by the json module
+    expected = json.dumps({"files": [f.model_dump() for f in report.files],
+                           "results": [f.model_dump(context={"lang": lang})
+                                       for f in report.results],
+                           "unavailable": [u.record(lang) for u in report.unavailable]},
+                          ensure_ascii=False, indent=1).encode("utf-8") + b"\n"
+    out = io.BytesIO()
+    report.write_json(out, lang)
+    assert out.getvalue() == expected
+    assert report.to_json_bytes(lang=lang) + b"\n" == expected
+
+
+def test_items_written_like_the_json_module():
+    from edustat.jsonstream import python_json_items, split_frame, write_list
+
+    records = [{"a": 1.5, "b": None, "c": True, "d": "引号\"\\\n", "e": 3, "f": float("nan")},
+               {"nested": [1, {"x": 2}], "g": 1e-05}, {}, {"h": float("-inf"), "i": False}]
+    for items in (records, []):
+        expected = json.dumps({"k": 0, "results": items, "z": [1]}, ensure_ascii=False,
+                              indent=1).encode("utf-8")
+        head, tail = split_frame(json.dumps({"k": 0, "results": [], "z": [1]},
+                                            ensure_ascii=False, indent=1).encode(), "results")
+        out = io.BytesIO()
+        write_list(out, head, python_json_items(items), tail)
+        assert out.getvalue() == expected
