@@ -8,12 +8,13 @@ results, and the results are written into the gap as they are produced.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, BinaryIO
 
 # json.dumps(..., ensure_ascii=False) writes strings with this (the C version where there is one)
 _string = json.encoder.encode_basestring  # type: ignore[attr-defined]
 _INFINITY = float("inf")
+_MAX_REMEMBERED = 100_000  # texts remembered while writing, so memory stays bounded
 
 
 def split_frame(frame: bytes, key: str) -> tuple[bytes, bytes]:
@@ -40,39 +41,48 @@ def write_list(out: BinaryIO, head: bytes, items: Iterable[bytes | memoryview], 
         out.write(tail)
 
 
-def _scalar(value: Any) -> str | None:
-    """A scalar as json.dumps writes it (None when `value` is not a scalar)."""
-    if isinstance(value, str):
-        return _string(value)
-    if value is None:
-        return "null"
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    if isinstance(value, int):
-        return int.__repr__(value)
-    if isinstance(value, float):
-        if value != value:
-            return "NaN"
-        if value == _INFINITY:
-            return "Infinity"
-        if value == -_INFINITY:
-            return "-Infinity"
-        return float.__repr__(value)
-    return None
+def _number(value: float) -> str:
+    """A float as json.dumps writes it (repr; NaN and the infinities as JavaScript names)."""
+    if value != value:
+        return "NaN"
+    if value == _INFINITY:
+        return "Infinity"
+    if value == -_INFINITY:
+        return "-Infinity"
+    return float.__repr__(value)
+
+
+# How json.dumps writes each scalar type; any other type is nested.
+_WRITERS: dict[type, Callable[[Any], str]] = {
+    float: _number, int: int.__repr__, bool: lambda v: "true" if v else "false",
+    type(None): lambda v: "null"}
 
 
 def python_json_items(records: Iterable[dict[str, Any]]) -> Iterator[bytes]:
     """Each record as `json.dumps(..., ensure_ascii=False, indent=1)` writes it as an item of a
     list that is a value of the top-level object (two levels deep), with its leading newline."""
+    # Keys and texts repeat across records (a county's name, a figure's name): written once.
+    keys: dict[str, str] = {}
+    texts: dict[str, str] = {}
     for record in records:
         parts: list[str] = []
         for key, value in record.items():
-            text = _scalar(value)
-            if text is None:  # a nested value: the json module writes this record
-                break
-            parts.append(f"{_string(key)}: {text}")
+            kind = type(value)
+            if kind is str:
+                text = texts.get(value)
+                if text is None:
+                    text = _string(value)
+                    if len(texts) < _MAX_REMEMBERED:
+                        texts[value] = text
+            else:
+                writer = _WRITERS.get(kind)
+                if writer is None:  # a nested value (or a subclass): the json module writes it
+                    break
+                text = writer(value)
+            name = keys.get(key)
+            if name is None:
+                name = keys[key] = f"{_string(key)}: "
+            parts.append(name + text)
         else:
             if not parts:  # {} is written as such
                 yield b"\n  {}"
