@@ -1,9 +1,11 @@
 """Time `edustat coefficient` (or `edustat validate`) on a national-scale table against a plain
-`pandas.read_csv` of the same file, plus the CLI's start-up cost.
+`pandas.read_csv` of the same file, plus the CLI's start-up cost; then `figures` and `standards`
+against `coefficient` (time, and the peak memory of `standards`).
 
     python benchmarks/bench_coefficient.py                    # national.csv, 5 repeats
     python benchmarks/bench_coefficient.py --validate-only
     python benchmarks/bench_coefficient.py data/2022.csv --repeat 11
+    python benchmarks/bench_coefficient.py --coefficient-only   # without standards and figures
 
 Every measurement is a fresh subprocess of this interpreter (sys.executable), started from the
 repository root. The wall time therefore includes interpreter start-up and imports, which is what
@@ -171,7 +173,12 @@ def main(argv=None):
     ap.add_argument("--timeout", type=float, default=900, help="seconds before a run is killed")
     ap.add_argument("--out-dir", default=str(HERE / "out"), help="where edustat writes its JSON")
     ap.add_argument("--strict", action="store_true",
-                    help="also exit 1 when `import edustat.cli` imports pandas")
+                    help="also exit 1 when `import edustat.cli` imports pandas, when standards "
+                         "peaks over --memory-limit or figures takes over 3x coefficient")
+    ap.add_argument("--coefficient-only", action="store_true",
+                    help="skip the standards and figures measurements")
+    ap.add_argument("--memory-limit", type=float, default=1024,
+                    help="peak RSS in MB that `standards` must stay under (default 1024)")
     args = ap.parse_args(argv)
     if args.repeat < 1 or args.warmup < 0:
         ap.error("--repeat must be >= 1 and --warmup >= 0")
@@ -257,9 +264,54 @@ def main(argv=None):
     print(f"pandas imported by `import edustat.cli`: {lazy}")
     if note:
         print(f"coefficient output: {out_json} ({note})")
+    if not args.validate_only and not args.coefficient_only:
+        try:
+            failures += at_scale(data, out_dir, args)
+        except Failed as e:
+            print(e, file=sys.stderr)
+            return 1
     for f in failures:
         print(f, file=sys.stderr)
     return 1 if failures else 0
+
+
+def at_scale(data, out_dir, args):
+    """`standards` (time, peak RSS, size of its JSON) and `figures` against `coefficient`,
+    interleaved in the same run (issue 14 items 17 and 18). Returns --strict failures."""
+    failures = []
+    coefficient = [PY, "-m", "edustat", "coefficient", str(data), "--format", "json",
+                   "-o", str(out_dir / f"{data.stem}.coefficient.json")]
+    standards_json = out_dir / f"{data.stem}.standards.json"
+    standards = [PY, "-m", "edustat", "standards", str(data), "--format", "json",
+                 "-o", str(standards_json)]
+    figures = [PY, "-m", "edustat", "figures", str(data), "--format", "json",
+               "-o", str(out_dir / f"{data.stem}.figures.json")]
+    print(f"standards and figures against coefficient: {args.repeat} runs each ...",
+          file=sys.stderr)
+    times, rss, _ = compare("edustat coefficient", coefficient, "edustat figures", figures,
+                            args.repeat, args.warmup, args.timeout)
+    st_times, st_rss, _ = compare("edustat coefficient", coefficient, "edustat standards",
+                                  standards, args.repeat, args.warmup, args.timeout)
+    c = statistics.median(times["edustat coefficient"] + st_times["edustat coefficient"])
+    f = statistics.median(times["edustat figures"])
+    s = statistics.median(st_times["edustat standards"])
+    size = standards_json.stat().st_size / 2**20 if standards_json.exists() else float("nan")
+    print("| command | median s | ratio to coefficient | peak RSS MB |")
+    print("|---|---:|---:|---:|")
+    print(f"| edustat coefficient | {c:.3f} | 1.00 "
+          f"| {fmt_mb(rss['edustat coefficient'] + st_rss['edustat coefficient'])} |")
+    print(f"| edustat figures | {f:.3f} | {f / c:.2f} | {fmt_mb(rss['edustat figures'])} |")
+    print(f"| edustat standards | {s:.3f} | {s / c:.2f} | {fmt_mb(st_rss['edustat standards'])} |")
+    print()
+    print(f"standards JSON: {size:.0f} MB; peak RSS limit {args.memory_limit:.0f} MB; "
+          f"figures limit 3x coefficient")
+    peak = max(st_rss["edustat standards"]) if st_rss["edustat standards"] else None
+    if args.strict and peak is not None and peak >= args.memory_limit:
+        failures.append(f"FAILED (--strict): standards peaked at {peak:.0f} MB "
+                        f"(limit {args.memory_limit:.0f} MB)")
+    if args.strict and f > 3 * c:
+        failures.append(f"FAILED (--strict): figures took {f / c:.2f}x coefficient (limit 3x)")
+    return failures
 
 
 if __name__ == "__main__":

@@ -19,7 +19,16 @@ from edustat.exams import ExamReport, compute_exams
 from edustat.indicators import Method, needed_columns
 from edustat.norms import Norms, load_norms
 from edustat.problems import InputError, Problem, has_errors
-from edustat.results import EXIT_DATA, EXIT_OK, EXIT_USAGE, USAGE_CODES, Report, Sheets
+from edustat.results import (
+    EXIT_DATA,
+    EXIT_OK,
+    EXIT_USAGE,
+    USAGE_CODES,
+    Progress,
+    Report,
+    Sheets,
+    no_progress,
+)
 from edustat.schema import STAGES
 from edustat.standards import StandardsReport, compute_standards
 from edustat.texts import Lang, both
@@ -141,14 +150,17 @@ def validate(paths: Sequence[Path | str] | Path | str, *, standard: Method | Non
 def coefficient(paths: Sequence[Path | str] | Path | str, *, standard: Method = "basic",
                 stages: Sequence[str] = STAGES, standards_file: Path | str | None = None,
                 encoding: str | None = None, sheet: str | None = None,
-                schools: bool = False, counties: Sequence[str] = ()) -> CoefficientReport:
+                schools: bool = False, counties: Sequence[str] = (),
+                progress: Progress = no_progress) -> CoefficientReport:
     """Difference coefficients of the school tables in `paths` (SPEC §3); `counties` keeps
-    only those counties (all when empty)."""
+    only those counties (all when empty). `progress(step, done, total)` hears how far it got."""
     paths = _paths(paths)
     norms = load_norms(_path(standards_file))
+    progress("read", 0, 0)
     valid = validate_schools(paths, needed=needed_columns(standard, tuple(stages)),
                              encoding=encoding, sheet=sheet)
     _refuse_other_tables(valid, paths, "schools", encoding, sheet)
+    progress("compute", 0, 0)
     return _coefficient(valid, norms, standard, tuple(stages), schools, counties, paths)
 
 
@@ -182,16 +194,19 @@ def standards(paths: Sequence[Path | str] | Path | str, *, stages: Sequence[str]
               standards_file: Path | str | None = None, encoding: str | None = None,
               sheet: str | None = None,
               per_school: bool = True, counties: Sequence[str] = (),
-              stream: bool = False) -> StandardsReport:
+              stream: bool = False, progress: Progress = no_progress) -> StandardsReport:
     """Each school unit against the per-school quality-balance standards (SPEC §4);
     `per_school=False` keeps only the county totals. `stream=True` holds the units as columns
-    for writing (`report.results` stays empty; `write_json`/`csv_rows` produce them)."""
+    for writing (`report.results` stays empty; `write_json`/`csv_rows` produce them).
+    `progress(step, done, total)` hears how far it got."""
     paths = _paths(paths)
     norms = load_norms(_path(standards_file))
+    progress("read", 0, 0)
     # Class counts are not needed: a blank one leaves the class size empty with a note.
     valid = validate_schools(paths, needed=needed_columns("quality", tuple(stages)),
                              encoding=encoding, sheet=sheet)
     _refuse_other_tables(valid, paths, "schools", encoding, sheet)
+    progress("compute", 0, 0)
     return _standards(valid, norms, tuple(stages), per_school, counties, paths, stream)
 
 
@@ -290,14 +305,16 @@ def _enrolment(valid: ValidTable, people: ValidTable | None, norms: Norms,
 
 def figures(paths: Sequence[Path | str], *, population: Path | str | None = None,
             system: EnrolmentSystem = "6-3", standards_file: Path | str | None = None,
-            encoding: str | None = None, sheet: str | None = None) -> FiguresReport:
+            encoding: str | None = None, sheet: str | None = None,
+            progress: Progress = no_progress) -> FiguresReport:
     """Every figure the school, exam and population tables in `paths` give, under its key
-    (SPEC §7.3). Each file's kind is told by its header row."""
+    (SPEC §7.3). Each file's kind is told by its header row. `progress(step, done, total)`
+    hears how far it got."""
     from edustat.checks import gather_figures
 
     norms = _enrolment_norms(_path(standards_file))  # a bad standards file: usage error, no work
     report, _ = gather_figures(_paths(paths), population=_path(population), system=system,
-                               norms=norms, encoding=encoding, sheet=sheet)
+                               norms=norms, encoding=encoding, sheet=sheet, progress=progress)
     return report
 
 

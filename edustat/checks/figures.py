@@ -27,7 +27,15 @@ from pydantic import BaseModel, Field
 from edustat.exams import EXAMS_ORDER, rates_for
 from edustat.indicators import METHODS, indicators_for
 from edustat.problems import InputError, Problem, has_errors
-from edustat.results import JoinedPhrases, Phrase, Report, Sheets, joined
+from edustat.results import (
+    JoinedPhrases,
+    Phrase,
+    Progress,
+    Report,
+    Sheets,
+    joined,
+    no_progress,
+)
 from edustat.schema import STAGES
 from edustat.texts import Lang
 
@@ -209,21 +217,36 @@ def coefficient_figures(report: Any) -> list[Figure]:
     names = _Names()
     method_name = names(f"method.{method}")
     figures = []
+    # (stage, indicator) -> the keys and names of its two figures, the same in every county
+    labels: dict[tuple[str, str], tuple[str, Phrase, str, Phrase]] = {}
+
+    def label(stage_key: str, key: str) -> tuple[str, Phrase, str, Phrase]:
+        prefix = f"coefficient.{method}.{stage_key}"
+        stage = names(f"stage_title.{stage_key}")
+        if not key:
+            return (f"{prefix}.composite",
+                    names("figure.composite", stage=stage, method=method_name), "", stage)
+        indicator = names(f"indicator.{key}.name")
+        return (f"{prefix}.{key}",
+                names("figure.cv", stage=stage, indicator=indicator, method=method_name),
+                f"{prefix}.{key}.mean",
+                names("figure.mean", stage=stage, indicator=indicator))
+
     for result in report.results:
         place = {"county": result.county, "year": result.year}
-        prefix = f"coefficient.{method}.{result.stage}"
-        stage = names(f"stage_title.{result.stage}")
-        figures.append(Figure(key=f"{prefix}.composite", value=result.composite, kind="number",
-                              name=names("figure.composite", stage=stage, method=method_name),
-                              note=list(result.notes) or None, **place))
+        composite = labels.get((result.stage, ""))
+        if composite is None:
+            composite = labels[(result.stage, "")] = label(result.stage, "")
+        figures.append(Figure(key=composite[0], value=result.composite, kind="number",
+                              name=composite[1], note=list(result.notes) or None, **place))
         for item in result.indicators:
-            indicator = names(f"indicator.{item.key}.name")
-            figures.append(Figure(key=f"{prefix}.{item.key}", value=item.cv, kind="number",
-                                  name=names("figure.cv", stage=stage, indicator=indicator,
-                                             method=method_name), **place))
-            figures.append(Figure(key=f"{prefix}.{item.key}.mean", value=item.mean,
-                                  kind="number",
-                                  name=names("figure.mean", stage=stage, indicator=indicator),
+            names_of = labels.get((result.stage, item.key))
+            if names_of is None:
+                names_of = labels[(result.stage, item.key)] = label(result.stage, item.key)
+            cv_key, cv_name, mean_key, mean_name = names_of
+            figures.append(Figure(key=cv_key, value=item.cv, kind="number", name=cv_name,
+                                  **place))
+            figures.append(Figure(key=mean_key, value=item.mean, kind="number", name=mean_name,
                                   **place))
     return figures
 
@@ -397,7 +420,8 @@ def unique(problems: Sequence[Problem]) -> list[Problem]:
 
 def gather_figures(paths: Sequence[Path], *, population: Path | None, system: str,
                    norms: Norms, encoding: str | None, sheet: str | None,
-                   extra_problems: Sequence[Problem] = ()) -> tuple[FiguresReport, Any]:
+                   extra_problems: Sequence[Problem] = (),
+                   progress: Progress = no_progress) -> tuple[FiguresReport, Any]:
     """Every figure the files can give, and the validated school rows (None without any)."""
     from edustat.validate import (
         table_kind,
@@ -406,6 +430,7 @@ def gather_figures(paths: Sequence[Path], *, population: Path | None, system: st
         validate_schools,
     )
 
+    progress("read", 0, 0)
     kinds = {path: table_kind(path, encoding=encoding, sheet=sheet) for path in paths}
     given = {kind: [p for p in paths if kinds[p] == kind] for kind in
              ("schools", "exams", "population")}
@@ -433,7 +458,8 @@ def gather_figures(paths: Sequence[Path], *, population: Path | None, system: st
 
     figures: list[Figure] = []
     unavailable: list[Unavailable] = []
-    for name in FAMILIES:
+    for done, name in enumerate(FAMILIES):
+        progress("family", done, len(FAMILIES))
         entry = REGISTRY[name]
         if getattr(tables, entry.table) is None:
             absent = f"figure.no_{'school' if entry.table == 'schools' else 'exam'}_table"
