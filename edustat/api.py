@@ -35,6 +35,8 @@ from edustat.texts import Lang, both
 from edustat.units import school_units
 
 if TYPE_CHECKING:
+    from edustat.audit import AuditReport
+    from edustat.audit.listing import AuditRulesReport
     from edustat.checks import CheckReport, FiguresReport, RulesReport
 
 from edustat.validate import (
@@ -53,10 +55,14 @@ def _path(path: Path | str | None) -> Path | None:
 
 
 def _paths(paths: Sequence[Path | str] | Path | str) -> list[Path]:
-    """Paths given as text or Path; one path alone is a list of one."""
+    """Paths given as text or Path; one path alone is a list of one. Each readable file is read
+    here, once (issue 14.7: a FIFO or `<(cat f.csv)` can be read only once): the Source that
+    stands for it is path-like, and telling its kind and reading its rows share the bytes."""
+    from edustat.reader import as_sources
+
     if isinstance(paths, (str, Path)):
-        return [Path(paths)]
-    return [Path(p) for p in paths]
+        paths = [paths]
+    return as_sources([Path(p) for p in paths])  # type: ignore[return-value]
 
 
 # The command that reads each kind of table, for the message when a file goes to another one.
@@ -126,16 +132,21 @@ class ValidationReport(Report):
 
 
 def validate(paths: Sequence[Path | str] | Path | str, *, standard: Method | None = None,
-             encoding: str | None = None, sheet: str | None = None) -> ValidationReport:
-    """Validate tables of any kind — school, exam or population, told by each file's header;
-    with a standard, school tables must also have the columns that method needs."""
+             encoding: str | None = None, sheet: str | None = None,
+             header_rows: tuple[int, int] | None = None,
+             teaching_points: str | None = None) -> ValidationReport:
+    """Validate tables of any kind — school, exam or population, told by each file's header.
+    School tables must have what the coefficients need: of the method named, else of both
+    methods, so that a clean `validate` means `coefficient` and `standards` run."""
     paths = _paths(paths)
     kinds: dict[str, list[Path]] = {}
     for path in paths:
         kinds.setdefault(table_kind(path, encoding=encoding, sheet=sheet), []).append(path)
-    needed = needed_columns(standard) if standard else {}
+    needed = (needed_columns(standard) if standard
+              else {**needed_columns("basic"), **needed_columns("quality")})
     checks = {"schools": lambda files: validate_schools(files, needed=needed, encoding=encoding,
-                                                        sheet=sheet),
+                                                        sheet=sheet, header_rows=header_rows,
+                                                        teaching_points=teaching_points),
               "exams": lambda files: validate_exams(files, encoding=encoding, sheet=sheet),
               "population": lambda files: validate_population(files, encoding=encoding,
                                                               sheet=sheet)}
@@ -151,14 +162,19 @@ def coefficient(paths: Sequence[Path | str] | Path | str, *, standard: Method = 
                 stages: Sequence[str] = STAGES, standards_file: Path | str | None = None,
                 encoding: str | None = None, sheet: str | None = None,
                 schools: bool = False, counties: Sequence[str] = (),
+                header_rows: tuple[int, int] | None = None,
+                teaching_points: str | None = None,
                 progress: Progress = no_progress) -> CoefficientReport:
     """Difference coefficients of the school tables in `paths` (SPEC §3); `counties` keeps
-    only those counties (all when empty). `progress(step, done, total)` hears how far it got."""
+    only those counties (all when empty). Teaching points follow `teaching_points`, else the
+    standards file, else merge (SPEC §2.1). `progress(step, done, total)` hears how far it
+    got."""
     paths = _paths(paths)
     norms = load_norms(_path(standards_file))
     progress("read", 0, 0)
     valid = validate_schools(paths, needed=needed_columns(standard, tuple(stages)),
-                             encoding=encoding, sheet=sheet)
+                             encoding=encoding, sheet=sheet, header_rows=header_rows,
+                             teaching_points=teaching_points or norms.teaching_points)
     _refuse_other_tables(valid, paths, "schools", encoding, sheet)
     progress("compute", 0, 0)
     return _coefficient(valid, norms, standard, tuple(stages), schools, counties, paths)
@@ -194,6 +210,8 @@ def standards(paths: Sequence[Path | str] | Path | str, *, stages: Sequence[str]
               standards_file: Path | str | None = None, encoding: str | None = None,
               sheet: str | None = None,
               per_school: bool = True, counties: Sequence[str] = (),
+              header_rows: tuple[int, int] | None = None,
+              teaching_points: str | None = None,
               stream: bool = False, progress: Progress = no_progress) -> StandardsReport:
     """Each school unit against the per-school quality-balance standards (SPEC §4);
     `per_school=False` keeps only the county totals. `stream=True` holds the units as columns
@@ -204,7 +222,8 @@ def standards(paths: Sequence[Path | str] | Path | str, *, stages: Sequence[str]
     progress("read", 0, 0)
     # Class counts are not needed: a blank one leaves the class size empty with a note.
     valid = validate_schools(paths, needed=needed_columns("quality", tuple(stages)),
-                             encoding=encoding, sheet=sheet)
+                             encoding=encoding, sheet=sheet, header_rows=header_rows,
+                             teaching_points=teaching_points or norms.teaching_points)
     _refuse_other_tables(valid, paths, "schools", encoding, sheet)
     progress("compute", 0, 0)
     return _standards(valid, norms, tuple(stages), per_school, counties, paths, stream)
@@ -253,7 +272,8 @@ def enrolment(paths: Sequence[Path | str] | Path | str, *, population: Path | st
     """
     norms = _enrolment_norms(_path(standards_file))
     paths = _paths(paths)
-    valid = validate_schools(paths, needed={}, encoding=encoding, sheet=sheet)
+    valid = validate_schools(paths, needed={}, encoding=encoding, sheet=sheet,
+                             teaching_points=norms.teaching_points)
     _refuse_other_tables(valid, paths, "schools", encoding, sheet)
     population = _path(population)
     people = (validate_population([population], encoding=encoding)
@@ -371,3 +391,37 @@ def check_rules(*, standards_file: Path | str | None = None) -> RulesReport:
     from edustat.checks import list_rules
 
     return list_rules(load_norms(_path(standards_file)))
+
+
+def audit(paths: Sequence[str | Path] | str | Path, *, rules_file: str | Path | None = None,
+          standards_file: str | Path | None = None, system: EnrolmentSystem = "6-3",
+          encoding: str | None = None, sheet: str | None = None) -> AuditReport:
+    """The data-quality issue list (问题清单) of several years of school tables, and exam tables
+    among `paths` (SPEC §10)."""
+    from edustat.audit import audit as run_audit
+
+    return run_audit(_paths(paths), rules_file=_path(rules_file),
+                     standards_file=_path(standards_file), system=system, encoding=encoding,
+                     sheet=sheet)
+
+
+def audit_rules(*, rules_file: str | Path | None = None,
+                standards_file: str | Path | None = None) -> AuditRulesReport:
+    """The rules `edustat audit` applies, with their thresholds."""
+    from edustat.audit.listing import list_rules
+
+    return list_rules(rules_file, standards_file)
+
+
+def plan(paths: Sequence[str | Path], *, standard: Method = "quality",
+         prices_file: str | Path | None = None, stages: Sequence[str] = STAGES,
+         counties: Sequence[str] = (), move_teachers: bool = False,
+         standards_file: str | Path | None = None, encoding: str | None = None,
+         sheet: str | None = None) -> Any:
+    """The least-cost additions for each county and stage to meet `standard` (SPEC §8);
+    a PlanReport, verified by recomputing with the additions made."""
+    from edustat.planning.entry import plan_files
+
+    return plan_files(paths, standard=standard, prices_file=prices_file, stages=stages,
+                      counties=counties, move_teachers=move_teachers,
+                      standards_file=standards_file, encoding=encoding, sheet=sheet)

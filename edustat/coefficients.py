@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
-from edustat.indicators import Indicator, Method, indicators_for
+from edustat.indicators import Indicator, IndicatorName, Method, indicators_for, name_in
 from edustat.norms import Norms
 from edustat.results import Phrase, Report, Sheets
 from edustat.schema import STAGES
@@ -48,7 +48,7 @@ class IndicatorResult(BaseModel):
     """One indicator's county value, spread and difference coefficient."""
 
     key: str
-    name: Phrase  # the indicator's name (indicator.<key>.name), worded in the JSON's language
+    name: IndicatorName  # Chinese; worded in the JSON's language when serialized
     mean: float
     sd: float
     cv: float
@@ -88,7 +88,7 @@ class CoefficientReport(Report):
                     "standard": self.standard, "county": result.county, "year": result.year,
                     "stage": result.stage, "schools": result.schools,
                     "students": result.students, "key": indicator.key,
-                    "name": indicator.name.word(lang), "mean": indicator.mean, "sd": indicator.sd,
+                    "name": name_in(indicator.name, lang), "mean": indicator.mean, "sd": indicator.sd,
                     "cv": indicator.cv, "limit": indicator.limit, "meets": indicator.meets,
                     "composite": result.composite, "composite_limit": result.limit,
                     "composite_meets": result.meets,
@@ -173,7 +173,7 @@ def compute_coefficients(units: pd.DataFrame, method: Method, norms: Norms, *,
         indicator_meets = at_most(cvs, indicator_limit)
         meets = indicator_meets.all(axis=0)
     any_zero = (means == 0).any(axis=0)
-    columns = [(i.key, Phrase(code=f"indicator.{i.key}.name"), stats[i.key][0].tolist(),
+    columns = [(i.key, i.label("zh"), stats[i.key][0].tolist(),
                 stats[i.key][1].tolist(),
                 stats[i.key][2].tolist()) for i in indicators]
     counties = [None if c is None or c != c else str(c) for c in groups["county"].tolist()]
@@ -185,8 +185,9 @@ def compute_coefficients(units: pd.DataFrame, method: Method, norms: Norms, *,
     for g, stage in enumerate(stage_of.tolist()):
         notes = [single_note] if unit_counts[g] == 1 else []
         if any_zero[g]:
-            notes.extend(Phrase(code="note.coefficient.all_zero", params={"name": name})
-                         for _key, name, mean, _sd, _cv in columns if mean[g] == 0)
+            notes.extend(Phrase(code="note.coefficient.all_zero",
+                                params={"name": Phrase(code=f"indicator.{key}.name")})
+                         for key, _name, mean, _sd, _cv in columns if mean[g] == 0)
         items = [{"key": key, "name": name, "mean": mean[g], "sd": sd[g], "cv": cv[g],
                   "limit": None, "meets": None} for key, name, mean, sd, cv in columns]
         if indicator_meets is not None:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from functools import cache
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, PlainSerializer, SerializationInfo
 
 from edustat.texts import Lang, t
 
@@ -74,6 +75,26 @@ _QUALITY_ORDER = ("degree_teachers_per_100", "backbone_teachers_per_100",
                   "sports_area_per_student", "equipment_value_per_student",
                   "multimedia_rooms_per_100")
 BY_KEY: dict[str, Indicator] = {ind.key: ind for ind in INDICATORS}
+
+
+def name_in(zh_name: str, lang: Lang) -> str:
+    """An indicator's name, kept in results as its Chinese name, in `lang`."""
+    return _names_by_zh(lang).get(zh_name, zh_name)
+
+
+@cache
+def _names_by_zh(lang: Lang) -> dict[str, str]:
+    return {indicator.label("zh"): indicator.label(lang) for indicator in INDICATORS}
+
+
+def _name_serializer(value: str, info: SerializationInfo) -> str:
+    context = info.context
+    return name_in(value, context.get("lang", "zh") if isinstance(context, dict) else "zh")
+
+
+# An indicator's name in a result: its Chinese name (SPEC §7.1 JSON is Chinese by default), shown
+# in the language the JSON is asked in. A plain string: a national file has a million of them.
+IndicatorName = Annotated[str, PlainSerializer(_name_serializer)]
 
 
 def indicators_for(method: Method) -> list[Indicator]:

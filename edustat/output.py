@@ -112,6 +112,10 @@ def _set_handler(handler: Any) -> Any:
         return None
 
 
+def _discard(_: object) -> None:
+    """Drop a write's byte count: `write_atomic` takes a function that returns nothing."""
+
+
 def write_report(path: Path, report: Report, lang: Lang) -> None:
     """Write a report to `path` by its extension, atomically: JSON and CSV as the report
     produces them (a national report is not held whole in memory), XLSX from its sheets."""
@@ -161,6 +165,6 @@ def write_header_only(path: Path, headers: Sequence[str]) -> None:
     """An empty table with just its header row (`edustat template`), CSV or XLSX by extension."""
     if path.suffix.lower() == ".csv":
         line = ",".join(headers) + "\r\n"
-        write_atomic(path, lambda p: p.write_text(line, encoding="utf-8-sig"))
+        write_atomic(path, lambda p: _discard(p.write_text(line, encoding="utf-8-sig")))
     else:
         write_atomic(path, lambda p: write_xlsx(p, {"schools": []}, headers))

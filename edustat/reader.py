@@ -1,7 +1,9 @@
-"""Reading CSV and XLSX tables: encoding detection, header matching, spreadsheet row numbers.
+"""Reading CSV and workbook tables: encoding detection, header matching, spreadsheet row numbers.
 
 The reader does not judge values; it hands the validator the raw cells under canonical names,
-with the header as written and the row number a spreadsheet would show (header = row 1).
+with the header as written (a path of merged header cells joined by "/") and the row number a
+spreadsheet would show. Every input is read once, into memory (a FIFO or `<(cat f.csv)` can be
+read only once): `load_source` reads it, and the same bytes serve every later look.
 """
 
 from __future__ import annotations
@@ -9,14 +11,15 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from edustat.headers import HEADER_SEARCH_ROWS, HeaderBlock, cell_text, find_header, match_path
 from edustat.problems import InputError, Problem
-from edustat.schema import Kind, TableSpec, UnknownUnit, accepted_units, match_header
+from edustat.schema import Kind, TableSpec, UnknownUnit, accepted_units
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -43,6 +46,70 @@ class RawTable:
     encoding: str | None = None
     year_from_name: int | None = None
     problems: list[Problem] = field(default_factory=list)
+    sheet: str | None = None
+    county_from_title: str | None = None
+    unknown: list[str] = field(default_factory=list)  # headers not recognised, as written
+    # Excel error cells and formulas without a saved value: (row, canonical column, "#N/A").
+    cell_errors: list[tuple[int, str, str]] = field(default_factory=list)
+
+
+@dataclass(eq=False)  # hashed by identity: never hash the bytes
+class Source:
+    """An input's bytes, read once: every later look at the file uses these."""
+
+    path: Path
+    raw: bytes
+
+    @property
+    def file(self) -> str:
+        """The file as the user named it."""
+        return str(self.path)
+
+    def __str__(self) -> str:
+        return str(self.path)
+
+    def __fspath__(self) -> str:
+        return str(self.path)
+
+
+def load_source(path: Path | str | Source) -> Source:
+    """Read an input file whole, once; raises InputError when it cannot be read."""
+    if isinstance(path, Source):
+        return path
+    path = Path(path)
+    file = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError([Problem(file=file, code="file_missing")]) from None
+    except OSError as exc:
+        raise InputError([Problem(file=file, code="unreadable",
+                                  params={"reason": exc.strerror or str(exc)})]) from None
+    return Source(path=path, raw=raw)
+
+
+def as_sources(paths: Sequence[Path | str | Source]) -> list[Path | Source]:
+    """Each readable input read once (a FIFO or `<(cat f.csv)` can be read only once); one that
+    cannot be read stays a path, and reading it later reports why."""
+    out: list[Path | Source] = []
+    for path in paths:
+        try:
+            out.append(load_source(path))
+        except InputError:
+            out.append(path if isinstance(path, Source) else Path(path))
+    return out
+
+
+def load_sources(paths: list[Path | str | Source]) -> tuple[list[Source], list[Problem]]:
+    """Every readable input, read once; the problems of those that cannot be read."""
+    sources: list[Source] = []
+    problems: list[Problem] = []
+    for path in paths:
+        try:
+            sources.append(load_source(path))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    return sources, problems
 
 
 def year_in_file_name(path: Path) -> int | None:
@@ -104,85 +171,87 @@ def _decode(raw: bytes, encoding: str) -> tuple[str | None, int]:
         return None, exc.start + skipped
 
 
-def read_table(path: Path, table: TableSpec, *, encoding: str | None = None,
-               sheet: str | None = None) -> RawTable:
-    """Read one CSV or XLSX file and map its headers onto `table`; raises InputError."""
-    file = str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError([Problem(file=file, code="file_missing")]) from None
-    except OSError as exc:
-        raise InputError([Problem(file=file, code="unreadable",
-                                  params={"reason": exc.strerror or str(exc)})]) from None
+def read_table(path: Path | str | Source, table: TableSpec, *, encoding: str | None = None,
+               sheet: str | None = None, header_rows: tuple[int, int] | None = None) -> RawTable:
+    """Read one CSV or workbook and map its headers onto `table`; raises InputError."""
+    source = load_source(path)
+    file, raw = source.file, source.raw
     body = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
     if not body or body.isspace():  # Excel saves an empty sheet as a BOM and a line break
         raise InputError([Problem(file=file, code="file_empty")])
     notes: list[Problem] = []
-    if raw.startswith(_ZIP_MAGIC):
-        if path.suffix.lower() not in (".xlsx", ".xlsm"):
+    errors: dict[tuple[int, int], str] = {}
+    sheet_name = None
+    used_encoding: str | None = None
+    if raw.startswith(_ZIP_MAGIC) or raw.startswith(_OLE_MAGIC):
+        if raw.startswith(_ZIP_MAGIC) and source.path.suffix.lower() not in _WORKBOOK_SUFFIXES:
             notes.append(Problem(file=file, code="zip_as_xlsx", severity="note"))
-        rows = _read_xlsx(path, file, sheet)
-        header_index = header_row_index(rows[:HEADER_SEARCH_ROWS], [table])
-        headers = [_cell_text(c) or "" for c in rows[header_index]]
-        cells = rows[header_index + 1:]
-        used_encoding, text = None, ""
-    elif raw.startswith(_OLE_MAGIC) or (b"\x00" in raw[:8192] and not raw.startswith(
-            (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))):
+        from edustat.workbook import read_workbook
+
+        chosen, block = read_workbook(source, [table], sheet, header_rows)
+        sheet_name, errors = chosen.name, chosen.errors
+        notes.extend(chosen.problems)
+        notes.append(Problem(file=file, code="sheet_read", severity="note",
+                             params={"sheet": chosen.name}))
+        cells: list[list] | None = chosen.rows[block.data_start:]
+        text = ""
+    elif b"\x00" in raw[:8192] and not raw.startswith((codecs.BOM_UTF16_LE,
+                                                        codecs.BOM_UTF16_BE)):
         raise InputError([Problem(file=file, code="binary")])
     else:
         used_encoding, text = decode_table(raw, file, encoding)
         first_rows = _csv_rows(text, HEADER_SEARCH_ROWS)
-        header_index = header_row_index(first_rows, [table])
-        headers, cells = (first_rows[header_index] if first_rows else []), None
-    if header_index:
-        notes.append(Problem(file=file, row=header_index + 1, code="header_below_title",
-                             severity="note", params={"row": header_index + 1}))
-    mapping, text_columns, problems = _map_headers(headers, table, file)
+        block = find_header(first_rows, [table], header_rows)
+        cells = None
+    notes.extend(_header_notes(file, block))
+    mapping, text_columns, unknown, problems = _map_headers(block, table, file)
     problems = notes + problems
     if any(p.severity == "error" for p in problems):
         raise InputError(problems)
     if cells is None:
         frame = _read_csv_cells(raw, text, used_encoding or "utf-8", file, mapping,
-                                text_columns, header_index, width=len(headers))
+                                text_columns, block)
     else:
-        frame = _cells_frame(cells, mapping, text_columns, header_index)
+        frame = _cells_frame(cells, mapping, text_columns, block.data_start)
     if frame.empty:
         raise InputError(problems + [Problem(file=file, row=None, code="no_rows")])
     written = {canonical: header for _, (canonical, header, _f) in mapping.items()}
     factors = {canonical: factor for _, (canonical, _h, factor) in mapping.items()}
+    cell_errors = [(r + 1, mapping[c][0], value) for (r, c), value in sorted(errors.items())
+                   if c in mapping and r >= block.data_start]
+    year = year_in_file_name(source.path)
+    title_year = block.title_year()
+    if title_year is not None and "year" not in written:
+        if year is not None and year != title_year:
+            problems.append(Problem(file=file, code="title_year_differs", severity="warning",
+                                    params={"title": title_year, "name": year}))
+        year = title_year
+        problems.append(Problem(file=file, code="year_from_title",
+                                severity="note", params={"year": title_year}))
+    county = block.title_county() if "county" not in written else None
+    if county is not None:
+        problems.append(Problem(file=file, code="county_from_title", severity="note",
+                                params={"county": county}))
     return RawTable(file=file, frame=frame, written=written, factors=factors,
-                    encoding=used_encoding, year_from_name=year_in_file_name(path),
-                    problems=problems)
+                    encoding=used_encoding, year_from_name=year, problems=problems,
+                    sheet=sheet_name, unknown=unknown, cell_errors=cell_errors,
+                    county_from_title=county)
 
 
-HEADER_SEARCH_ROWS = 10  # a title, a unit line or a blank row may stand above the header
+_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods", ".xlsb")
 
 
-def header_row_index(rows: list[list], tables: list[TableSpec]) -> int:
-    """Which of a sheet's first rows is the header: the first row, unless it names fewer than
-    two known columns and a later row names at least three (a title such as
-    "2022年教育事业统计基表" stands above the header in many workbooks)."""
-    def known(row: list) -> int:
-        count = 0
-        for cell in row:
-            text = _cell_text(cell)
-            if text and any(_is_column(table, text) for table in tables):
-                count += 1
-        return count
-
-    scores = [known(row) for row in rows]
-    if not scores or scores[0] >= 2:
-        return 0
-    best = max(range(len(scores)), key=lambda i: (scores[i], -i))
-    return best if scores[best] >= 3 else 0
-
-
-def _is_column(table: TableSpec, header: str) -> bool:
-    try:
-        return match_header(table, header) is not None
-    except UnknownUnit:  # a known column with an odd unit is still a header
-        return True
+def _header_notes(file: str, block: HeaderBlock) -> list[Problem]:
+    """A note saying where the header was found, when it is not simply the first row."""
+    if block.last > block.first or block.data_start > block.last + 1:
+        return [Problem(file=file, row=block.first + 1, code="header_block", severity="note",
+                        params={"rows": f"{block.first + 1}" if block.last == block.first
+                                else f"{block.first + 1}–{block.last + 1}",
+                                "data": block.data_start + 1})]
+    if block.first:
+        return [Problem(file=file, row=block.first + 1, code="header_below_title",
+                        severity="note", params={"row": block.first + 1})]
+    return []
 
 
 def _csv_rows(text: str, limit: int) -> list[list[str]]:
@@ -206,53 +275,71 @@ def _delimiter(text: str) -> str:
     return "\t" if sample.count("\t") > sample.count(",") else ","
 
 
-def _map_headers(headers: list[str], table: TableSpec, file: str
-                 ) -> tuple[dict[int, tuple[str, str, float]], set[int], list[Problem]]:
+def _map_headers(block: HeaderBlock, table: TableSpec, file: str
+                 ) -> tuple[dict[int, tuple[str, str, float]], set[int], list[str],
+                            list[Problem]]:
     """Map column positions to (canonical, header as written, factor); collect header problems."""
     mapping: dict[int, tuple[str, str, float]] = {}
+    fallbacks: dict[int, tuple[str, str, float]] = {}
     text_columns: set[int] = set()
     seen: dict[str, list[str]] = {}
     unknown: list[str] = []
     problems: list[Problem] = []
-    for index, header in enumerate(headers):
-        written = "" if header is None else str(header).strip()
+    row = block.first + 1
+    for index, path in enumerate(block.paths):
+        written = block.written(index)
+        cells = list(path) + ([f"({block.units[index]})"] if index in block.units else [])
         if not written:
             text_columns.add(index)
             continue
         try:
-            matched = match_header(table, written)
+            found = match_path(table, cells)
         except UnknownUnit as exc:
-            problems.append(Problem(file=file, row=1, column=written, value=written,
+            problems.append(Problem(file=file, row=row, column=written, value=written,
                                     code="unknown_unit",
                                     params={"unit": exc.unit,
                                             "units": "、".join(accepted_units(exc.spec))}))
             continue
-        if matched is None:
+        if found is None:
             unknown.append(written)
             text_columns.add(index)
             continue
-        seen.setdefault(matched.spec.name, []).append(written)
-        mapping[index] = (matched.spec.name, written, matched.factor)
+        matched = found.match
+        entry = (matched.spec.name, written, matched.factor)
         if matched.spec.kind in (Kind.TEXT, Kind.CATEGORY):
             text_columns.add(index)
+        if found.fallback:
+            fallbacks[index] = entry
+            continue
+        seen.setdefault(matched.spec.name, []).append(written)
+        mapping[index] = entry
+    for index, entry in fallbacks.items():
+        if entry[0] in seen:  # 计算机/合计 is not used where 计算机/其中：教学用 is given
+            problems.append(Problem(file=file, row=row, column=entry[1], code="fallback_unused",
+                                    severity="note",
+                                    params={"used": seen[entry[0]][0], "column": entry[0]}))
+            text_columns.add(index)
+            continue
+        seen.setdefault(entry[0], []).append(entry[1])
+        mapping[index] = entry
     for canonical, written_names in seen.items():
         if len(written_names) > 1:
-            problems.append(Problem(file=file, row=1, column=written_names[1],
+            problems.append(Problem(file=file, row=row, column=written_names[1],
                                     code="duplicate_column",
                                     params={"canonical": canonical,
                                             "headers": "、".join(written_names)}))
     if unknown:
-        problems.append(Problem(file=file, row=1, code="unknown_columns", severity="note",
+        problems.append(Problem(file=file, row=row, code="unknown_columns", severity="note",
                                 params={"columns": "、".join(unknown)}))
-    return mapping, text_columns, problems
+    return mapping, text_columns, unknown, problems
 
 
 def _finish_frame(frame: pd.DataFrame, mapping: dict[int, tuple[str, str, float]],
-                  header_index: int = 0) -> pd.DataFrame:
+                  data_start: int = 1) -> pd.DataFrame:
     """Number rows as a spreadsheet does, drop empty rows, keep only mapped columns."""
     import numpy as np
 
-    first = header_index + 2  # the row after the header, counting from 1
+    first = data_start + 1  # the first data row, counting from 1
     rows = np.arange(first, len(frame) + first)
     kept = frame[list(mapping)] if mapping else frame.iloc[:, :0]
     kept = kept.set_axis([mapping[i][0] for i in mapping], axis=1)
@@ -268,18 +355,26 @@ def _finish_frame(frame: pd.DataFrame, mapping: dict[int, tuple[str, str, float]
 
 def _read_csv_cells(raw: bytes, text: str, encoding: str, file: str,
                     mapping: dict[int, tuple[str, str, float]], text_columns: set[int],
-                    header_index: int, width: int) -> pd.DataFrame:
-    """The cells of a CSV whose header (of `width` cells) is row `header_index` + 1."""
+                    block: HeaderBlock) -> pd.DataFrame:
+    """The cells of a CSV whose data starts at row `block.data_start` + 1."""
     import pandas as pd
 
+    width = len(block.paths)
+    sep = _delimiter(text)
+    # Some exports end every data row with a delimiter: one more, empty, cell than the header.
+    sample = _csv_rows(text, block.data_start + 5)[block.data_start:]
+    if sample and all(len(r) == width + 1 and not r[-1].strip() for r in sample):
+        width += 1
     names = list(range(width))
     try:
         # pandas parses the bytes: faster than the decoded text, which serves the checks.
         frame = pd.read_csv(
-            io.BytesIO(raw), encoding=encoding, sep=_delimiter(text),
-            # header=N skips the rows above the header and replaces its names with positions
-            # (faster than skiprows).
-            header=header_index, names=names,
+            io.BytesIO(raw), encoding=encoding, sep=sep,
+            # header=N skips the rows above the data and replaces the last header row's names
+            # with positions (faster than skiprows).
+            header=block.data_start - 1 if block.data_start else None, names=names,
+            # Never the first column as the index, whatever the row widths (issue 14.4).
+            index_col=False,
             dtype={i: str for i in text_columns},
             keep_default_na=False, na_values=[""], skip_blank_lines=False, engine="c",
         )
@@ -292,7 +387,7 @@ def _read_csv_cells(raw: bytes, text: str, encoding: str, file: str,
         for index in text_columns & set(mapping):
             stripped = frame[index].str.strip()
             frame[index] = stripped.where(stripped != "", None)
-    return _finish_frame(frame, mapping, header_index)
+    return _finish_frame(frame, mapping, block.data_start)
 
 
 _TOO_MANY_FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
@@ -311,42 +406,11 @@ def _parser_problems(file: str, reason: str, text: str) -> list[Problem]:
             for number, cells in enumerate(rows, start=1) if len(cells) > expected]
 
 
-def _read_xlsx(path: Path, file: str, sheet: str | None) -> list[list]:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        if sheet is None:
-            chosen = workbook.get_sheet_by_index(0)
-        elif sheet in workbook.sheet_names:
-            chosen = workbook.get_sheet_by_name(sheet)
-        else:
-            raise InputError([Problem(file=file, code="no_sheet",
-                                      params={"sheet": sheet,
-                                              "sheets": "、".join(workbook.sheet_names)})])
-        rows = chosen.to_python(skip_empty_area=False)
-    except InputError:
-        raise
-    except Exception as exc:  # calamine raises its own error types for broken workbooks
-        raise InputError([Problem(file=file, code="unreadable", params={"reason": str(exc)})]
-                         ) from None
-    if not rows or not any(_cell_text(c) for row in rows[:HEADER_SEARCH_ROWS] for c in row):
-        raise InputError([Problem(file=file, code="file_empty")])
-    return rows
-
-
-def _cell_text(value: object) -> str | None:
-    """A workbook cell as text: whole floats lose their '.0' (codes typed as numbers)."""
-    if value is None or value == "" or (isinstance(value, float) and value != value):
-        return None  # NaN: pandas' blank in a text column, not the text "nan"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    text = str(value).strip()
-    return text or None
+_cell_text = cell_text  # the name older callers use
 
 
 def _cells_frame(cells: list[list], mapping: dict[int, tuple[str, str, float]],
-                 text_columns: set[int], header_index: int = 0) -> pd.DataFrame:
+                 text_columns: set[int], data_start: int = 1) -> pd.DataFrame:
     import pandas as pd
 
     width = max((len(r) for r in cells), default=0)
@@ -355,8 +419,8 @@ def _cells_frame(cells: list[list], mapping: dict[int, tuple[str, str, float]],
     frame = pd.DataFrame(padded, columns=range(width), dtype=object)
     frame = frame.map(lambda v: None if v == "" or (isinstance(v, str) and not v.strip()) else v)
     for index in text_columns & set(mapping):
-        frame[index] = frame[index].map(_cell_text)
-    return _finish_frame(frame, mapping, header_index)
+        frame[index] = frame[index].map(cell_text)
+    return _finish_frame(frame, mapping, data_start)
 
 
 def _decode_head(head: bytes, given: str | None) -> str | None:
@@ -376,36 +440,38 @@ def _decode_head(head: bytes, given: str | None) -> str | None:
     return None
 
 
-def read_header(path: Path, *, encoding: str | None = None, sheet: str | None = None
-                ) -> list[str] | None:
-    """The header row of a CSV or XLSX file as written, or None when it cannot be read.
+def read_header(path: Path | str | Source, *, encoding: str | None = None,
+                sheet: str | None = None) -> list[str] | None:
+    """The header of a CSV or workbook as written (paths joined by "/"), or None when it cannot
+    be read. For telling which kind of table a file is; `read_table` reports why a file cannot be
+    read. A Source is not read again."""
+    from edustat.schema import TABLES
 
-    For telling which kind of table a file is; `read_table` reports why a file cannot be read.
-    """
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(1 << 16)  # the header is near the start: no need to read it all
-    except OSError:
-        return None
-    if raw.startswith(_ZIP_MAGIC):
-        from python_calamine import CalamineWorkbook
-
+    tables = list(TABLES.values())
+    if isinstance(path, Source):
+        raw = path.raw[: 1 << 16] if not path.raw.startswith((_ZIP_MAGIC, _OLE_MAGIC)) else path.raw
+        source: Source | None = path
+    else:
         try:
-            workbook = CalamineWorkbook.from_path(str(path))
-            if sheet is not None and sheet not in workbook.sheet_names:
-                return None
-            chosen = (workbook.get_sheet_by_name(sheet) if sheet is not None
-                      else workbook.get_sheet_by_index(0))
-            rows = list(itertools.islice(chosen.iter_rows(), HEADER_SEARCH_ROWS))
-        except Exception:  # calamine raises its own error types for broken workbooks
+            with Path(path).open("rb") as handle:
+                raw = handle.read(1 << 16)  # the header is near the start
+        except OSError:
+            return None
+        source = None
+    if raw.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
+        try:
+            whole = source or load_source(path)
+            from edustat.workbook import read_workbook
+
+            _chosen, block = read_workbook(whole, tables, sheet, None, limit=HEADER_SEARCH_ROWS)
+        except Exception:  # a broken workbook: read_table says why
             return None
     else:
         text = _decode_head(raw, encoding)
         if text is None:
             return None
         rows = _csv_rows(text, HEADER_SEARCH_ROWS)
-    if not rows:
-        return None
-    from edustat.schema import TABLES
-
-    return [_cell_text(c) or "" for c in rows[header_row_index(rows, list(TABLES.values()))]]
+        if not rows:
+            return None
+        block = find_header(rows, tables)
+    return [block.written(i) for i in range(len(block.paths))]

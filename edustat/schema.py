@@ -60,6 +60,11 @@ class ColumnSpec(BaseModel):
     required: bool = False
     at_most: str | None = None  # this column is a subset of that one (same row)
     en: str = ""
+    # Header paths over merged header rows (SPEC §2.4), top to bottom, cells joined by "/":
+    # "专任教师/小学/高于规定学历". `fallback_paths` are used only when no other header of the
+    # file names this column (计算机/合计 stands in for 计算机/其中：教学用 only when that is absent).
+    paths: tuple[str, ...] = ()
+    fallback_paths: tuple[str, ...] = ()
 
     @property
     def all_names(self) -> tuple[str, ...]:
@@ -146,25 +151,47 @@ def grade_column(grade: int) -> str:
     return f"grade{grade}_students"
 
 
+_TEACHER_HEADS = ("专任教师", "专任教师数", "教师")
+
+
+def _teacher_paths(zh: str, *leaves: str) -> tuple[str, ...]:
+    """Paths of a teacher column under the 专任教师 / stage / leaf header of the 基表."""
+    return tuple(f"{head}/{zh}/{leaf}" if leaf else f"{head}/{zh}"
+                 for head in _TEACHER_HEADS for leaf in leaves)
+
+
 def _teacher_columns(stage: str) -> list[ColumnSpec]:
     zh = STAGE_ZH[stage]
     total = f"{stage}_teachers"
     return [
-        ColumnSpec(name=total, zh=f"{zh}专任教师数", kind=Kind.COUNT, unit="人",
-                   en=f"full-time {stage} teachers"),
+        ColumnSpec(name=total, zh=f"{zh}专任教师数", aliases=(f"{zh}专任教师",), kind=Kind.COUNT,
+                   unit="人", en=f"full-time {stage} teachers",
+                   paths=_teacher_paths(zh, "合计", "")),
         ColumnSpec(name=f"{stage}_degree_teachers", zh=f"{zh}高于规定学历教师数",
                    aliases=(f"{zh}高学历教师数",), kind=Kind.COUNT, unit="人", at_most=total,
-                   en="teachers above the required qualification"),
+                   en="teachers above the required qualification",
+                   paths=_teacher_paths(zh, "高于规定学历", "高学历")),
         ColumnSpec(name=f"{stage}_titled_teachers", zh=f"{zh}中级及以上职称教师数",
                    aliases=(f"{zh}中级及以上专业技术职务教师数",), kind=Kind.COUNT, unit="人",
-                   at_most=total, en="teachers with intermediate or higher title"),
+                   at_most=total, en="teachers with intermediate or higher title",
+                   paths=_teacher_paths(zh, "中级及以上职称", "中级及以上专业技术职务")),
         ColumnSpec(name=f"{stage}_backbone_teachers", zh=f"{zh}县级以上骨干教师数",
                    kind=Kind.COUNT, unit="人", at_most=total,
-                   en="county-level or higher backbone teachers"),
+                   en="county-level or higher backbone teachers",
+                   paths=_teacher_paths(zh, "县级以上骨干", "骨干教师")),
         ColumnSpec(name=f"{stage}_arts_pe_teachers", zh=f"{zh}体育艺术专任教师数",
                    aliases=(f"{zh}体育、艺术专任教师数", f"{zh}音体美专任教师数"),
-                   kind=Kind.COUNT, unit="人", at_most=total, en="PE and arts teachers"),
+                   kind=Kind.COUNT, unit="人", at_most=total, en="PE and arts teachers",
+                   paths=_teacher_paths(zh, "体育艺术", "体育、艺术", "音体美")),
     ]
+
+
+def _stage_paths(zh: str, *heads: str) -> tuple[str, ...]:
+    """Paths of a per-stage column under a head cell (在校生数 / 小学)."""
+    return tuple(f"{head}/{zh}" for head in heads)
+
+
+_STUDENT_HEADS = ("在校生数", "在校学生数", "学生数")
 
 
 _ID_COLUMNS = [
@@ -186,27 +213,41 @@ SCHOOLS = TableSpec(
                    kind=Kind.CATEGORY,
                    en="primary/junior/nine_year/complete_secondary/twelve_year/senior or "
                       "Chinese or 办学类型 code; absent: inferred from student counts"),
+        ColumnSpec(name="parent_school_id", zh="所属学校标识码",
+                   aliases=("所属中心校标识码", "所属学校代码", "所属中心校代码"), kind=Kind.TEXT,
+                   en="teaching points (教学点): the school they belong to (SPEC §2.1)"),
+        ColumnSpec(name="counts_as_school", zh="是否计校数", aliases=("计校数",), kind=Kind.TEXT,
+                   en="否/0 marks a teaching point"),
         ColumnSpec(name="primary_students", zh="小学在校生数", aliases=("小学学生数",),
-                   kind=Kind.COUNT, unit="人", en="primary students"),
+                   kind=Kind.COUNT, unit="人", en="primary students",
+                   paths=_stage_paths("小学", *_STUDENT_HEADS)),
         ColumnSpec(name="junior_students", zh="初中在校生数", aliases=("初中学生数",),
-                   kind=Kind.COUNT, unit="人", en="junior secondary students"),
+                   kind=Kind.COUNT, unit="人", en="junior secondary students",
+                   paths=_stage_paths("初中", *_STUDENT_HEADS)),
         ColumnSpec(name="senior_students", zh="高中在校生数", aliases=("高中学生数",),
-                   kind=Kind.COUNT, unit="人", en="senior secondary students"),
+                   kind=Kind.COUNT, unit="人", en="senior secondary students",
+                   paths=_stage_paths("高中", *_STUDENT_HEADS)),
         ColumnSpec(name="primary_classes", zh="小学班级数", aliases=("小学班数",),
-                   kind=Kind.COUNT, unit="个", en="primary classes"),
+                   kind=Kind.COUNT, unit="个", en="primary classes",
+                   paths=_stage_paths("小学", "班级数", "班数")),
         ColumnSpec(name="junior_classes", zh="初中班级数", aliases=("初中班数",),
-                   kind=Kind.COUNT, unit="个", en="junior classes"),
+                   kind=Kind.COUNT, unit="个", en="junior classes",
+                   paths=_stage_paths("初中", "班级数", "班数")),
         ColumnSpec(name="teaching_area", zh="教学及辅助用房面积", kind=Kind.AREA, unit="平方米",
                    en="teaching and auxiliary rooms, m²"),
         ColumnSpec(name="sports_area", zh="体育运动场馆面积", aliases=("体育运动场(馆)面积",),
                    kind=Kind.AREA, unit="平方米", en="sports grounds and halls, m²"),
         ColumnSpec(name="equipment_value", zh="教学仪器设备值", aliases=("教学仪器设备资产值",),
                    kind=Kind.MONEY, unit="元", en="teaching equipment value, yuan"),
-        ColumnSpec(name="computers", zh="计算机台数", aliases=("教学用计算机台数",),
-                   kind=Kind.COUNT, unit="台", en="computers"),
-        ColumnSpec(name="books", zh="图书册数", aliases=("图书藏量",), kind=Kind.COUNT, unit="册",
-                   en="library books"),
-        ColumnSpec(name="multimedia_rooms", zh="网络多媒体教室数", aliases=("多媒体教室数",),
+        ColumnSpec(name="computers", zh="计算机台数",
+                   aliases=("教学用计算机台数", "教学用计算机", "计算机"),
+                   kind=Kind.COUNT, unit="台", en="computers (for teaching where given)",
+                   paths=("计算机/教学用", "计算机/教学用计算机", "计算机台数/教学用"),
+                   fallback_paths=("计算机/合计", "计算机台数/合计")),
+        ColumnSpec(name="books", zh="图书册数", aliases=("图书藏量", "图书"), kind=Kind.COUNT,
+                   unit="册", en="library books"),
+        ColumnSpec(name="multimedia_rooms", zh="网络多媒体教室数",
+                   aliases=("多媒体教室数", "网络多媒体教室", "多媒体教室"),
                    kind=Kind.COUNT, unit="间", en="networked multimedia classrooms"),
         *_teacher_columns("primary"),
         *_teacher_columns("junior"),
@@ -214,7 +255,8 @@ SCHOOLS = TableSpec(
             ColumnSpec(name=f"grade{g}_students", zh=f"{_GRADE_ZH[g - 1]}年级在校生数",
                        aliases=(f"{_GRADE_ZH[g - 1]}年级学生数", f"{_GRADE_ZH[g - 1]}年级人数",
                                 f"{_GRADE_ZH[g - 1]}年级"), kind=Kind.COUNT, unit="人",
-                       en=f"students in grade {g}")
+                       en=f"students in grade {g}",
+                       paths=_stage_paths(f"{_GRADE_ZH[g - 1]}年级", *_STUDENT_HEADS))
             for g in range(1, 10)
         ],
         ColumnSpec(name="primary_age_population", zh="小学适龄人口数",

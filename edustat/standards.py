@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from pydantic import BaseModel, Field, PrivateAttr
 from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
-from edustat.indicators import FACILITY_COLUMNS, indicators_for
+from edustat.indicators import FACILITY_COLUMNS, indicators_for, name_in
 from edustat.norms import Norms, SchoolPassRule
 from edustat.reader import FILE, ROW
 from edustat.results import Phrase, Report, Sheets
@@ -65,7 +65,8 @@ class StandardCheck(TypedDict):
     """
 
     key: str
-    name: Phrase  # the indicator's name, worded in the JSON's language (one shared object)
+    # The indicator's Chinese name; the report's JSON words it in the language asked for.
+    name: str
     value: float
     standard: float
     meets: bool
@@ -139,6 +140,28 @@ class StandardsReport(Report):
             for chunk in self._table.chunks():
                 yield from chunk
 
+    def to_json_bytes(self, indent: int | None = 1, *, lang: Lang = "zh") -> bytes:
+        """The JSON; in another language than Chinese the standards' names are reworded.
+
+        A national file has a million standard checks: their names are plain Chinese strings,
+        serialized at no cost, and reworded in the finished JSON (each name is a fixed
+        catalogue text, written only as a check's "name")."""
+        data = super().to_json_bytes(indent, lang=lang)
+        for zh_name in {check["name"] for result in self.results[:1]
+                        for check in result.indicators} if lang != "zh" else ():
+            for separator in (b": ", b":"):
+                data = data.replace(b'"name"' + separator + _quoted(zh_name),
+                                    b'"name"' + separator + _quoted(name_in(zh_name, lang)))
+        return data
+
+    def to_dict(self, lang: Lang = "zh") -> dict[str, Any]:
+        """The JSON as Python objects, the standards' names in `lang`."""
+        data = super().to_dict(lang)
+        for result in data["results"]:
+            for check in result["indicators"]:
+                check["name"] = name_in(check["name"], lang)
+        return data
+
     def csv_rows(self, lang: Lang = "zh") -> Iterator[dict[str, Any]]:
         """One flat record per school unit, each standard as value/standard/meets/shortfall."""
         for result in self._records():
@@ -174,8 +197,7 @@ class StandardsReport(Report):
         # The report without its results, split where they go: the same serializer writes the
         # frame, and each chunk of records, serialized at the same depth, fills the gap.
         head, tail = split_frame(self.to_json_bytes(lang=lang), "results")
-        names = {ind.key: Phrase(code=f"indicator.{ind.key}.name").word(lang)
-                 for ind in self._table.indicators}
+        names = {ind.key: ind.label(lang) for ind in self._table.indicators}
         no_classes = {stage: [Phrase(code="note.standards.no_classes",
                                      params={"stage": {"zh": STAGE_ZH[stage], "en": stage}}
                                      ).word(lang)] for stage in STAGES}
@@ -207,6 +229,13 @@ class StandardsReport(Report):
         if self._table is not None:
             return self._table.failing
         return any(not result.passes for result in self.results)
+
+
+def _quoted(text: str) -> bytes:
+    """A text as a JSON string, UTF-8 (as pydantic writes it)."""
+    import json
+
+    return json.dumps(text, ensure_ascii=False).encode("utf-8")
 
 
 def _school_sizes(schools: pd.DataFrame) -> pd.Series:
@@ -334,11 +363,12 @@ class _UnitTable:
                ) -> Iterator[list[dict[str, Any]]]:
         """The result records in result order, `size` at a time, keys in the model's order.
 
-        Indicator names and the no-classes note are Phrases unless given (worded, for JSON)."""
+        Indicator names are the Chinese ones and the no-classes note a Phrase unless given
+        (worded, for JSON)."""
         import numpy as np
 
-        if names is None:
-            names = {ind.key: Phrase(code=f"indicator.{ind.key}.name") for ind in self.indicators}
+        if names is None:  # the Chinese names, worded in the JSON's language when serialized
+            names = {ind.key: ind.label("zh") for ind in self.indicators}
         if no_classes is None:
             no_classes = {stage: [Phrase(code="note.standards.no_classes",
                                          params={"stage": {"zh": STAGE_ZH[stage], "en": stage}})]

@@ -418,7 +418,9 @@ def test_duplicate_school_across_files(tmp_path: Path) -> None:
     ("population-duplicate.csv", [(3, "年份", "duplicate_key"), (4, "年份", "duplicate_key")]),
     ("population-no-age-columns.csv", [(None, "小学适龄人口数", "missing_column"),
                                        (None, "初中适龄人口数", "missing_column")]),
-    ("population-blank-year.csv", [(3, "年份", "missing_value")]),
+    # SPEC §2.4: a blank year under a year is merged down (filled, with a note); here that makes
+    # 甲县 2022 twice.
+    ("population-blank-year.csv", [(2, "年份", "duplicate_key"), (3, "年份", "duplicate_key")]),
 ])
 def test_bad_population_tables(tmp_path: Path, name: str, expected: list[tuple]) -> None:
     files = write_cohort(tmp_path, years=range(2022, 2023))

@@ -278,14 +278,41 @@ def test_duplicate_across_files(tmp_path: Path) -> None:
         (str(EXAMS_2022), 3, "duplicate_key"), (str(again), 2, "duplicate_key")]
 
 
-def test_total_row_is_an_error() -> None:
-    problems = _problems([BAD / "total_row.csv"])
-    assert [_where(p) for p in problems] == [(4, "学校名称", "合计", "total_row")]
+def test_total_row_is_left_out_with_a_note() -> None:
+    # SPEC §2.1/§2.4: a 合计 row is never a school; it is left out with a note naming the row.
+    report = api.exams([BAD / "total_row.csv"])
+    assert [_where(p) for p in report.problems] == [(4, "学校名称", "合计", "total_row_left_out")]
+    # 甲中学 40 + 乙中学 30 = 70 candidates (with the total row it would be 140).
+    assert _result(report, "gaokao").candidates == 70
+
+
+@pytest.mark.parametrize("name", ["示例旗合计", "总计（全旗）", "合计：", "全旗合计", "小计"])
+def test_total_rows_named_after_the_county_are_left_out(tmp_path: Path, name: str) -> None:
+    # Issue 10: 示例旗合计 was added to the schools, 158 candidates instead of 79.
+    rows = EXAMS_2022.read_text("utf-8").splitlines()[:3]
+    path = tmp_path / "exams.csv"
+    path.write_text("\n".join([*rows, f",{name},示例旗,2022,高考,79,16,18,7,,,"]) + "\n", "utf-8")
+    report = api.exams([path])
+    # 第一中学 47 + 高级中学 32 = 79 candidates; 一本 11 + 5 = 16.
+    result = _result(report, "gaokao")
+    assert (result.candidates, _rates(result)["tier1_rate"].count) == (79, 16)
+    assert [(p.row, p.code) for p in report.problems] == [(4, "total_row_left_out")]
+
+
+def test_blank_named_row_equal_to_the_sum_above_is_a_total(tmp_path: Path) -> None:
+    # SPEC §2.1: blank id and counts equal to the sum of the rows above: a total, not a school.
+    rows = EXAMS_2022.read_text("utf-8").splitlines()[:3]
+    path = tmp_path / "exams.csv"
+    path.write_text("\n".join([*rows, ",,示例旗,2022,高考,79,16,18,7,,,"]) + "\n", "utf-8")
+    report = api.exams([path])
+    assert _result(report, "gaokao").candidates == 79
+    assert [(p.row, p.code) for p in report.problems] == [(4, "total_row_by_sum")]
 
 
 def test_row_naming_no_school_among_named_rows_is_an_error() -> None:
     problems = _problems([BAD / "unnamed_row.csv"])
-    # Row 4 has neither 学校标识码 nor 学校名称 while rows 2-3 name their schools.
+    # Row 4 has neither 学校标识码 nor 学校名称 while rows 2-3 name their schools (and its
+    # counts are not their sum, which would make it a total row).
     assert [_where(p) for p in problems] == [(4, "学校名称", None, "missing_value")]
     assert "合计行请删除" in problems[0].message("zh")
 

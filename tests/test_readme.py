@@ -48,3 +48,20 @@ def test_json_example_holds_the_real_figures(cli):
                   "meets", "notes"):
         assert shown[field] == real[field], field
     assert shown["indicators"][0] == real["indicators"][0]
+
+
+def test_every_column_dictionary_is_filled():
+    # Each <!-- columns:NAME --> block holds its table: the exam table's used to stay empty.
+    readme = (ROOT / "README.md").read_text("utf-8")
+    blocks = re.findall(r"<!-- columns:(\w+) -->\n(.*?)<!-- /columns -->", readme, re.S)
+    assert {name for name, _ in blocks} >= {"schools", "exams", "population"}
+    for name, body in blocks:
+        assert body.count("\n|") >= 3, name
+
+
+def test_from_python_example_runs(monkeypatch, capsys):
+    # The README's "From Python" block, run as written from the project folder.
+    [example] = [b for b in _blocks("python") if "from edustat import api" in b]
+    monkeypatch.chdir(ROOT)
+    exec(compile(example, "README.md", "exec"), {})
+    assert json.loads(capsys.readouterr().out)["standard"] == "quality"

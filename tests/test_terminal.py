@@ -219,3 +219,63 @@ def test_help_is_chinese_and_english_with_edustat_lang() -> None:
     assert "差异系数" in help_of("coefficient", "--help")
     assert "显示帮助并退出" in help_of("coefficient", "--help")
     assert "Difference coefficients" in help_of("coefficient", "--help", lang="en")
+
+
+# ---------------------------------------------------------------------------------------------
+# 14: tables readable at 80 columns
+
+ENROLMENT = sorted((ROOT / "data" / "enrolment").glob("schools-*.csv"))
+POPULATION = ROOT / "data" / "enrolment" / "population.csv"
+
+
+def _at_80(cli, monkeypatch: pytest.MonkeyPatch, *args: object) -> str:
+    from rich.cells import cell_len
+
+    monkeypatch.setenv("EDUSTAT_WIDTH", "80")
+    result = cli(*args)
+    assert result.exit_code == 0, result.output
+    assert max(cell_len(line) for line in result.stdout.splitlines()) <= 80
+    assert "…" not in result.stdout  # nothing cut to an ellipsis
+    return result.stdout
+
+
+def test_coefficient_at_80_columns_uses_the_short_names(cli, monkeypatch) -> None:
+    out = _at_80(cli, monkeypatch, "coefficient", SAMPLE, "--standard", "quality", "--schools")
+    # Every indicator row names its indicator whole, by the catalogue's short name.
+    for short in ("百生高学历教师", "百生骨干教师", "百生体艺教师", "生均校舍", "生均场馆",
+                  "生均设备值", "百生多媒体教室"):
+        assert f"│ {short}" in out, short
+
+
+def test_standards_at_80_columns_is_stacked(cli, monkeypatch) -> None:
+    out = _at_80(cli, monkeypatch, "standards", SAMPLE)
+    lines = out.splitlines()
+    # Each school on one line with its verdict, its missed standards below, labels whole.
+    school = next(line for line in lines if line.startswith("示例旗第二小学"))
+    assert "1430 人" in school and "未达标 0/7" in school and "班额 42.1" in school
+    assert any(line.strip().startswith("百生高学历教师") and line.rstrip().endswith("2 人")
+               for line in lines)
+
+
+def test_enrolment_at_80_columns_keeps_labels_and_figures_whole(cli, monkeypatch) -> None:
+    out = _at_80(cli, monkeypatch, "enrolment", *ENROLMENT, "--population", POPULATION)
+    rows = {line.split()[0]: line.split()[1:] for line in out.splitlines()
+            if line.strip() and line.split()[0] in ("小学入学", "小学毛入", "义务辍学")}
+    # One line per rate with all nine years: 2014-2022, nothing wrapped or cut.
+    assert set(rows) == {"小学入学", "小学毛入", "义务辍学"}
+    assert all(len(values) == 9 for values in rows.values())
+    assert rows["小学毛入"][0] == "102.41"
+    assert "简称：小学入学＝小学适龄儿童入学率" in out.replace("\n", "")
+
+
+def test_figures_at_80_columns_put_the_name_under_the_key(cli, monkeypatch) -> None:
+    out = _at_80(cli, monkeypatch, "figures", SAMPLE)
+    lines = [line.strip() for line in out.splitlines()]
+    at = lines.index(next(line for line in lines
+                          if line.startswith("coefficient.basic.primary.composite")))
+    assert lines[at + 1] == "小学综合差异系数（基本均衡）"
+
+
+def test_wide_terminals_keep_the_full_tables(cli) -> None:
+    # At 100 columns (the golden width) the standards table is the one table, as before.
+    assert "┏" in cli("standards", SAMPLE).stdout

@@ -13,13 +13,17 @@ from pathlib import Path
 from edustat.schema import TABLES, dictionary_markdown
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-BLOCK = re.compile(r"(<!-- columns:(?P<name>\w+) -->\n).*?(\n<!-- /columns -->)", re.S)
+# A block's lines are the table (none yet for a block just added): any lines not a marker.
+BLOCK = re.compile(r"(<!-- columns:(?P<name>\w+) -->\n)(?:(?!<!-- ).*\n)*(<!-- /columns -->)")
 
 
 def render(text: str) -> str:
     """README text with every columns block replaced by the table the schema gives."""
-    return BLOCK.sub(lambda m: m.group(1) + dictionary_markdown(TABLES[m.group("name")])
-                     + m.group(3), text)
+    def table(match: re.Match[str]) -> str:
+        rows = dictionary_markdown(TABLES[match.group("name")]).rstrip("\n")
+        return f"{match.group(1)}{rows}\n{match.group(3)}"
+
+    return BLOCK.sub(table, text)
 
 
 def main() -> int:

@@ -137,7 +137,7 @@ def match_claims(claims: ValidTable, figures: list[Figure], unavailable: list[Un
 
     results = []
     for claim in _claims(claims):
-        base = {"file": claim.file, "row": claim.row, "figure": claim.figure or "",
+        base: dict[str, Any] = {"file": claim.file, "row": claim.row, "figure": claim.figure or "",
                 "county": claim.county, "year": claim.year, "reported": claim.reported,
                 "note": claim.note}
 
@@ -183,17 +183,18 @@ def match_claims(claims: ValidTable, figures: list[Figure], unavailable: list[Un
         figure = chosen[0]
         base.update(county=figure.county, year=figure.year)
         if figure.value is None:
-            reason: Any = _phrase("figure.not_in_data")
+            why: Any = _phrase("figure.not_in_data")
             if figure.note:
-                reason = {lang: joined(figure.note, lang) for lang in LANGS}
-            results.append(error(_phrase("figure.cannot_give", reason=reason),
+                why = {lang: joined(figure.note, lang) for lang in LANGS}
+            results.append(error(_phrase("figure.cannot_give", reason=why),
                                  name=figure.name))
             continue
         written = parse_written(claim.reported)
         assert written is not None  # validate_claims reports any reported value that is not
         expected = written_as(figure.value, written)
-        found = {"name": figure.name, "computed": figure.value, "expected": expected,
-                 "difference": float(written.value) - figure.value}
+        found: dict[str, Any] = {"name": figure.name, "computed": figure.value,
+                                 "expected": expected,
+                                 "difference": float(written.value) - figure.value}
         if matches(figure.value, written):
             results.append(ClaimResult(**base, **found, status="match",
                                        message=[_phrase("figure.match")]))

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 from pydantic import BaseModel, Field
 
 from edustat.exams import EXAMS_ORDER, rates_for
-from edustat.indicators import METHODS, indicators_for
+from edustat.indicators import METHODS, Method, indicators_for
 from edustat.problems import InputError, Problem, has_errors
 from edustat.results import (
     JoinedPhrases,
@@ -199,7 +199,7 @@ def family(name: str, table: Literal["schools", "exams"], compute: Callable[[Tab
     return register
 
 
-def _coefficient(method: str) -> Callable[[Tables], Any]:
+def _coefficient(method: Method) -> Callable[[Tables], Any]:
     def compute(tables: Tables) -> Any:
         from edustat.api import _coefficient
         from edustat.indicators import needed_columns
@@ -443,7 +443,8 @@ def gather_figures(paths: Sequence[Path], *, population: Path | None, system: st
                                 params={"files": "、".join(map(str, given["population"]))}))
     # Each table is read and validated once; every family computes from the same rows.
     tables = Tables(
-        schools=(validate_schools(given["schools"], needed={}, encoding=encoding, sheet=sheet)
+        schools=(validate_schools(given["schools"], needed={}, encoding=encoding, sheet=sheet,
+                                  teaching_points=norms.teaching_points)
                  if given["schools"] else None),
         exams=(validate_exams(given["exams"], encoding=encoding, sheet=sheet)
                if given["exams"] else None),

@@ -50,7 +50,7 @@ class EdustatGroup(TyperGroup):
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
              complete_var: str | None = None, standalone_mode: bool = True,
-             **extra: Any) -> Any:
+             windows_expand_args: bool = True, **extra: Any) -> Any:
         """Run the command line; a usage error is worded here, not by typer."""
         from typer._click import exceptions as click_errors
 
@@ -60,7 +60,8 @@ class EdustatGroup(TyperGroup):
         argv = list(sys.argv[1:] if args is None else args)
         try:
             code = super().main(args=argv, prog_name=prog_name, complete_var=complete_var,
-                                standalone_mode=False, **extra)
+                                standalone_mode=False, windows_expand_args=windows_expand_args,
+                                **extra)
         except click_errors.NoArgsIsHelpError as exc:
             exc.show()
             code = exc.exit_code
@@ -374,8 +375,10 @@ def emit(report: Report, *, lang: Lang, fmt: str | None, output: Path | None,
     elif chosen == "csv":
         write_csv(sys.stdout, report.csv_rows(lang))
     else:
-        options = RenderOptions(lang=lang, decimals=decimals, width=_width(), extra=extra or {})
-        _stdout().print(render(report, options))
+        console = _stdout()
+        options = RenderOptions(lang=lang, decimals=decimals, width=console.width,
+                                extra=extra or {})
+        console.print(render(report, options))
     if chosen not in report.problems_shown_in:
         print_problems(report.problems, lang)
     return report.exit_code(strict)
@@ -394,3 +397,7 @@ def main() -> None:
     # cyclic garbage collection would only rescan them (a third of the time on a national file).
     gc.disable()
     app()
+
+
+# The names the first command modules used (before the structure work), for work in flight.
+_guard, _check_paths, _usage_error = guard, check_paths, usage_error

@@ -15,7 +15,9 @@ from edustat.cli.options import (
     FormatOpt,
     LangOpt,
     OutputOpt,
+    HeaderRowsOpt,
     SheetOpt,
+    TeachingPointsOpt,
     StageOpt,
     StandardOpt,
     StandardsFileOpt,
@@ -38,6 +40,7 @@ def coefficient(
     fmt: FormatOpt = None, output: OutputOpt = None,
     decimals: Annotated[int, decimals_option("decimals")] = 4,
     encoding: EncodingOpt = None, sheet: SheetOpt = None,
+    header_rows: HeaderRowsOpt = None, teaching_points: TeachingPointsOpt = None,
     standards_file: StandardsFileOpt = None, strict: StrictOpt = False,
     lang: LangOpt = "zh", debug: DebugOpt = False,
 ) -> None:
@@ -47,13 +50,15 @@ def coefficient(
     def action() -> int:
         from edustat import api
         from edustat.cli.progress import progress_bar
+        from edustat.headers import parse_header_rows
 
         with progress_bar(lang_) as progress:
             report = api.coefficient(files, standard=standard,  # type: ignore[arg-type]
                                      stages=tuple(stage or ("primary", "junior")),
                                      standards_file=standards_file, encoding=encoding,
                                      sheet=sheet, counties=county or (), schools=schools,
-                                     progress=progress)
+                                     header_rows=parse_header_rows(header_rows),
+                                     teaching_points=teaching_points, progress=progress)
             return emit(report, lang=lang_, fmt=fmt, output=output, decimals=decimals,
                         strict=strict, progress=progress, extra={"summary": summary})
 

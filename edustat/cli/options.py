@@ -23,6 +23,20 @@ def help_text(key: str, **params: Any) -> str:
     return t(f"help.{key}", HELP_LANG, **params)
 
 
+class Code(str):
+    """A chosen code; `.code` and `.value` give it too, as the option enums did."""
+
+    @property
+    def code(self) -> str:
+        """The code itself."""
+        return str(self)
+
+    @property
+    def value(self) -> str:
+        """The code itself."""
+        return str(self)
+
+
 class Choice:
     """A choice of codes that also takes their Chinese names (小学 → primary); the parser of an
     option, so a wrong value is a usage error that lists what is accepted."""
@@ -36,9 +50,9 @@ class Choice:
         """The code of `value`, whether given as a code or by its name."""
         folded = value.strip()
         if folded.lower() in self.codes:
-            return folded.lower()
+            return Code(folded.lower())
         if folded in self.aliases:
-            return self.aliases[folded]
+            return Code(self.aliases[folded])
         raise ChoiceError(value, self.metavar.strip("[]"))
 
 
@@ -83,6 +97,39 @@ CountyOpt = Annotated[list[str] | None, typer.Option("--county", help=help_text(
 StageOpt = Annotated[list[str] | None, choice_option("--stage", choice=STAGES, help_key="stage")]
 PopulationOpt = Annotated[Path | None, typer.Option("--population", help=help_text("population"))]
 SystemOpt = Annotated[str, choice_option("--system", choice=SYSTEMS, help_key="system")]
+
+
+def _header_rows(value: str) -> str:
+    """--header-rows 3-5: checked here, parsed by the command (edustat.headers)."""
+    from edustat.headers import parse_header_rows
+
+    try:
+        parse_header_rows(value)
+    except ValueError:
+        raise typer.BadParameter(t("usage.bad_header_rows", USAGE_LANG, value=value)) from None
+    return value
+
+
+def _teaching_points(value: str) -> str:
+    """--teaching-points merge|separate|exclude|exclude-below N."""
+    from edustat.validate.teaching import parse_rule
+
+    try:
+        parse_rule(value)
+    except ValueError:
+        raise typer.BadParameter(t("usage.bad_teaching_points", USAGE_LANG, value=value)
+                                 ) from None
+    return value
+
+
+HeaderRowsOpt = Annotated[str | None, typer.Option(
+    "--header-rows", parser=_header_rows, metavar="3-5", help=help_text("header_rows"))]
+TeachingPointsOpt = Annotated[str | None, typer.Option(
+    "--teaching-points", parser=_teaching_points,
+    metavar="[merge|separate|exclude|exclude-below N]", help=help_text("teaching_points"))]
+
+
+DecimalsOpt = Annotated[int, typer.Option("--decimals", min=0, max=12, help=help_text("decimals"))]
 
 
 def decimals_option(help_key: str) -> Any:

@@ -13,7 +13,9 @@ from edustat.cli.options import (
     FormatOpt,
     LangOpt,
     OutputOpt,
+    HeaderRowsOpt,
     SheetOpt,
+    TeachingPointsOpt,
     StageOpt,
     StandardsFileOpt,
     StrictOpt,
@@ -28,6 +30,7 @@ def standards(
     fmt: FormatOpt = None, output: OutputOpt = None,
     decimals: Annotated[int, decimals_option("decimals")] = 2,
     encoding: EncodingOpt = None, sheet: SheetOpt = None,
+    header_rows: HeaderRowsOpt = None, teaching_points: TeachingPointsOpt = None,
     standards_file: StandardsFileOpt = None, strict: StrictOpt = False,
     lang: LangOpt = "zh", debug: DebugOpt = False,
 ) -> None:
@@ -37,11 +40,14 @@ def standards(
     def action() -> int:
         from edustat import api
         from edustat.cli.progress import progress_bar
+        from edustat.headers import parse_header_rows
 
         with progress_bar(lang_) as progress:
             report = api.standards(files, stages=tuple(stage or ("primary", "junior")),
                                    standards_file=standards_file, encoding=encoding,
-                                   sheet=sheet, counties=county or (), progress=progress,
+                                   sheet=sheet, counties=county or (),
+                                   header_rows=parse_header_rows(header_rows),
+                                   teaching_points=teaching_points, progress=progress,
                                    # A table shows every unit; a file or JSON/CSV is written as
                                    # the units are produced, never held whole (GBs nationally).
                                    stream=output is not None or fmt in ("json", "csv"))

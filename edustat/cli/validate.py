@@ -13,7 +13,9 @@ from edustat.cli.options import (
     FormatOpt,
     LangOpt,
     OutputOpt,
+    HeaderRowsOpt,
     SheetOpt,
+    TeachingPointsOpt,
     choice_option,
     help_text,
 )
@@ -26,6 +28,7 @@ def validate(
                                                   help_key="validate_standard")] = None,
     fmt: FormatOpt = None, output: OutputOpt = None,
     encoding: EncodingOpt = None, sheet: SheetOpt = None,
+    header_rows: HeaderRowsOpt = None, teaching_points: TeachingPointsOpt = None,
     lang: LangOpt = "zh", debug: DebugOpt = False,
 ) -> None:
     lang_ = lang_code(lang)
@@ -33,9 +36,12 @@ def validate(
 
     def action() -> int:
         from edustat import api
+        from edustat.headers import parse_header_rows
 
         report = api.validate(files, standard=standard,  # type: ignore[arg-type]
-                              encoding=encoding, sheet=sheet)
+                              encoding=encoding, sheet=sheet,
+                              header_rows=parse_header_rows(header_rows),
+                              teaching_points=teaching_points)
         return emit(report, lang=lang_, fmt=fmt, output=output)
 
     guard(debug, lang_, action, fmt)

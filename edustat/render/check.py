@@ -17,6 +17,7 @@ from edustat.render.common import (
     PROBLEM_DISPLAY_LIMIT,
     SEVERITY_ORDER,
     colon,
+    narrow,
     place_label,
     problems_renderable,
     problems_table,
@@ -66,21 +67,28 @@ def figures_renderable(report: FiguresReport, options: RenderOptions) -> Group:
         groups.setdefault((figure.county, figure.year), []).append(figure)
     if not groups:
         parts.append(Text(t("check.no_figures", lang)))
+    stacked = narrow(options.width)
     for (county, year), figures in groups.items():
         # No inner rules and a key column as wide as its longest key: a key is copied into a
         # claims file, so it must not be broken across lines while the width allows.
         table = Table(title=t("check.figures_title", lang, place=place_label(county, year, lang),
                               count=len(figures)), title_justify="left",
                       box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False)
+        # Narrow: the name goes under its key, so neither is broken into a column of characters.
         table.add_column(t("check.key", lang), overflow="fold",
-                         width=max(len(f.key) for f in figures))
-        table.add_column(t("check.name", lang), overflow="fold")
+                         width=None if stacked else max(len(f.key) for f in figures))
+        if not stacked:
+            table.add_column(t("check.name", lang), overflow="fold")
         values = [figure_value_text(f.value, f.kind, decimals) + ("*" if f.note else "")
                   for f in figures]
         table.add_column(t("check.value", lang), justify="right", no_wrap=True,
                          width=max(len(v) for v in [*values, t("check.value", lang)]))
         for figure, value in zip(figures, values, strict=True):
-            table.add_row(figure.key, figure.name.word(lang), value)
+            if stacked:
+                table.add_row(Text.assemble(figure.key, "\n", (figure.name.word(lang), "dim")),
+                              value)
+            else:
+                table.add_row(figure.key, figure.name.word(lang), value)
         parts.append(table)
         notes = [f"* {figure.key}{colon(lang)}{joined(figure.note, lang)}"
                  for figure in figures if figure.note]

@@ -9,7 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from edustat.coefficients import CoefficientReport, CoefficientResult
-from edustat.render.common import fmt, place_label, stage_label, verdict
+from edustat.render.common import fmt, narrow, place_label, stage_label, verdict
 from edustat.render.registry import RenderOptions, renderer
 from edustat.texts import Lang, t
 
@@ -25,15 +25,18 @@ def _result_title(result: CoefficientResult, standard: str, lang: Lang) -> str:
 
 
 def coefficient_table(result: CoefficientResult, standard: str, lang: Lang,
-                      decimals: int) -> Table:
-    """One county, year and stage: each indicator's value, SD, CV; the composite and verdict."""
+                      decimals: int, short: bool = False) -> Table:
+    """One county, year and stage: each indicator's value, SD, CV; the composite and verdict
+    (`short`: the indicators' short names, for a narrow terminal)."""
     table = Table(title=_result_title(result, standard, lang), title_justify="left")
     table.add_column(t("label.indicator", lang))
     for key in ("mean", "sd", "cv", "limit"):
         table.add_column(t(f"label.{key}", lang), justify="right")
     table.add_column(t("label.verdict", lang))
     for indicator in result.indicators:
-        table.add_row(indicator.name.word(lang), fmt(indicator.mean, decimals),
+        name = (t(f"indicator.{indicator.key}.short", lang) if short
+                else t(f"indicator.{indicator.key}.name", lang))
+        table.add_row(name, fmt(indicator.mean, decimals),
                       fmt(indicator.sd, decimals), fmt(indicator.cv, decimals),
                       fmt(indicator.limit, 2), verdict(indicator.meets, lang))
     table.add_section()
@@ -43,22 +46,26 @@ def coefficient_table(result: CoefficientResult, standard: str, lang: Lang,
     return table
 
 
-def units_table(result: CoefficientResult, lang: Lang, decimals: int, top: int = 2) -> Table:
+def units_table(result: CoefficientResult, lang: Lang, decimals: int, top: int = 2,
+                short: bool = False) -> Table:
     """The per-school view: drivers first, each with the indicators it pulls apart most.
 
     Every unit's value, gap and share of every indicator is in the JSON/CSV; the table keeps to
-    what fits a terminal: the `top` indicators where the school contributes most variance.
+    what fits a terminal: the `top` indicators where the school contributes most variance
+    (`short`: without the county value, which the table above shows, for a narrow terminal).
     """
     county_value = {i.key: i.mean for i in result.indicators}
     table = Table(title=t("label.unit_view", lang), title_justify="left")
     table.add_column(t("label.school", lang), overflow="fold")
     table.add_column(t("label.students", lang), justify="right")
     table.add_column(t("label.drive", lang), justify="right")
-    table.add_column(t("label.main_gaps", lang), overflow="fold")
+    table.add_column(t("label.main_gaps_short" if short else "label.main_gaps", lang),
+                     overflow="fold")
+    line = "label.gap_line_short" if short else "label.gap_line"
     for unit in result.units or []:
         leading = sorted(unit.indicators, key=lambda i: -i.variance_share)[:top]
         gaps = "\n".join(
-            t("label.gap_line", lang, name=t(f"indicator.{i.key}.short", lang),
+            t(line, lang, name=t(f"indicator.{i.key}.short", lang),
               value=fmt(i.value, decimals), county=fmt(county_value[i.key], decimals),
               share=f"{i.variance_share:.0%}")
             for i in leading if i.variance_share > 0)
@@ -92,6 +99,18 @@ def coefficient_summary_table(report: CoefficientReport, lang: Lang, decimals: i
     return table
 
 
+def _needs_short_names(report: CoefficientReport, lang: Lang, decimals: int,
+                       width: int | None) -> bool:
+    """True when a table with the full indicator names would be wider than `width`."""
+    from rich.console import Console
+
+    if not narrow(width) or not report.results:
+        return False
+    console = Console(width=10_000)  # measures only: the widest the tables would like to be
+    return any(console.measure(coefficient_table(result, report.standard, lang, decimals))
+               .maximum > (width or 0) for result in report.results)
+
+
 @renderer(CoefficientReport)
 def coefficient_renderable(report: CoefficientReport, options: RenderOptions) -> Group:
     """A coefficient report as tables: one per county, year and stage, or one summary line
@@ -107,11 +126,12 @@ def coefficient_renderable(report: CoefficientReport, options: RenderOptions) ->
     elif summary:
         return Group(coefficient_summary_table(report, lang, decimals),
                      Text(t("label.summary_hint", lang)))
+    short = _needs_short_names(report, lang, decimals, options.width)
     for result in report.results:
-        parts.append(coefficient_table(result, report.standard, lang, decimals))
+        parts.append(coefficient_table(result, report.standard, lang, decimals, short))
         # Below the table, not as its caption: a caption wraps at the table's own width.
         parts.extend(Text(note.word(lang)) for note in result.notes)
         if result.units is not None:
-            parts.append(units_table(result, lang, decimals))
+            parts.append(units_table(result, lang, decimals, short=short))
         parts.append(Text(""))
     return Group(*parts)

@@ -13,8 +13,15 @@ from edustat.problems import Problem
 from edustat.texts import Lang, t
 
 PROBLEM_DISPLAY_LIMIT = 500
+# Below this many columns the wide tables switch to short labels or a stacked layout.
+NARROW_BELOW = 100
 SEVERITY_ORDER = {"error": 0, "warning": 1, "note": 2}
 SEVERITY_STYLES = {"error": "red", "warning": "yellow", "note": "cyan"}
+
+
+def narrow(width: int | None) -> bool:
+    """True when a terminal of `width` columns needs the narrow layouts."""
+    return width is not None and width < NARROW_BELOW
 
 
 def stage_label(stage: str, lang: Lang) -> str:

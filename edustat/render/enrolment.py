@@ -12,7 +12,7 @@ from rich.text import Text
 
 from edustat.enrolment import EnrolmentReport, EnrolmentResult, RateResult
 from edustat.numbers import rate_percent
-from edustat.render.common import colon, verdict
+from edustat.render.common import colon, narrow, verdict
 from edustat.render.registry import RenderOptions, renderer
 from edustat.texts import Lang, t
 
@@ -86,24 +86,35 @@ def enrolment_note_lines(report: EnrolmentReport, results: Sequence[EnrolmentRes
 
 
 def enrolment_table(report: EnrolmentReport, results: Sequence[EnrolmentResult], lang: Lang,
-                    decimals: int, detail: bool) -> Table:
-    """One county: rates as rows, years as columns; counts with `detail`."""
+                    decimals: int, detail: bool, abbreviated: bool = False) -> Table:
+    """One county: rates as rows, years as columns; counts with `detail`; `abbreviated`: the
+    rates' four-character names, unbroken, for a narrow terminal."""
     county = results[0].county
     system = t(f"system.{report.system.replace('-', '_')}", lang)
     # Collapsed padding: nine years of 100.00 and the labels fit in 100 columns.
     table = Table(title=t("enrolment.title", lang, place=county or t("label.whole_file", lang),
                           system=system), title_justify="left",
-                  box=box.SIMPLE_HEAD, collapse_padding=True)
+                  box=box.SIMPLE_HEAD, collapse_padding=True,
+                  # Narrow: the box's own space between columns is all the spacing there is.
+                  padding=(0, 0) if abbreviated else (0, 1))
     # When the width runs short the labels wrap; a figure is never cut.
-    table.add_column(t("enrolment.rate", lang), overflow="fold")
+    table.add_column(t("enrolment.rate", lang), overflow="fold",
+                     min_width=8 if abbreviated else None)
     for result in results:
+        # As wide as its widest figure: a narrow terminal wraps the labels, never a figure.
+        widest = max((len(_percent_cell(rate, decimals)) for rate in result.rates), default=1)
+        if detail:
+            widest = max([widest, *(len(_count_cell(count)) for rate in result.rates
+                                    for count in (rate.numerator, rate.denominator))])
         table.add_column(str(result.year) if result.year is not None else
-                         t("enrolment.no_year", lang), justify="right", no_wrap=True)
+                         t("enrolment.no_year", lang), justify="right", no_wrap=True,
+                         min_width=widest)
     for index, spec in enumerate(report.specs()):
         rates = [result.rates[index] for result in results]
         if index and detail:
             table.add_section()
-        table.add_row(spec.short(lang), *(_percent_cell(rate, decimals) for rate in rates))
+        label = _abbreviation(spec.key, lang) if abbreviated else spec.short(lang)
+        table.add_row(label, *(_percent_cell(rate, decimals) for rate in rates))
         if detail:
             table.add_row(t("enrolment.numerator", lang, what=spec.numerator(lang)),
                           *(_count_cell(rate.numerator) for rate in rates))
@@ -114,6 +125,17 @@ def enrolment_table(report: EnrolmentReport, results: Sequence[EnrolmentResult],
             table.add_row(t("enrolment.minimum", lang, minimum=_minimum_text(minimum)),
                           *(verdict(rate.meets, lang) for rate in rates))
     return table
+
+
+def _abbreviation(key: str, lang: Lang) -> str:
+    return t(f"enrolment_rate.{key}.abbr", lang)
+
+
+def abbreviations_line(report: EnrolmentReport, lang: Lang) -> str:
+    """What each abbreviated rate name stands for."""
+    return t("enrolment.abbreviations", lang, names=t("label.comma", lang).join(
+        t("enrolment.abbreviation", lang, abbr=_abbreviation(spec.key, lang),
+          name=spec.label(lang)) for spec in report.specs()))
 
 
 @renderer(EnrolmentReport)
@@ -129,11 +151,14 @@ def enrolment_renderable(report: EnrolmentReport, options: RenderOptions) -> Gro
     by_county: dict[str | None, list[EnrolmentResult]] = {}
     for result in report.results:
         by_county.setdefault(result.county, []).append(result)
+    abbreviated = narrow(options.width)
     for results in by_county.values():
-        parts.append(enrolment_table(report, results, lang, decimals, detail))
+        parts.append(enrolment_table(report, results, lang, decimals, detail, abbreviated))
         # Below the table, not as its caption: a caption wraps at the (narrow) table's width.
         lines = enrolment_note_lines(report, results, lang)
         if lines:
             parts.append(Text("\n".join(lines)))
         parts.append(Text(""))
+    if abbreviated and report.results:
+        parts.append(Text(abbreviations_line(report, lang), style="dim"))
     return Group(*parts)

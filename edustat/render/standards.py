@@ -9,7 +9,7 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
-from edustat.render.common import colon, fmt, stage_label
+from edustat.render.common import colon, fmt, narrow, stage_label
 from edustat.render.registry import RenderOptions, renderer
 from edustat.standards import SchoolStandardsResult, StandardsReport, StandardsTotal
 from edustat.texts import Lang, has_text, t
@@ -80,6 +80,64 @@ def standards_table(results: Sequence[SchoolStandardsResult], total: StandardsTo
     return table
 
 
+def _stacked_grid() -> Table:
+    """The four columns of a school's missed standards, at fixed widths so schools align."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=16, overflow="fold")
+    grid.add_column(justify="right", width=11, no_wrap=True)
+    grid.add_column(justify="right", width=6, no_wrap=True)
+    grid.add_column(justify="right", width=12, no_wrap=True)
+    return grid
+
+
+def standards_stacked(results: Sequence[SchoolStandardsResult], total: StandardsTotal,
+                      lang: Lang, decimals: int) -> Group:
+    """The standards table for a narrow terminal: each unit as a line (name, students, verdict,
+    class size, school size) with its missed standards below it, then the shortfall totals."""
+    place = total.county or t("label.whole_file", lang)
+    year = f" {total.year}" if total.year is not None else ""
+    parts: list[Any] = [Text(t("label.standards_title", lang, place=place, year=year,
+                                stage=stage_label(total.stage, lang), schools=total.schools,
+                                passing=total.passing, failing=total.failing))]
+    header = _stacked_grid()
+    header.add_row(*(Text("  " + t(f"label.{key}", lang) if key == "missed" else
+                          t(f"label.{key}", lang), style="bold")
+                     for key in ("missed", "current", "standard", "shortfall")))
+    parts.append(header)
+    for result in results:
+        line = Text.assemble(
+            (result.school_name or result.school_id or "", "bold"), " ",
+            (t("label.unit_students", lang, students=result.students), "dim"), "  ",
+            (f"{t('label.meets' if result.passes else 'label.fails', lang)} "
+             f"{result.met}/{len(result.indicators)}",
+             "green" if result.passes else "bold red"), "  ",
+            f"{t('label.class_size', lang)} ",
+            Text("—") if result.class_size is None else _marked(fmt(result.class_size, 1),
+                                                                result.class_size_ok),
+            f"  {t('label.school_size', lang)} ", _marked(str(result.school_size), result.size_ok))
+        parts.append(line)
+        missed = [c for c in result.indicators if not c["meets"]]
+        if missed:
+            grid = _stacked_grid()
+            for check in missed:
+                grid.add_row("  " + t(f"indicator.{check['key']}.short", lang),
+                             Text(fmt(check["value"], decimals) + (
+                                 BELOW_FLOOR if check["below_floor"] else MISSED),
+                                  style="bold red" if check["below_floor"] else "yellow"),
+                             f"{check['standard']:g}",
+                             _shortfall_text(check["shortfall"], check["unit"], lang))
+            parts.append(grid)
+    closing = [item for item in total.shortfalls if item.shortfall]
+    if closing:
+        parts.append(Text(t("label.total", lang), style="bold"))
+        grid = _stacked_grid()
+        for item in closing:
+            grid.add_row("  " + t(f"resource.{item.resource}", lang), "", "",
+                         Text(_shortfall_text(item.shortfall, item.unit, lang), style="bold"))
+        parts.append(grid)
+    return Group(*parts)
+
+
 def _kind_name(kind: str, lang: Lang) -> str:
     """A school type (or a stage) as a size limit is listed under."""
     return t(f"school_type.{kind}", lang) if has_text(f"school_type.{kind}") else kind
@@ -107,9 +165,11 @@ def standards_renderable(report: StandardsReport, options: RenderOptions) -> Gro
     groups: dict[tuple[Any, ...], list[SchoolStandardsResult]] = {}
     for result in report.results:
         groups.setdefault((result.county, result.year, result.stage), []).append(result)
+    stacked = narrow(options.width)
     for total in report.totals:
         results = groups[(total.county, total.year, total.stage)]
-        parts.append(standards_table(results, total, lang, decimals))
+        parts.append(standards_stacked(results, total, lang, decimals) if stacked
+                     else standards_table(results, total, lang, decimals))
         # Below the table, not as its caption: a caption wraps at the (narrow) table's width.
         parts.append(Text("\n".join(standards_notes(results, lang))))
         parts.append(Text(""))

@@ -1,0 +1,284 @@
+"""The plan of SPEC §8: rounds of targets until nothing more is asked for, then verification.
+
+Each round asks every unit, on the data with the plan so far applied, for its whole steps
+(edustat.planning.targets, .basic) and turns them into whole-school additions: a facility a mixed
+school must add is the most any of its stage parts needs (each part gets its share of whatever is
+added), so its other part may receive more than it asked for; the next round asks again with
+that. When no unit asks for more, the coefficients and the per-school standards are recomputed
+on the data with every addition (and move) made — with the very functions `edustat coefficient`
+and `edustat standards` use — and those verdicts are the ones reported: never assumed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from edustat.coefficients import CoefficientReport, compute_coefficients
+from edustat.indicators import FACILITY_COLUMNS, Method, indicators_for
+from edustat.norms import Norms
+from edustat.planning.report import Move, PlanReport, column_unit
+from edustat.planning.prices import price_of
+from edustat.planning.targets import GRANULARITY, Target, quality_targets
+from edustat.reader import FILE, ROW
+from edustat.standards import StandardsReport, compute_standards
+from edustat.units import school_units
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+MAX_ROUNDS = 8
+SUBSETS = {"quality": ("degree_teachers", "backbone_teachers", "arts_pe_teachers"),
+           "basic": ("degree_teachers", "titled_teachers")}
+
+GroupKey = tuple[Any, Any, str]
+
+
+@dataclass
+class Verdicts:
+    """Coefficients and per-school standards of one state of the data, per group."""
+
+    coefficients: CoefficientReport
+    standards: StandardsReport | None
+    meets: dict[GroupKey, bool] = field(default_factory=dict)
+    failing: dict[GroupKey, int] = field(default_factory=dict)
+
+
+def _key(county: Any, year: Any, stage: str) -> GroupKey:
+    county = None if county is None or county != county else str(county)
+    year = None if year is None or year != year else int(year)
+    return (county, year, stage)
+
+
+def verdicts(schools: pd.DataFrame, norms: Norms, method: Method, stages: tuple[str, ...]
+             ) -> Verdicts:
+    """The county verdicts of the data as `coefficient` and `standards` compute them."""
+    units = school_units(schools, norms, stages)
+    coefficients = compute_coefficients(units, method, norms)
+    standards = (compute_standards(units, schools, norms, per_school=False)
+                 if method == "quality" else None)
+    out = Verdicts(coefficients=coefficients, standards=standards)
+    for result in coefficients.results:
+        out.meets[_key(result.county, result.year, result.stage)] = result.meets
+    if standards is not None:
+        for total in standards.totals:
+            key = _key(total.county, total.year, total.stage)
+            out.failing[key] = total.failing
+            out.meets[key] = out.meets.get(key, True) and total.failing == 0
+    return out
+
+
+def applied(schools: pd.DataFrame, added: dict[str, np.ndarray]) -> pd.DataFrame:
+    """A copy of the school rows with the additions made."""
+    import numpy as np
+
+    frame = schools.copy(deep=False)  # only the columns added to are new arrays
+    for column, amount in added.items():
+        frame[column] = np.nan_to_num(frame[column].to_numpy(dtype=float)) + amount
+    return frame
+
+
+def _school_positions(schools: pd.DataFrame, units: pd.DataFrame) -> np.ndarray:
+    """Each unit's row position in the school frame (matched by file and spreadsheet row)."""
+    import pandas as pd
+
+    index = pd.MultiIndex.from_arrays([schools[FILE].to_numpy(), schools[ROW].to_numpy()])
+    return index.get_indexer(pd.MultiIndex.from_arrays([units[FILE].to_numpy(),
+                                                        units[ROW].to_numpy()]))
+
+
+@dataclass
+class Ledger:
+    """Additions so far per whole-school column, and why, and for which stage."""
+
+    amounts: dict[str, np.ndarray]
+    cv_driven: dict[str, np.ndarray]
+    stage: dict[str, np.ndarray]
+    hires: dict[str, np.ndarray]  # teachers hired on subset columns, counted in the totals
+
+
+def _new_ledger(n: int, columns: list[str]) -> Ledger:
+    import numpy as np
+
+    return Ledger(amounts={c: np.zeros(n) for c in columns},
+                  cv_driven={c: np.zeros(n, dtype=bool) for c in columns},
+                  stage={c: np.full(n, None, dtype=object) for c in columns},
+                  hires={c: np.zeros(n) for c in columns})
+
+
+def _book(ledger: Ledger, schools_n: int, positions: np.ndarray, units: pd.DataFrame,
+          targets: dict[str, Target], method: Method) -> bool:
+    """Turn one round's unit steps into whole-school additions; False when nothing is added."""
+    import numpy as np
+
+    stages = units["stage"].to_numpy(dtype=object)
+    any_added = False
+    for resource, target in targets.items():
+        if not target.steps.any():
+            continue
+        if resource in FACILITY_COLUMNS:
+            columns = {resource: np.ones(len(units), dtype=bool)}
+        else:
+            columns = {f"{s}_{resource}": stages == s for s in set(stages.tolist())}
+        for column, mask in columns.items():
+            steps = np.where(mask, target.steps, 0.0)
+            if not steps.any():
+                continue
+            # A school adds the most any of its parts needs (each part gets its share of it).
+            whole = np.zeros(schools_n)
+            np.maximum.at(whole, positions, steps)
+            floor_whole = np.zeros(schools_n)
+            np.maximum.at(floor_whole, positions, np.where(mask, target.floor_steps, 0.0))
+            # Listed under the stage that needs the most (the last write of a sorted order
+            # wins), unless an earlier round listed it already.
+            order = np.argsort(steps, kind="stable")
+            order = order[steps[order] > 0]
+            owner = np.full(schools_n, None, dtype=object)
+            owner[positions[order]] = stages[order]
+            unset = np.equal(ledger.stage[column], None)
+            ledger.stage[column] = np.where(unset, owner, ledger.stage[column])
+            # Areas to 0.01 m², as the plan prints them: what is verified is what is written.
+            amount = np.round(whole * GRANULARITY.get(resource, 1.0), 2)
+            ledger.amounts[column] += amount
+            ledger.cv_driven[column] |= whole > floor_whole
+            if resource in SUBSETS[method]:
+                # Every new teacher of a kind is a new full-time teacher of the stage.
+                total = column.replace(resource, "teachers")
+                ledger.hires[total] += amount
+                ledger.amounts[total] += amount
+                ledger.stage[total] = np.where(amount > 0, column.split("_")[0],
+                                               ledger.stage[total])
+            any_added = True
+    return any_added
+
+
+def plan_columns(method: Method, stages: tuple[str, ...]) -> list[str]:
+    """The whole-school columns a plan may add to."""
+    facilities = [i.resource for i in indicators_for(method) if i.resource in FACILITY_COLUMNS]
+    teachers = [f"{s}_{r}" for s in stages for r in ("teachers", *SUBSETS[method])]
+    return [*dict.fromkeys(facilities), *teachers]
+
+
+def compute_plan(schools: pd.DataFrame, norms: Norms, method: Method,
+                 prices: dict[str, float], stages: tuple[str, ...], *,
+                 move_teachers: bool = False) -> PlanReport:
+    """The least-cost plan for every county, year and stage of the school rows (SPEC §8)."""
+    from edustat.planning.moves import plan_moves
+    from edustat.planning.results import assemble
+
+    schools = schools.reset_index(drop=True)
+    before = verdicts(schools, norms, method, stages)
+    columns = plan_columns(method, stages)
+    ledger = _new_ledger(len(schools), columns)
+    moved: dict[str, np.ndarray] = {}
+    moves: list[Move] = []
+    if move_teachers:
+        moved, moves = plan_moves(schools, norms, method, stages)
+    base = applied(schools, moved)
+    notes: list[str] = []
+    state = before if not moved else verdicts(base, norms, method, stages)
+    # Each round asks every unit what it still needs on the data with the plan so far, and
+    # books it; when nothing more is asked for, the plan is verified by recomputing the
+    # coefficients and the standards. A limit still missed then is reported, not hidden.
+    pending: dict[str, Target] | None = None
+    # Students do not change, so neither do the units nor their order: computed once.
+    units = school_units(schools, norms, stages)
+    positions = _school_positions(schools, units)
+    for _round in range(MAX_ROUNDS):
+        if pending is None:
+            if all(state.meets.values()):
+                break
+            pending = _targets(base, ledger, norms, method, prices, stages)
+        if not _book(ledger, len(schools), positions, units, pending, method):
+            notes.append("no_progress")
+            pending = None
+            break
+        pending = _targets(base, ledger, norms, method, prices, stages)
+        if not any(target.steps.any() for target in pending.values()):
+            pending = None
+            state = verdicts(applied(base, ledger.amounts), norms, method, stages)
+    if pending is not None:
+        notes.append("rounds")
+        state = verdicts(applied(base, ledger.amounts), norms, method, stages)
+    # The verdicts after the plan: `state` is recomputed from the data with every addition
+    # and move made (never assumed), and nothing was added since.
+    after = state
+    additions = _additions(schools, ledger, prices)
+    return assemble(method, prices, before, after, additions, moves, notes)
+
+
+def _units_of(base: pd.DataFrame, ledger: Ledger, norms: Norms, stages: tuple[str, ...]
+              ) -> pd.DataFrame:
+    """The stage units of the data with the plan so far."""
+    return school_units(applied(base, ledger.amounts), norms, stages)
+
+
+def _targets(base: pd.DataFrame, ledger: Ledger, norms: Norms, method: Method,
+             prices: dict[str, float], stages: tuple[str, ...]) -> dict[str, Target]:
+    """What every unit still needs, in whole steps, on the data with the plan so far."""
+    from edustat.planning.basic import basic_targets
+
+    units = _units_of(base, ledger, norms, stages)
+    return (quality_targets(units, norms, prices) if method == "quality"
+            else basic_targets(units, norms, prices))
+
+
+def _additions(schools: pd.DataFrame, ledger: Ledger, prices: dict[str, float]
+               ) -> dict[GroupKey, list[dict[str, Any]]]:
+    """Every non-zero addition as a record, by the group (county, year, stage) it is listed
+    under; within a group school by school in the order of the input, columns in the order
+    of the returns. Built from arrays: a province's plan has hundreds of thousands."""
+    import numpy as np
+    import pandas as pd
+
+    parts = [(index, column, np.flatnonzero(amounts > 0))
+             for index, (column, amounts) in enumerate(ledger.amounts.items())]
+    parts = [part for part in parts if part[2].size]
+    if not parts:
+        return {}
+    positions = np.concatenate([where for _, _, where in parts])
+    column_index = np.concatenate([np.full(where.size, i) for i, _, where in parts])
+    amount = np.round(np.concatenate([ledger.amounts[c][w] for _, c, w in parts]), 2)
+    hired = np.concatenate([ledger.hires[c][w] for _, c, w in parts])
+    price = np.concatenate([np.full(w.size, price_of(c, prices)) for _, c, w in parts])
+    driven = np.concatenate([ledger.cv_driven[c][w] for _, c, w in parts])
+    stage_codes, stage_names = pd.factorize(
+        np.concatenate([ledger.stage[c][w] for _, c, w in parts]).astype(str))
+    costed = amount - hired  # hires on subset columns are costed there
+    cost = np.round(np.maximum(costed, 0.0) * price, 2)
+    reason = np.where(costed <= 0, "count", np.where(driven, "cv", "standard"))
+    place_codes, _ = pd.factorize(pd.MultiIndex.from_arrays(
+        [schools["county"].astype(object).fillna("\0"), schools["year"].fillna(-1)]))
+    group = place_codes[positions] * len(stage_names) + stage_codes
+    order = np.lexsort((column_index, positions, group))
+    starts = np.flatnonzero(np.r_[True, np.diff(group[order]) != 0])
+    columns = list(ledger.amounts)
+    units = [column_unit(c) for c in columns]
+    ids = _texts(schools["school_id"])
+    names = _texts(schools["school_name"])
+    counties = schools["county"].to_numpy(dtype=object)
+    years = schools["year"].to_numpy(dtype=object)
+    rows = list(zip(positions[order].tolist(), column_index[order].tolist(),
+                    amount[order].tolist(), price[order].tolist(), cost[order].tolist(),
+                    reason[order].tolist(), strict=True))
+    out: dict[GroupKey, list[dict[str, Any]]] = {}
+    for start, end in zip(starts.tolist(), [*starts[1:].tolist(), len(order)], strict=True):
+        first = rows[start][0]
+        key = _key(counties[first], years[first], str(stage_names[stage_codes[order[start]]]))
+        out[key] = [{"school_id": ids[pos], "school_name": names[pos],
+                     "column": columns[ci], "amount": a, "unit": units[ci], "price": p,
+                     "cost": c, "reason": r} for pos, ci, a, p, c, r in rows[start:end]]
+    return out
+
+
+def _texts(column: pd.Series) -> list[str | None]:
+    """A column as text, missing values as None (one vectorized pass, not a call per row)."""
+    import numpy as np
+
+    values = column.to_numpy(dtype=object)
+    return np.where(column.isna().to_numpy(), None, values.astype(str)).tolist()
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None or value != value else str(value)
