@@ -393,6 +393,27 @@ def check_rules(*, standards_file: Path | str | None = None) -> RulesReport:
     return list_rules(load_norms(_path(standards_file)))
 
 
+def report(paths: Sequence[str | Path], output: str | Path, *, standard: str = "both",
+           exams: str | Path | None = None, enrolment: Sequence[str | Path] = (),
+           population: str | Path | None = None, counties: Sequence[str] = (),
+           standards_file: str | Path | None = None, encoding: str | None = None,
+           sheet: str | None = None, plan: bool = False, prices_file: str | Path | None = None,
+           lang: Lang = "zh") -> Any:
+    """Write the county's report workbook (SPEC §9) to `output` — a .xlsx file, or a folder for
+    one workbook per county — and return a WorkbookReport of what was written and the verdicts;
+    `plan` adds the least-cost plan (SPEC §8) as a sheet."""
+    from edustat.report.build import build_report
+
+    return build_report([Path(p) for p in paths], Path(output), standard=standard,  # type: ignore[arg-type]
+                        exams=Path(exams) if exams is not None else None,
+                        enrolment=[Path(p) for p in enrolment],
+                        population=Path(population) if population is not None else None,
+                        counties=counties,
+                        standards_file=Path(standards_file) if standards_file else None,
+                        encoding=encoding, sheet=sheet, plan=plan,
+                        prices_file=Path(prices_file) if prices_file else None, lang=lang)
+
+
 def audit(paths: Sequence[str | Path] | str | Path, *, rules_file: str | Path | None = None,
           standards_file: str | Path | None = None, system: EnrolmentSystem = "6-3",
           encoding: str | None = None, sheet: str | None = None) -> AuditReport:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 # isort: off
 from edustat.cli import validate, coefficient, standards, enrolment  # noqa: F401
-from edustat.cli import exams, figures, plan, check, audit, template  # noqa: F401
+from edustat.cli import exams, figures, plan, check, audit, report, template  # noqa: F401
 # isort: on
 from edustat.cli.app import app, main
 
