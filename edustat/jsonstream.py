@@ -27,7 +27,8 @@ def split_frame(frame: bytes, key: str) -> tuple[bytes, bytes]:
     return head + f'\n "{key}": ['.encode(), b"\n ]," + tail
 
 
-def write_list(out: BinaryIO, head: bytes, items: Iterable[bytes | memoryview], tail: bytes) -> None:
+def write_list(out: BinaryIO, head: bytes, items: Iterable[bytes | memoryview],
+               tail: bytes) -> None:
     """head, the items (each already indented, without separators) separated by commas, tail;
     an empty list is written `[]` as a whole serialization writes it."""
     first = True
