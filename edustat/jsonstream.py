@@ -59,6 +59,17 @@ _WRITERS: dict[type, Callable[[Any], str]] = {
     type(None): lambda v: "null"}
 
 
+def scalar(value: Any) -> str:
+    """A scalar (str, int, float, bool, None) as json.dumps(ensure_ascii=False) writes it."""
+    kind = type(value)
+    if kind is str:
+        return str(_string(value))
+    writer = _WRITERS.get(kind)
+    if writer is None:
+        raise TypeError(f"not a JSON scalar: {value!r}")
+    return writer(value)
+
+
 def python_json_items(records: Iterable[dict[str, Any]]) -> Iterator[bytes]:
     """Each record as `json.dumps(..., ensure_ascii=False, indent=1)` writes it as an item of a
     list that is a value of the top-level object (two levels deep), with its leading newline."""
