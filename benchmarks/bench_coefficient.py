@@ -40,13 +40,24 @@ BASELINE = [PY, "-c", "import pandas, sys; pandas.read_csv(sys.argv[1])"]
 IMPORT_CHECK = [PY, "-c", "import sys; import edustat.cli; print('pandas' in sys.modules)"]
 
 
+# CPU seconds (user + system) of every timed run, by label, filled in by compare()
+CPU = {}
+
+
+def cpu_of(label):
+    """Median CPU seconds of a label's runs, or None where the platform does not tell."""
+    return statistics.median(CPU[label]) if CPU.get(label) else None
+
+
 class Failed(Exception):
     """An edustat command failed; the message is printed and the script exits 1."""
 
 
 class Run:
-    def __init__(self, cmd, seconds, returncode, stdout, stderr, max_rss_mb, timed_out):
+    def __init__(self, cmd, seconds, returncode, stdout, stderr, max_rss_mb, timed_out,
+                 cpu_seconds=None):
         self.cmd, self.seconds, self.returncode = cmd, seconds, returncode
+        self.cpu_seconds = cpu_seconds  # user + system (POSIX): less disturbed on a busy machine
         self.stdout, self.stderr = stdout, stderr
         self.max_rss_mb, self.timed_out = max_rss_mb, timed_out
 
@@ -68,7 +79,7 @@ def run(cmd, timeout):
 
         timer = threading.Timer(timeout, kill)
         timer.start()
-        rss = None
+        rss = cpu = None
         try:
             if hasattr(os, "wait4"):
                 _, status, usage = os.wait4(proc.pid, 0)
@@ -76,6 +87,7 @@ def run(cmd, timeout):
                 proc.returncode = returncode = os.waitstatus_to_exitcode(status)
                 # ru_maxrss: kilobytes on Linux, bytes on macOS
                 rss = usage.ru_maxrss / (2**20 if sys.platform == "darwin" else 2**10)
+                cpu = usage.ru_utime + usage.ru_stime
             else:
                 returncode = proc.wait()
                 seconds = time.perf_counter() - t0
@@ -84,7 +96,7 @@ def run(cmd, timeout):
         out.seek(0)
         err.seek(0)
         return Run(cmd, seconds, returncode, out.read().decode("utf-8", "replace"),
-                   err.read().decode("utf-8", "replace"), rss, timed_out.is_set())
+                   err.read().decode("utf-8", "replace"), rss, timed_out.is_set(), cpu)
 
 
 def describe_failure(r, what):
@@ -114,6 +126,7 @@ def compare(label_a, cmd_a, label_b, cmd_b, repeat, warmup, timeout, after_b=Non
     """Interleaved timings of a (baseline) and b (edustat). b failing raises Failed."""
     times = {label_a: [], label_b: []}
     rss = {label_a: [], label_b: []}
+    cpu = {label_a: [], label_b: []}
     note = None
     for i in range(warmup + repeat):
         order = [(label_a, cmd_a), (label_b, cmd_b)]
@@ -133,6 +146,9 @@ def compare(label_a, cmd_a, label_b, cmd_b, repeat, warmup, timeout, after_b=Non
                 times[label].append(r.seconds)
                 if r.max_rss_mb is not None:
                     rss[label].append(r.max_rss_mb)
+                if r.cpu_seconds is not None:
+                    cpu[label].append(r.cpu_seconds)
+    CPU.update({k: CPU.get(k, []) + v for k, v in cpu.items()})
     return times, rss, note
 
 
@@ -296,12 +312,19 @@ def at_scale(data, out_dir, args):
     f = statistics.median(times["edustat figures"])
     s = statistics.median(st_times["edustat standards"])
     size = standards_json.stat().st_size / 2**20 if standards_json.exists() else float("nan")
-    print("| command | median s | ratio to coefficient | peak RSS MB |")
-    print("|---|---:|---:|---:|")
-    print(f"| edustat coefficient | {c:.3f} | 1.00 "
+    cc, fc, sc = (cpu_of(f"edustat {name}") for name in ("coefficient", "figures", "standards"))
+
+    def cpu_cells(x):
+        return f"{x:.3f} | {x / cc:.2f}" if x is not None and cc else "n/a | n/a"
+
+    print("| command | median s | ratio to coefficient | CPU s | CPU ratio | peak RSS MB |")
+    print("|---|---:|---:|---:|---:|---:|")
+    print(f"| edustat coefficient | {c:.3f} | 1.00 | {cpu_cells(cc)} "
           f"| {fmt_mb(rss['edustat coefficient'] + st_rss['edustat coefficient'])} |")
-    print(f"| edustat figures | {f:.3f} | {f / c:.2f} | {fmt_mb(rss['edustat figures'])} |")
-    print(f"| edustat standards | {s:.3f} | {s / c:.2f} | {fmt_mb(st_rss['edustat standards'])} |")
+    print(f"| edustat figures | {f:.3f} | {f / c:.2f} | {cpu_cells(fc)} "
+          f"| {fmt_mb(rss['edustat figures'])} |")
+    print(f"| edustat standards | {s:.3f} | {s / c:.2f} | {cpu_cells(sc)} "
+          f"| {fmt_mb(st_rss['edustat standards'])} |")
     print()
     print(f"standards JSON: {size:.0f} MB; peak RSS limit {args.memory_limit:.0f} MB; "
           f"figures limit 3x coefficient")
