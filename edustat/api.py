@@ -393,6 +393,20 @@ def check_rules(*, standards_file: Path | str | None = None) -> RulesReport:
     return list_rules(load_norms(_path(standards_file)))
 
 
+def check_draft(draft: str | Path, tables: Sequence[str | Path] = (), *,
+                population: str | Path | None = None, previous: Sequence[str | Path] = (),
+                system: EnrolmentSystem = "6-3", standards_file: str | Path | None = None,
+                encoding: str | None = None, sheet: str | None = None) -> Any:
+    """A draft report (.docx, .txt, .md) checked figure by figure against the tables, and its own
+    arithmetic (SPEC §7.4); a DraftCheckReport. `previous` are school tables of earlier years,
+    for the year-on-year rule only."""
+    from edustat.drafts.check import check_draft as check_the_draft
+
+    return check_the_draft(draft, tables, population=population, previous=previous,
+                           system=system, standards_file=standards_file, encoding=encoding,
+                           sheet=sheet)
+
+
 def report(paths: Sequence[str | Path], output: str | Path, *, standard: str = "both",
            exams: str | Path | None = None, enrolment: Sequence[str | Path] = (),
            population: str | Path | None = None, counties: Sequence[str] = (),

@@ -259,6 +259,14 @@ def _check_output(output: Path, fmt: str | None, inputs: Sequence[Path], lang: L
         usage_error(f"{output}: {t('problem.bad_output_ext', lang, ext=output.suffix)}")
     if fmt is not None and fmt != kind:
         usage_error(f"{output}: {t('usage.format_conflict', lang, format=fmt, ext=output.suffix)}")
+    check_writable(output, inputs, lang)
+
+
+def check_writable(output: Path, inputs: Sequence[Path], lang: Lang) -> None:
+    """A usage error for an output that is a folder or an input, or in a missing or read-only
+    folder."""
+    if output.is_dir():
+        usage_error(f"{output}: {t('usage.output_is_folder', lang)}")
     if any(output.resolve() == path.resolve() for path in inputs):
         usage_error(f"{output}: {t('problem.output_is_input', lang)}")
     folder = output.resolve().parent

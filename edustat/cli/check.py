@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from edustat.cli.app import app, check_paths, emit, guard, lang_code, usage_error
+from edustat.cli.check_draft import is_draft, run_draft_check
 from edustat.cli.options import (
     DebugOpt,
     EncodingOpt,
@@ -39,6 +40,11 @@ def check(
     lang_ = lang_code(lang)
     if not rules and not files:
         usage_error(t("usage.check_needs_files", lang_))
+    if not rules and any(is_draft(p) for p in files or []):  # a draft report: SPEC §7.4
+        run_draft_check(list(files or []), claims=claims, previous=previous or [], output=output,
+                        fmt=fmt, population=population, system=system,
+                        standards_file=standards_file, encoding=encoding, sheet=sheet,
+                        lang=lang_, debug=debug)
     files, output = check_paths(files or [], lang_, output, claims, population, standards_file,
                                 previous, fmt=fmt)
 

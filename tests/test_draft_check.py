@@ -1,0 +1,86 @@
+"""Checking bound figures against the data (SPEC §7.4 item 3): limits, verbal verdicts, and the
+county and year a figure belongs to. Expected values are the sample county's (data/README.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from edustat import api
+from tests.conftest import FIXTURES, SAMPLE
+
+TWO_COUNTIES = FIXTURES / "drafts" / "county-zh-gbk.csv"  # 测试0000县 and 测试0001县, no year
+
+
+def check(tmp_path: Path, text: str, tables: list[Path]) -> list[tuple]:
+    draft = tmp_path / "draft.txt"
+    draft.write_text(text, encoding="utf-8")
+    report = api.check_draft(draft, tables)
+    return [(f.written, f.kind, f.verdict, f.reason) for f in report.findings]
+
+
+def test_limits_held_to_the_standards(tmp_path: Path) -> None:
+    # Basic limits: 小学 0.65, 初中 0.55 (SPEC §3); 0.60 is no limit of either.
+    assert check(tmp_path, "示例旗2022年总结\n综合差异系数标准为小学不高于0.65、初中不高于0.60。",
+                 [SAMPLE]) == [("0.65", "limit", "match", None),
+                               ("0.60", "limit", "mismatch", None)]
+
+
+def test_verbal_verdicts_against_the_data(tmp_path: Path) -> None:
+    # 示例旗 2022: basic composites 0.3050 <= 0.65 and 0.3070 <= 0.55 meet; under the quality
+    # method 初中 has an indicator over 0.45, so it does not meet (figures of `edustat
+    # coefficient data/2022.csv --standard quality`).
+    found = check(tmp_path, "示例旗2022年总结\n小学、初中均达到基本均衡标准。初中均达到优质均衡标准。"
+                            "初中未达到优质均衡标准。", [SAMPLE])
+    assert found == [("均达到基本均衡标准", "verdict", "match", None),
+                     ("均达到优质均衡标准", "verdict", "mismatch", None),
+                     ("未达到优质均衡标准", "verdict", "match", None)]
+
+
+def test_county_from_the_text(tmp_path: Path) -> None:
+    # Two counties in the data: the sentence must say which.
+    found = check(tmp_path, "工作总结\n测试0001县小学综合差异系数为0.4729。我县初中综合差异系数为0.3475。",
+                  [TWO_COUNTIES])
+    assert found == [("0.4729", "figure", "match", None),
+                     ("0.3475", "figure", "not_checkable", "county_ambiguous")]
+    found = check(tmp_path, "示例旗2022年总结\n我旗小学综合差异系数为0.3050。", [TWO_COUNTIES])
+    assert found == [("0.3050", "figure", "not_checkable", "county_not_in_data")]
+
+
+def test_year_from_the_text(tmp_path: Path) -> None:
+    # data/2022.csv has the year 2022 only.
+    found = check(tmp_path, "示例旗工作总结\n2021年，我旗小学综合差异系数为0.3050。2022年，我旗小学综合"
+                            "差异系数为0.3050。", [SAMPLE])
+    assert found == [("0.3050", "figure", "not_checkable", "year_not_in_data"),
+                     ("0.3050", "figure", "match", None)]
+
+
+def test_a_figure_the_data_cannot_give(tmp_path: Path) -> None:
+    # No exam table: exam figures are bound, and not checkable; the school figures still are.
+    found = check(tmp_path, "示例旗2022年总结\n高考本科上线率51.9%，小学在校生8452人。", [SAMPLE])
+    assert found == [("51.9%", "figure", "not_checkable", "no_exam_table"),
+                     ("8452", "figure", "match", None)]
+
+
+def test_the_plausibility_rules_run_on_the_data(tmp_path: Path) -> None:
+    # The fixture of the claims route: 600 students / 12 teachers = 50 > 30 in row 2 (warning).
+    draft = tmp_path / "draft.txt"
+    draft.write_text("某县2022年总结\n全县小学综合差异系数为0.30。", encoding="utf-8")
+    report = api.check_draft(draft, [FIXTURES / "checks" / "students_per_teacher.csv"])
+    found = {(p.row, p.code) for p in report.problems if p.code.startswith("ratio")}
+    assert (2, "ratio_out_of_range") in found
+    assert {p.severity for p in report.problems if p.code.startswith("ratio")} == {"warning"}
+
+
+def test_previous_year_for_the_jump_rule(cli, tmp_path: Path) -> None:
+    # The fixtures of the claims route's year-on-year rule (tests/test_checks.py): a school
+    # whose figures jump from 2021 to 2022 is named, with a draft as with claims.
+    draft = tmp_path / "draft.txt"
+    draft.write_text("某县2022年总结\n无数字。", encoding="utf-8")
+    checks = FIXTURES / "checks"
+    report = api.check_draft(draft, [checks / "jumps-2022.csv"],
+                             previous=[checks / "jumps-2021.csv"])
+    assert any(p.code == "year_jump" for p in report.problems)
+    result = cli("check", draft, checks / "jumps-2022.csv", "--previous",
+                 checks / "jumps-2021.csv", "--format", "json")
+    assert result.exit_code == 0  # a warning does not fail
+    assert "jumps-2021.csv:2" in result.stderr.replace("\n", "").replace("│", "").replace(" ", "")
