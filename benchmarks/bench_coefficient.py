@@ -1,9 +1,11 @@
 """Time `edustat coefficient` (or `edustat validate`) on a national-scale table against a plain
-`pandas.read_csv` of the same file, plus the CLI's start-up cost.
+`pandas.read_csv` of the same file, plus the CLI's start-up cost; then `figures` and `standards`
+against `coefficient` (time, and the peak memory of `standards`).
 
     python benchmarks/bench_coefficient.py                    # national.csv, 5 repeats
     python benchmarks/bench_coefficient.py --validate-only
     python benchmarks/bench_coefficient.py data/2022.csv --repeat 11
+    python benchmarks/bench_coefficient.py --coefficient-only   # without standards and figures
 
 Every measurement is a fresh subprocess of this interpreter (sys.executable), started from the
 repository root. The wall time therefore includes interpreter start-up and imports, which is what
@@ -38,13 +40,24 @@ BASELINE = [PY, "-c", "import pandas, sys; pandas.read_csv(sys.argv[1])"]
 IMPORT_CHECK = [PY, "-c", "import sys; import edustat.cli; print('pandas' in sys.modules)"]
 
 
+# CPU seconds (user + system) of every timed run, by label, filled in by compare()
+CPU = {}
+
+
+def cpu_of(label):
+    """Median CPU seconds of a label's runs, or None where the platform does not tell."""
+    return statistics.median(CPU[label]) if CPU.get(label) else None
+
+
 class Failed(Exception):
     """An edustat command failed; the message is printed and the script exits 1."""
 
 
 class Run:
-    def __init__(self, cmd, seconds, returncode, stdout, stderr, max_rss_mb, timed_out):
+    def __init__(self, cmd, seconds, returncode, stdout, stderr, max_rss_mb, timed_out,
+                 cpu_seconds=None):
         self.cmd, self.seconds, self.returncode = cmd, seconds, returncode
+        self.cpu_seconds = cpu_seconds  # user + system (POSIX): less disturbed on a busy machine
         self.stdout, self.stderr = stdout, stderr
         self.max_rss_mb, self.timed_out = max_rss_mb, timed_out
 
@@ -66,7 +79,7 @@ def run(cmd, timeout):
 
         timer = threading.Timer(timeout, kill)
         timer.start()
-        rss = None
+        rss = cpu = None
         try:
             if hasattr(os, "wait4"):
                 _, status, usage = os.wait4(proc.pid, 0)
@@ -74,6 +87,7 @@ def run(cmd, timeout):
                 proc.returncode = returncode = os.waitstatus_to_exitcode(status)
                 # ru_maxrss: kilobytes on Linux, bytes on macOS
                 rss = usage.ru_maxrss / (2**20 if sys.platform == "darwin" else 2**10)
+                cpu = usage.ru_utime + usage.ru_stime
             else:
                 returncode = proc.wait()
                 seconds = time.perf_counter() - t0
@@ -82,7 +96,7 @@ def run(cmd, timeout):
         out.seek(0)
         err.seek(0)
         return Run(cmd, seconds, returncode, out.read().decode("utf-8", "replace"),
-                   err.read().decode("utf-8", "replace"), rss, timed_out.is_set())
+                   err.read().decode("utf-8", "replace"), rss, timed_out.is_set(), cpu)
 
 
 def describe_failure(r, what):
@@ -113,6 +127,7 @@ def compare(label_a, cmd_a, label_b, cmd_b, repeat, warmup, timeout, after_b=Non
     """Interleaved timings of a (baseline) and b (edustat). b failing raises Failed."""
     times = {label_a: [], label_b: []}
     rss = {label_a: [], label_b: []}
+    cpu = {label_a: [], label_b: []}
     note = None
     for i in range(warmup + repeat):
         order = [(label_a, cmd_a), (label_b, cmd_b)]
@@ -132,6 +147,9 @@ def compare(label_a, cmd_a, label_b, cmd_b, repeat, warmup, timeout, after_b=Non
                 times[label].append(r.seconds)
                 if r.max_rss_mb is not None:
                     rss[label].append(r.max_rss_mb)
+                if r.cpu_seconds is not None:
+                    cpu[label].append(r.cpu_seconds)
+    CPU.update({k: CPU.get(k, []) + v for k, v in cpu.items()})
     return times, rss, note
 
 
@@ -173,7 +191,12 @@ def main(argv=None):
     ap.add_argument("--timeout", type=float, default=900, help="seconds before a run is killed")
     ap.add_argument("--out-dir", default=str(HERE / "out"), help="where edustat writes its JSON")
     ap.add_argument("--strict", action="store_true",
-                    help="also exit 1 when `import edustat.cli` imports pandas")
+                    help="also exit 1 when `import edustat.cli` imports pandas, when standards "
+                         "peaks over --memory-limit or figures takes over 3x coefficient")
+    ap.add_argument("--coefficient-only", action="store_true",
+                    help="skip the standards and figures measurements")
+    ap.add_argument("--memory-limit", type=float, default=1024,
+                    help="peak RSS in MB that `standards` must stay under (default 1024)")
     args = ap.parse_args(argv)
     if args.repeat < 1 or args.warmup < 0:
         ap.error("--repeat must be >= 1 and --warmup >= 0")
@@ -263,9 +286,61 @@ def main(argv=None):
     print(f"pandas imported by `import edustat.cli`: {lazy}")
     if note:
         print(f"coefficient output: {out_json} ({note})")
+    if not args.validate_only and not args.coefficient_only:
+        try:
+            failures += at_scale(data, out_dir, args)
+        except Failed as e:
+            print(e, file=sys.stderr)
+            return 1
     for f in failures:
         print(f, file=sys.stderr)
     return 1 if failures else 0
+
+
+def at_scale(data, out_dir, args):
+    """`standards` (time, peak RSS, size of its JSON) and `figures` against `coefficient`,
+    interleaved in the same run (issue 14 items 17 and 18). Returns --strict failures."""
+    failures = []
+    coefficient = [PY, "-m", "edustat", "coefficient", str(data), "--format", "json",
+                   "-o", str(out_dir / f"{data.stem}.coefficient.json")]
+    standards_json = out_dir / f"{data.stem}.standards.json"
+    standards = [PY, "-m", "edustat", "standards", str(data), "--format", "json",
+                 "-o", str(standards_json)]
+    figures = [PY, "-m", "edustat", "figures", str(data), "--format", "json",
+               "-o", str(out_dir / f"{data.stem}.figures.json")]
+    print(f"standards and figures against coefficient: {args.repeat} runs each ...",
+          file=sys.stderr)
+    times, rss, _ = compare("edustat coefficient", coefficient, "edustat figures", figures,
+                            args.repeat, args.warmup, args.timeout)
+    st_times, st_rss, _ = compare("edustat coefficient", coefficient, "edustat standards",
+                                  standards, args.repeat, args.warmup, args.timeout)
+    c = statistics.median(times["edustat coefficient"] + st_times["edustat coefficient"])
+    f = statistics.median(times["edustat figures"])
+    s = statistics.median(st_times["edustat standards"])
+    size = standards_json.stat().st_size / 2**20 if standards_json.exists() else float("nan")
+    cc, fc, sc = (cpu_of(f"edustat {name}") for name in ("coefficient", "figures", "standards"))
+
+    def cpu_cells(x):
+        return f"{x:.3f} | {x / cc:.2f}" if x is not None and cc else "n/a | n/a"
+
+    print("| command | median s | ratio to coefficient | CPU s | CPU ratio | peak RSS MB |")
+    print("|---|---:|---:|---:|---:|---:|")
+    print(f"| edustat coefficient | {c:.3f} | 1.00 | {cpu_cells(cc)} "
+          f"| {fmt_mb(rss['edustat coefficient'] + st_rss['edustat coefficient'])} |")
+    print(f"| edustat figures | {f:.3f} | {f / c:.2f} | {cpu_cells(fc)} "
+          f"| {fmt_mb(rss['edustat figures'])} |")
+    print(f"| edustat standards | {s:.3f} | {s / c:.2f} | {cpu_cells(sc)} "
+          f"| {fmt_mb(st_rss['edustat standards'])} |")
+    print()
+    print(f"standards JSON: {size:.0f} MB; peak RSS limit {args.memory_limit:.0f} MB; "
+          f"figures limit 3x coefficient")
+    peak = max(st_rss["edustat standards"]) if st_rss["edustat standards"] else None
+    if args.strict and peak is not None and peak >= args.memory_limit:
+        failures.append(f"FAILED (--strict): standards peaked at {peak:.0f} MB "
+                        f"(limit {args.memory_limit:.0f} MB)")
+    if args.strict and f > 3 * c:
+        failures.append(f"FAILED (--strict): figures took {f / c:.2f}x coefficient (limit 3x)")
+    return failures
 
 
 if __name__ == "__main__":

@@ -19,7 +19,16 @@ from edustat.exams import ExamReport, compute_exams
 from edustat.indicators import Method, needed_columns
 from edustat.norms import Norms, load_norms
 from edustat.problems import InputError, Problem, has_errors
-from edustat.results import EXIT_DATA, EXIT_OK, EXIT_USAGE, USAGE_CODES, Report, Sheets
+from edustat.results import (
+    EXIT_DATA,
+    EXIT_OK,
+    EXIT_USAGE,
+    USAGE_CODES,
+    Progress,
+    Report,
+    Sheets,
+    no_progress,
+)
 from edustat.schema import STAGES
 from edustat.standards import StandardsReport, compute_standards
 from edustat.texts import Lang, both
@@ -154,16 +163,20 @@ def coefficient(paths: Sequence[Path | str] | Path | str, *, standard: Method = 
                 encoding: str | None = None, sheet: str | None = None,
                 schools: bool = False, counties: Sequence[str] = (),
                 header_rows: tuple[int, int] | None = None,
-                teaching_points: str | None = None) -> CoefficientReport:
+                teaching_points: str | None = None,
+                progress: Progress = no_progress) -> CoefficientReport:
     """Difference coefficients of the school tables in `paths` (SPEC §3); `counties` keeps
     only those counties (all when empty). Teaching points follow `teaching_points`, else the
-    standards file, else merge (SPEC §2.1)."""
+    standards file, else merge (SPEC §2.1). `progress(step, done, total)` hears how far it
+    got."""
     paths = _paths(paths)
     norms = load_norms(_path(standards_file))
+    progress("read", 0, 0)
     valid = validate_schools(paths, needed=needed_columns(standard, tuple(stages)),
                              encoding=encoding, sheet=sheet, header_rows=header_rows,
                              teaching_points=teaching_points or norms.teaching_points)
     _refuse_other_tables(valid, paths, "schools", encoding, sheet)
+    progress("compute", 0, 0)
     return _coefficient(valid, norms, standard, tuple(stages), schools, counties, paths)
 
 
@@ -198,28 +211,33 @@ def standards(paths: Sequence[Path | str] | Path | str, *, stages: Sequence[str]
               sheet: str | None = None,
               per_school: bool = True, counties: Sequence[str] = (),
               header_rows: tuple[int, int] | None = None,
-              teaching_points: str | None = None) -> StandardsReport:
+              teaching_points: str | None = None,
+              stream: bool = False, progress: Progress = no_progress) -> StandardsReport:
     """Each school unit against the per-school quality-balance standards (SPEC §4);
-    `per_school=False` keeps only the county totals."""
+    `per_school=False` keeps only the county totals. `stream=True` holds the units as columns
+    for writing (`report.results` stays empty; `write_json`/`csv_rows` produce them).
+    `progress(step, done, total)` hears how far it got."""
     paths = _paths(paths)
     norms = load_norms(_path(standards_file))
+    progress("read", 0, 0)
     # Class counts are not needed: a blank one leaves the class size empty with a note.
     valid = validate_schools(paths, needed=needed_columns("quality", tuple(stages)),
                              encoding=encoding, sheet=sheet, header_rows=header_rows,
                              teaching_points=teaching_points or norms.teaching_points)
     _refuse_other_tables(valid, paths, "schools", encoding, sheet)
-    return _standards(valid, norms, tuple(stages), per_school, counties, paths)
+    progress("compute", 0, 0)
+    return _standards(valid, norms, tuple(stages), per_school, counties, paths, stream)
 
 
 def _standards(valid: ValidTable, norms: Norms, stages: tuple[str, ...],
                per_school: bool = True, counties: Sequence[str] = (),
-               paths: Sequence[Path] = ()) -> StandardsReport:
+               paths: Sequence[Path] = (), stream: bool = False) -> StandardsReport:
     """Per-school standards of validated school rows."""
     if not valid.ok:
         raise InputError(valid.problems)
     schools = _only_counties(valid.frame, counties, paths)
     units = school_units(schools, norms, stages)
-    report = compute_standards(units, schools, norms, per_school=per_school)
+    report = compute_standards(units, schools, norms, per_school=per_school, stream=stream)
     report.problems = valid.problems
     return report
 
@@ -307,14 +325,16 @@ def _enrolment(valid: ValidTable, people: ValidTable | None, norms: Norms,
 
 def figures(paths: Sequence[Path | str], *, population: Path | str | None = None,
             system: EnrolmentSystem = "6-3", standards_file: Path | str | None = None,
-            encoding: str | None = None, sheet: str | None = None) -> FiguresReport:
+            encoding: str | None = None, sheet: str | None = None,
+            progress: Progress = no_progress) -> FiguresReport:
     """Every figure the school, exam and population tables in `paths` give, under its key
-    (SPEC §7.3). Each file's kind is told by its header row."""
+    (SPEC §7.3). Each file's kind is told by its header row. `progress(step, done, total)`
+    hears how far it got."""
     from edustat.checks import gather_figures
 
     norms = _enrolment_norms(_path(standards_file))  # a bad standards file: usage error, no work
     report, _ = gather_figures(_paths(paths), population=_path(population), system=system,
-                               norms=norms, encoding=encoding, sheet=sheet)
+                               norms=norms, encoding=encoding, sheet=sheet, progress=progress)
     return report
 
 

@@ -14,7 +14,11 @@ import signal
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from edustat.results import Report
+    from edustat.texts import Lang
 
 OUTPUT_FORMATS = {".csv": "csv", ".json": "json", ".xlsx": "xlsx"}
 Sheets = dict[str, list[dict[str, Any]]]
@@ -25,16 +29,30 @@ def output_format(path: Path) -> str | None:
     return OUTPUT_FORMATS.get(path.suffix.lower())
 
 
+# Streams are written through a buffer of this size: a national report is hundreds of MB.
+BUFFER = 1 << 20
+
+
 def csv_text(rows: Iterable[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
     """Rows as CSV text (header from the first row unless `columns` is given)."""
-    rows = list(rows)
     buffer = io.StringIO()
-    fieldnames = list(columns or (rows[0].keys() if rows else []))
-    writer = csv.DictWriter(buffer, fieldnames=fieldnames, lineterminator="\n")
+    write_csv(buffer, rows, columns)
+    return buffer.getvalue()
+
+
+def write_csv(out: TextIO, rows: Iterable[dict[str, Any]],
+              columns: Sequence[str] | None = None) -> None:
+    """Rows written to `out` as CSV as they come (header from the first row unless `columns`)."""
+    rows = iter(rows)
+    first = next(rows, None)
+    fieldnames = list(columns or (first.keys() if first is not None else []))
+    writer = csv.DictWriter(out, fieldnames=fieldnames, lineterminator="\n")
     writer.writeheader()
+    if first is None:
+        return
+    writer.writerow({k: _csv_cell(v) for k, v in first.items()})
     for row in rows:
         writer.writerow({k: _csv_cell(v) for k, v in row.items()})
-    return buffer.getvalue()
 
 
 def _csv_cell(value: Any) -> Any:
@@ -98,22 +116,26 @@ def _discard(_: object) -> None:
     """Drop a write's byte count: `write_atomic` takes a function that returns nothing."""
 
 
-def write_sheets(path: Path, sheets: Sheets | Callable[[], Sheets],
-                 json_bytes: Callable[[], bytes]) -> None:
-    """Write a report to `path` by its extension: JSON (`json_bytes()`), or CSV/XLSX of its
-    `sheets` (the first for CSV; a callable, so rows are only built when needed), atomically."""
+def write_report(path: Path, report: Report, lang: Lang) -> None:
+    """Write a report to `path` by its extension, atomically: JSON and CSV as the report
+    produces them (a national report is not held whole in memory), XLSX from its sheets."""
     kind = output_format(path)
     if kind == "json":
-        data = json_bytes()
-        write_atomic(path, lambda p: _discard(p.write_bytes(data + b"\n")))
-        return
-    tables = sheets() if callable(sheets) else sheets
-    if kind == "csv":
-        # Files are opened by Excel more than by scripts: a BOM makes Excel read UTF-8 Chinese.
-        text = csv_text(next(iter(tables.values())))
-        write_atomic(path, lambda p: _discard(p.write_text(text, encoding="utf-8-sig")))
+        def json_file(temp: Path) -> None:
+            with open(temp, "wb", buffering=BUFFER) as out:
+                report.write_json(out, lang)
+
+        write_atomic(path, json_file)
+    elif kind == "csv":
+        def csv_file(temp: Path) -> None:
+            # Files are opened by Excel more than by scripts: a BOM makes Excel read UTF-8
+            # Chinese.
+            with open(temp, "w", encoding="utf-8-sig", buffering=BUFFER) as out:
+                write_csv(out, report.csv_rows(lang))
+
+        write_atomic(path, csv_file)
     elif kind == "xlsx":
-        write_atomic(path, lambda p: write_xlsx(p, tables))
+        write_atomic(path, lambda p: write_xlsx(p, report.sheets(lang)))
     else:  # the CLI checks extensions first; this is a programming error
         raise ValueError(f"unsupported output extension: {path.suffix}")
 
@@ -123,11 +145,15 @@ def write_xlsx(path: Path, sheets: Sheets, headers: Sequence[str] | None = None)
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    for name, rows in sheets.items():
+    for name, table in sheets.items():
         sheet = workbook.create_sheet(title=name[:31])
-        columns = list(headers or (rows[0].keys() if rows else []))
+        rows = iter(table)
+        first = next(rows, None)
+        columns = list(headers or (first.keys() if first is not None else []))
         if columns:
             sheet.append(columns)
+        for row in ([first] if first is not None else []):
+            sheet.append([row.get(c) for c in columns])
         for row in rows:
             sheet.append([row.get(c) for c in columns])
     if not sheets:

@@ -10,7 +10,8 @@ holds: it calls these methods and the renderer registered for the report's type
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any, ClassVar
+from collections.abc import Callable, Iterable
+from typing import Annotated, Any, BinaryIO, ClassVar
 
 from pydantic import BaseModel, Field, PlainSerializer, SerializationInfo, model_serializer
 
@@ -24,6 +25,13 @@ USAGE_CODES = ("file_missing", "unknown_encoding", "no_sheet", "no_county")
 
 Rows = list[dict[str, Any]]
 Sheets = dict[str, Rows]
+# How a long computation says how far it got: (step code, done, total). The command line shows it
+# as a progress bar worded by `progress.<step>`; the core never imports rich.
+Progress = Callable[[str, int, int], None]
+
+
+def no_progress(step: str, done: int, total: int) -> None:
+    """The progress callback that shows nothing (the default of every core function)."""
 
 
 class Report(BaseModel):
@@ -54,9 +62,19 @@ class Report(BaseModel):
         return self.__pydantic_serializer__.to_json(self, indent=indent,
                                                     context={"lang": lang})
 
+    def write_json(self, out: BinaryIO, lang: Lang = "zh") -> None:
+        """The documented JSON and a final newline written to `out` (`to_json_bytes`); a report
+        of hundreds of thousands of results overrides it to write them as they are produced."""
+        out.write(self.to_json_bytes(lang=lang))
+        out.write(b"\n")
+
     def sheets(self, lang: Lang = "zh") -> Sheets:
         """The report's tables for CSV and XLSX, name -> rows; the first is what CSV holds."""
         return {"results": [self.to_dict()]}
+
+    def csv_rows(self, lang: Lang = "zh") -> Iterable[dict[str, Any]]:
+        """The rows CSV holds (the first sheet); a large report yields them as produced."""
+        return next(iter(self.sheets(lang).values()))
 
     def failed(self) -> bool:
         """True when a verdict of the report failed (what --strict turns into exit 1)."""

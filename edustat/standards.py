@@ -23,9 +23,10 @@ against 0.9; the same holds for the 85% floor, school size and class size.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any, BinaryIO
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
 from edustat.indicators import FACILITY_COLUMNS, indicators_for, name_in
@@ -51,6 +52,10 @@ SHORTFALL_UNITS: dict[str, str] = {
     "equipment_value": "yuan",
     "multimedia_rooms": "rooms",
 }
+
+# What pydantic_core.to_json({"results": [...]}, indent=1) puts around the records.
+_CHUNK_HEAD, _CHUNK_TAIL = b'{\n "results": [', b"\n ]\n}"
+
 
 class StandardCheck(TypedDict):
     """One unit against one per-school standard.
@@ -123,6 +128,18 @@ class StandardsReport(Report):
     results: list[SchoolStandardsResult]
     totals: list[StandardsTotal]
 
+    # The units as columns when the report is streamed (compute_standards(stream=True)); the
+    # writers below then build the records a chunk at a time instead of reading `results`.
+    _table: _UnitTable | None = PrivateAttr(default=None)
+
+    def _records(self) -> Iterator[Mapping[str, Any]]:
+        """Each unit's result as a mapping of the model's fields, in result order."""
+        if self._table is None:
+            yield from (vars(result) for result in self.results)
+        else:
+            for chunk in self._table.chunks():
+                yield from chunk
+
     def to_json_bytes(self, indent: int | None = 1, *, lang: Lang = "zh") -> bytes:
         """The JSON; in another language than Chinese the standards' names are reworded.
 
@@ -145,29 +162,55 @@ class StandardsReport(Report):
                 check["name"] = name_in(check["name"], lang)
         return data
 
-    def to_rows(self, lang: Lang = "zh") -> list[dict[str, Any]]:
+    def csv_rows(self, lang: Lang = "zh") -> Iterator[dict[str, Any]]:
         """One flat record per school unit, each standard as value/standard/meets/shortfall."""
-        rows = []
-        for result in self.results:
-            row: dict[str, Any] = {
-                "county": result.county, "year": result.year, "school_id": result.school_id,
-                "school_name": result.school_name, "school_type": result.school_type,
-                "stage": result.stage, "students": result.students}
-            for check in result.indicators:
+        for result in self._records():
+            row: dict[str, Any] = {key: result[key] for key in (
+                "county", "year", "school_id", "school_name", "school_type", "stage",
+                "students")}
+            for check in result["indicators"]:
                 key = check["key"]
                 row[key] = check["value"]
                 row[f"{key}_standard"] = check["standard"]
                 row[f"{key}_meets"] = check["meets"]
                 row[f"{key}_shortfall"] = check["shortfall"]
-            row.update({
-                "met": result.met, "passes": result.passes, "school_size": result.school_size,
-                "size_limit": result.size_limit, "size_ok": result.size_ok,
-                "classes": result.classes, "class_size": result.class_size,
-                "class_size_limit": result.class_size_limit,
-                "class_size_ok": result.class_size_ok,
-                "notes": "; ".join(note.word(lang) for note in result.notes)})
-            rows.append(row)
-        return rows
+            row.update({key: result[key] for key in (
+                "met", "passes", "school_size", "size_limit", "size_ok", "classes",
+                "class_size", "class_size_limit", "class_size_ok")})
+            row["notes"] = "; ".join(note.word(lang) for note in result["notes"])
+            yield row
+
+    def to_rows(self, lang: Lang = "zh") -> list[dict[str, Any]]:
+        """One flat record per school unit, each standard as value/standard/meets/shortfall."""
+        return list(self.csv_rows(lang))
+
+    def write_json(self, out: BinaryIO, lang: Lang = "zh") -> None:
+        """The JSON, byte for byte `to_json_bytes()` of the whole report, with the results
+        written a chunk at a time when the report is streamed."""
+        import pydantic_core
+
+        if self._table is None or not len(self._table):
+            super().write_json(out, lang)
+            return
+        from edustat.jsonstream import split_frame, write_list
+
+        # The report without its results, split where they go: the same serializer writes the
+        # frame, and each chunk of records, serialized at the same depth, fills the gap.
+        head, tail = split_frame(self.to_json_bytes(lang=lang), "results")
+        names = {ind.key: ind.label(lang) for ind in self._table.indicators}
+        no_classes = {stage: [Phrase(code="note.standards.no_classes",
+                                     params={"stage": {"zh": STAGE_ZH[stage], "en": stage}}
+                                     ).word(lang)] for stage in STAGES}
+
+        def chunks() -> Iterator[memoryview]:
+            assert self._table is not None
+            for chunk in self._table.chunks(names=names, no_classes=no_classes):
+                # b'{\n "results": [' + the records as deep as in the report + b'\n ]\n}',
+                # sliced without a copy.
+                data = memoryview(pydantic_core.to_json({"results": chunk}, indent=1))
+                yield data[len(_CHUNK_HEAD):-len(_CHUNK_TAIL)]
+
+        write_list(out, head, chunks(), tail + b"\n")
 
     def totals_rows(self) -> list[dict[str, Any]]:
         """One flat record per (county, year, stage, resource) of the shortfall totals."""
@@ -183,6 +226,8 @@ class StandardsReport(Report):
 
     def failed(self) -> bool:
         """True when a school unit fails the standards."""
+        if self._table is not None:
+            return self._table.failing
         return any(not result.passes for result in self.results)
 
 
@@ -237,9 +282,11 @@ def judge(resource: np.ndarray, students: np.ndarray, standard: np.ndarray, per:
 
 
 def compute_standards(units: pd.DataFrame, schools: pd.DataFrame, norms: Norms, *,
-                      per_school: bool = True) -> StandardsReport:
+                      per_school: bool = True, stream: bool = False) -> StandardsReport:
     """Every school unit against the per-school standards, and shortfall totals per county;
-    `per_school=False` gives the totals alone (a province's figures, without 200 000 records)."""
+    `per_school=False` gives the totals alone (a province's figures, without 200 000 records).
+    `stream=True` keeps the units as columns: `report.results` stays empty, and the report's
+    writers (`write_json`, `csv_rows`, `sheets`) produce them a chunk at a time."""
     import numpy as np
 
     if units.empty:
@@ -264,50 +311,99 @@ def compute_standards(units: pd.DataFrame, schools: pd.DataFrame, norms: Norms, 
     passes = (met >= rule.min_met) & ~below_floor
 
     order = _result_order(units, passes, met)
+    totals = _totals(units, columns, passes, order)
     if not per_school:
         return StandardsReport.model_validate({
             "standards": norms.name, "pass_rule": norms.school_pass.model_dump(),
-            "results": [], "totals": _totals(units, columns, passes, order)})
-    limits = size_and_class_size(units, schools, norms)
-
-    def take(array: Any) -> list[Any]:
-        """The values of `array` in result order, as Python objects, NaN as None."""
-        return [None if v != v else v for v in np.asarray(array, dtype=object)[order].tolist()]
-
-    per_unit = {
-        "county": [_text(v) for v in take(units["county"])],
-        "year": [None if v is None else int(v) for v in take(units["year"])],
-        "school_id": [_text(v) for v in take(units["school_id"])],
-        "school_name": [_text(v) for v in take(units["school_name"])],
-        "school_type": take(units["school_type"]), "stage": take(stages),
-        "students": take(students.astype(np.int64)), "met": take(met), "passes": take(passes),
-        **{field: take(values) for field, values in limits.items()},
-    }
-    # One list of check dicts per standard, then one row of them per unit (zip is the fast path).
-    names = {ind.key: ind.label("zh") for ind in indicators}
-    checks = [
-        [{"key": ind.key, "name": names[ind.key], "value": value, "standard": standard,
-          "meets": meets, "below_floor": below, "shortfall": shortfall,
-          "unit": SHORTFALL_UNITS[ind.resource]}
-         for value, standard, meets, below, shortfall in zip(
-             *(take(columns[ind.key][field])
-               for field in ("value", "standard", "meets", "below_floor", "shortfall")),
-             strict=True)]
-        for ind in indicators]
-    no_classes = {stage: [Phrase(code="note.standards.no_classes",
-                                 params={"stage": {"zh": STAGE_ZH[stage], "en": stage}})]
-                  for stage in STAGES}
+            "results": [], "totals": totals})
+    unit_table = _UnitTable(units, stages, students, met, passes, columns,
+                            size_and_class_size(units, schools, norms), order)
+    if stream:
+        report = StandardsReport.model_validate({
+            "standards": norms.name, "pass_rule": norms.school_pass.model_dump(),
+            "results": [], "totals": totals})
+        report._table = unit_table
+        return report
     # Plain dicts validated once at the end: one pydantic call for a national file instead of a
     # model per unit.
-    results = [dict(zip(per_unit, values, strict=True))
-               for values in zip(*per_unit.values(), strict=True)]
-    for result, unit_checks in zip(results, zip(*checks, strict=True), strict=True):
-        result["indicators"] = list(unit_checks)
-        result["notes"] = [] if result["class_size"] is not None else list(
-            no_classes[result["stage"]])
+    results = [result for chunk in unit_table.chunks() for result in chunk]
     return StandardsReport.model_validate({
         "standards": norms.name, "pass_rule": norms.school_pass.model_dump(), "results": results,
-        "totals": _totals(units, columns, passes, order)})
+        "totals": totals})
+
+
+class _UnitTable:
+    """Every unit's results as columns, turned into result records a chunk at a time.
+
+    A national file has 200 000 units and 1.4 million checks: held as records they take a
+    gigabyte, as columns a few megabytes; a report streamed to a file builds each chunk, writes
+    it and lets it go.
+    """
+
+    def __init__(self, units: pd.DataFrame, stages: np.ndarray, students: np.ndarray,
+                 met: np.ndarray, passes: np.ndarray, columns: dict[str, dict[str, np.ndarray]],
+                 limits: dict[str, np.ndarray], order: np.ndarray) -> None:
+        import numpy as np
+
+        self.order = order
+        self.failing = bool((~passes).any())
+        self.fields: dict[str, Any] = {
+            **{key: np.asarray(units[key], dtype=object)
+               for key in ("county", "year", "school_id", "school_name", "school_type")},
+            "stage": stages, "students": students.astype(np.int64), "met": met,
+            "passes": passes, **limits}
+        self.indicators = indicators_for("quality")
+        self.columns = columns
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+    def chunks(self, size: int = 5000, names: dict[str, Any] | None = None,
+               no_classes: dict[str, list[Any]] | None = None
+               ) -> Iterator[list[dict[str, Any]]]:
+        """The result records in result order, `size` at a time, keys in the model's order.
+
+        Indicator names are the Chinese ones and the no-classes note a Phrase unless given
+        (worded, for JSON)."""
+        import numpy as np
+
+        if names is None:  # the Chinese names, worded in the JSON's language when serialized
+            names = {ind.key: ind.label("zh") for ind in self.indicators}
+        if no_classes is None:
+            no_classes = {stage: [Phrase(code="note.standards.no_classes",
+                                         params={"stage": {"zh": STAGE_ZH[stage], "en": stage}})]
+                          for stage in STAGES}
+        for start in range(0, len(self.order), size):
+            index = self.order[start:start + size]
+
+            def take(array: Any, index: Any = index) -> list[Any]:
+                """The values of `array` at `index`, as Python objects, NaN as None."""
+                return [None if v != v else v
+                        for v in np.asarray(array[index], dtype=object).tolist()]
+
+            field = {key: take(values) for key, values in self.fields.items()}
+            field["county"] = [_text(v) for v in field["county"]]
+            field["year"] = [None if v is None else int(v) for v in field["year"]]
+            field["school_id"] = [_text(v) for v in field["school_id"]]
+            field["school_name"] = [_text(v) for v in field["school_name"]]
+            # One list of check dicts per standard, then one row of them per unit (zip is the
+            # fast path).
+            checks = [
+                [{"key": ind.key, "name": names[ind.key], "value": value, "standard": standard,
+                  "meets": meets, "below_floor": below, "shortfall": shortfall,
+                  "unit": SHORTFALL_UNITS[ind.resource]}
+                 for value, standard, meets, below, shortfall in zip(
+                     *(take(self.columns[ind.key][part])
+                       for part in ("value", "standard", "meets", "below_floor", "shortfall")),
+                     strict=True)]
+                for ind in self.indicators]
+            field["indicators"] = [list(unit_checks) for unit_checks in zip(*checks, strict=True)]
+            field["notes"] = [[] if class_size is not None else list(no_classes[stage])
+                              for class_size, stage in zip(field["class_size"], field["stage"],
+                                                           strict=True)]
+            keys = list(SchoolStandardsResult.model_fields)
+            yield [dict(zip(keys, values, strict=True))
+                   for values in zip(*(field[key] for key in keys), strict=True)]
 
 
 def size_and_class_size(units: pd.DataFrame, schools: pd.DataFrame, norms: Norms
@@ -377,14 +473,17 @@ def _totals(units: pd.DataFrame, columns: dict[str, dict[str, np.ndarray]],
         **{f"{key}:{part}": (f"{key}:{part}", "sum") for key in columns
            for part in ("shortfall", "short")})
     resources = {ind.key: ind.resource for ind in indicators_for("quality")}
+    # Whole columns as Python lists: a row at a time through pandas costs seconds nationally.
+    column = {name: sums[name].tolist() for name in sums.columns}
     return [{"county": _text(county), "year": None if year != year else int(year),
-             "stage": stage, "schools": int(row["schools"]), "passing": int(row["passing"]),
-             "failing": int(row["schools"] - row["passing"]),
+             "stage": stage, "schools": int(column["schools"][i]),
+             "passing": int(column["passing"][i]),
+             "failing": int(column["schools"][i] - column["passing"][i]),
              "shortfalls": [{"key": key, "resource": resources[key],
                              "unit": SHORTFALL_UNITS[resources[key]],
-                             "shortfall": int(row[f"{key}:shortfall"]),
-                             "schools_short": int(row[f"{key}:short"])} for key in columns]}
-            for (county, year, stage), row in sums.iterrows()]
+                             "shortfall": int(column[f"{key}:shortfall"][i]),
+                             "schools_short": int(column[f"{key}:short"][i])} for key in columns]}
+            for i, (county, year, stage) in enumerate(sums.index.tolist())]
 
 
 def _text(value: Any) -> str | None:

@@ -15,17 +15,27 @@ are phrases, worded in the JSON's language.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import json
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 from pydantic import BaseModel, Field
 
 from edustat.exams import EXAMS_ORDER, rates_for
 from edustat.indicators import METHODS, Method, indicators_for
 from edustat.problems import InputError, Problem, has_errors
-from edustat.results import JoinedPhrases, Phrase, Report, Sheets
+from edustat.results import (
+    JoinedPhrases,
+    Phrase,
+    Progress,
+    Report,
+    Sheets,
+    joined,
+    no_progress,
+)
 from edustat.schema import STAGES
 from edustat.texts import Lang
 
@@ -42,6 +52,22 @@ USAGE_CODES = ("bad_standards", "file_missing", "unknown_encoding", "no_sheet")
 
 def _phrase(code: str, **params: Any) -> Phrase:
     return Phrase(code=code, params=params)
+
+
+class _Names:
+    """Phrases made once per family and shared by every county's figures: a national file has
+    270 000 figures but a few hundred names, each then created and worded once."""
+
+    def __init__(self) -> None:
+        self.made: dict[tuple[Any, ...], Phrase] = {}
+
+    def __call__(self, code: str, **params: Any) -> Phrase:
+        # A Phrase parameter is one made here (kept alive by `made`), so its id names it.
+        key = (code, *((k, id(v) if isinstance(v, Phrase) else v) for k, v in params.items()))
+        phrase = self.made.get(key)
+        if phrase is None:
+            phrase = self.made[key] = _phrase(code, **params)
+        return phrase
 
 
 def stage_name(stage: str) -> Phrase:
@@ -93,12 +119,71 @@ class FiguresReport(Report):
     def to_dict(self, lang: Lang = "zh") -> dict[str, Any]:
         """{"files", "results": [{key, county, year, value, kind, name, note}], "unavailable"}."""
         return {"files": [f.model_dump() for f in self.files],
-                "results": [f.model_dump(context={"lang": lang}) for f in self.results],
+                "results": list(self.records(lang)),
                 "unavailable": [u.record(lang) for u in self.unavailable]}
+
+    def records(self, lang: Lang = "zh") -> Iterator[dict[str, Any]]:
+        """Each figure's record, as `model_dump(context={"lang": lang})` gives it.
+
+        Built by hand, not by pydantic: a national file has 270 000 figures, most of them
+        sharing a handful of names, each worded once here."""
+        words: dict[int, str] = {}  # id of a Phrase -> its words; the report keeps it alive
+
+        def worded(phrase: Phrase) -> str:
+            text = words.get(id(phrase))
+            if text is None:
+                text = words[id(phrase)] = phrase.word(lang)
+            return text
+
+        for figure in self.results:
+            yield {"key": figure.key, "county": figure.county, "year": figure.year,
+                   "value": figure.value, "kind": figure.kind, "name": worded(figure.name),
+                   "note": joined(figure.note, lang) if figure.note else None}
+
+    def write_json(self, out: BinaryIO, lang: Lang = "zh") -> None:
+        """The JSON, byte for byte `to_json_bytes()`, the figures written as they are worded."""
+        from edustat.jsonstream import split_frame, write_list
+
+        frame = json.dumps({"files": [f.model_dump() for f in self.files], "results": [],
+                            "unavailable": [u.record(lang) for u in self.unavailable]},
+                           ensure_ascii=False, indent=1).encode("utf-8")
+        head, tail = split_frame(frame, "results")
+        write_list(out, head, self._json_items(lang), tail + b"\n")
+
+    def _json_items(self, lang: Lang) -> Iterator[bytes]:
+        """Each figure's record as the json module writes it two levels deep (what
+        jsonstream.python_json_items gives for `records()`), from a template: every record has
+        the same seven keys, and keys, places and names repeat across 270 000 figures."""
+        from edustat.jsonstream import scalar
+
+        template = ("\n  {{\n" + ",\n".join(
+            f'   "{key}": {{}}' for key in Figure.model_fields) + "\n  }}")
+        texts: dict[Any, str] = {}  # a key, county, year, kind or name (by id) -> its JSON
+
+        def cached(value: Any, key: Any) -> str:
+            text = texts.get(key)
+            if text is None:
+                text = texts[key] = scalar(value)
+            return text
+
+        for figure in self.results:
+            name = figure.name
+            named = texts.get(id(name))
+            if named is None:
+                named = texts[id(name)] = scalar(name.word(lang))
+            yield template.format(
+                cached(figure.key, figure.key), cached(figure.county, ("c", figure.county)),
+                cached(figure.year, ("y", figure.year)), scalar(figure.value),
+                cached(figure.kind, figure.kind), named,
+                scalar(joined(figure.note, lang)) if figure.note else "null").encode("utf-8")
+
+    def csv_rows(self, lang: Lang = "zh") -> Iterator[dict[str, Any]]:
+        """One flat record per figure (values unrounded), as they are worded."""
+        return self.records(lang)
 
     def to_rows(self, lang: Lang = "zh") -> list[dict[str, Any]]:
         """One flat record per figure, for CSV and XLSX (values unrounded)."""
-        return [f.model_dump(context={"lang": lang}) for f in self.results]
+        return list(self.records(lang))
 
     def sheets(self, lang: Lang = "zh") -> Sheets:
         """One table: every figure."""
@@ -156,23 +241,39 @@ def _coefficient(method: Method) -> Callable[[Tables], Any]:
 def coefficient_figures(report: Any) -> list[Figure]:
     """Composite, CVs and county values of every county, year and stage."""
     method = report.standard
-    method_name = _phrase(f"method.{method}")
+    names = _Names()
+    method_name = names(f"method.{method}")
     figures = []
+    # (stage, indicator) -> the keys and names of its two figures, the same in every county
+    labels: dict[tuple[str, str], tuple[str, Phrase, str, Phrase]] = {}
+
+    def label(stage_key: str, key: str) -> tuple[str, Phrase, str, Phrase]:
+        prefix = f"coefficient.{method}.{stage_key}"
+        stage = names(f"stage_title.{stage_key}")
+        if not key:
+            return (f"{prefix}.composite",
+                    names("figure.composite", stage=stage, method=method_name), "", stage)
+        indicator = names(f"indicator.{key}.name")
+        return (f"{prefix}.{key}",
+                names("figure.cv", stage=stage, indicator=indicator, method=method_name),
+                f"{prefix}.{key}.mean",
+                names("figure.mean", stage=stage, indicator=indicator))
+
     for result in report.results:
         place = {"county": result.county, "year": result.year}
-        prefix = f"coefficient.{method}.{result.stage}"
-        stage = stage_name(result.stage)
-        figures.append(Figure(key=f"{prefix}.composite", value=result.composite, kind="number",
-                              name=_phrase("figure.composite", stage=stage, method=method_name),
-                              note=list(result.notes) or None, **place))
+        composite = labels.get((result.stage, ""))
+        if composite is None:
+            composite = labels[(result.stage, "")] = label(result.stage, "")
+        figures.append(Figure(key=composite[0], value=result.composite, kind="number",
+                              name=composite[1], note=list(result.notes) or None, **place))
         for item in result.indicators:
-            indicator = _phrase(f"indicator.{item.key}.name")
-            figures.append(Figure(key=f"{prefix}.{item.key}", value=item.cv, kind="number",
-                                  name=_phrase("figure.cv", stage=stage, indicator=indicator,
-                                               method=method_name), **place))
-            figures.append(Figure(key=f"{prefix}.{item.key}.mean", value=item.mean,
-                                  kind="number",
-                                  name=_phrase("figure.mean", stage=stage, indicator=indicator),
+            names_of = labels.get((result.stage, item.key))
+            if names_of is None:
+                names_of = labels[(result.stage, item.key)] = label(result.stage, item.key)
+            cv_key, cv_name, mean_key, mean_name = names_of
+            figures.append(Figure(key=cv_key, value=item.cv, kind="number", name=cv_name,
+                                  **place))
+            figures.append(Figure(key=mean_key, value=item.mean, kind="number", name=mean_name,
                                   **place))
     return figures
 
@@ -196,24 +297,25 @@ def _standards(tables: Tables) -> Any:
 def standards_figures(report: Any) -> list[Figure]:
     """How many units pass the per-school standards, and what the failing ones lack."""
     figures = []
+    names = _Names()
     for total in report.totals:
         place = {"county": total.county, "year": total.year}
         prefix = f"standards.{total.stage}"
-        stage = stage_name(total.stage)
+        stage = names(f"stage_title.{total.stage}")
         counts = {"schools": total.schools, "passing_schools": total.passing,
                   "failing_schools": total.failing}
         for part, count in counts.items():
             figures.append(Figure(key=f"{prefix}.{part}", value=float(count), kind="count",
-                                  name=_phrase(f"figure.std_{part}", stage=stage), **place))
+                                  name=names(f"figure.std_{part}", stage=stage), **place))
         figures.append(Figure(key=f"{prefix}.passing_share", kind="share",
                               value=total.passing / total.schools if total.schools else None,
-                              name=_phrase("figure.std_passing_share", stage=stage), **place))
+                              name=names("figure.std_passing_share", stage=stage), **place))
         for item in total.shortfalls:
             figures.append(Figure(
                 key=f"{prefix}.{item.key}.shortfall", value=float(item.shortfall), kind="count",
-                name=_phrase("figure.std_shortfall", stage=stage,
-                             indicator=_phrase(f"indicator.{item.key}.name"),
-                             unit=_phrase(f"unit_figure.{item.unit}")), **place))
+                name=names("figure.std_shortfall", stage=stage,
+                           indicator=names(f"indicator.{item.key}.name"),
+                           unit=names(f"unit_figure.{item.unit}")), **place))
     return figures
 
 
@@ -244,23 +346,24 @@ def _exams(tables: Tables) -> Any:
 def exam_figures(report: Any) -> list[Figure]:
     """County totals of every exam: candidates, each rate and its count."""
     figures = []
+    names = _Names()
     for result in report.results:
         if not result.is_total:
             continue
         place = {"county": result.county, "year": result.year}
-        exam = _phrase(f"exam.{result.exam}")
+        exam = names(f"exam.{result.exam}")
         prefix = f"exams.{result.exam}"
         figures.append(Figure(key=f"{prefix}.candidates", value=float(result.candidates),
-                              kind="count", name=_phrase("figure.candidates", exam=exam), **place))
+                              kind="count", name=names("figure.candidates", exam=exam), **place))
         for rate in result.rates:
-            name = _phrase(f"exam_rate.{rate.key}.name")
+            name = names(f"exam_rate.{rate.key}.name")
             figures.append(Figure(key=f"{prefix}.{rate.key}", value=rate.value, kind="share",
-                                  name=_phrase("figure.exam_rate", exam=exam, rate=name),
+                                  name=names("figure.exam_rate", exam=exam, rate=name),
                                   **place))
             figures.append(Figure(key=f"{prefix}.{rate.key}.count", value=float(rate.count),
                                   kind="count",
-                                  name=_phrase("figure.exam_count", exam=exam,
-                                               count=_phrase(f"exam_rate.{rate.key}.count")),
+                                  name=names("figure.exam_count", exam=exam,
+                                             count=names(f"exam_rate.{rate.key}.count")),
                                   **place))
     return figures
 
@@ -302,6 +405,7 @@ def order_figures(figures: list[Figure]) -> list[Figure]:
                                           f.year or 0, family_order[family_of(f.key)]))
 
 
+@lru_cache(maxsize=4096)  # a few hundred keys, each met thousands of times nationally
 def family_of(key: str) -> str:
     """The family a key belongs to (its first one or two parts)."""
     first = key.split(".", 1)[0]
@@ -343,7 +447,8 @@ def unique(problems: Sequence[Problem]) -> list[Problem]:
 
 def gather_figures(paths: Sequence[Path], *, population: Path | None, system: str,
                    norms: Norms, encoding: str | None, sheet: str | None,
-                   extra_problems: Sequence[Problem] = ()) -> tuple[FiguresReport, Any]:
+                   extra_problems: Sequence[Problem] = (),
+                   progress: Progress = no_progress) -> tuple[FiguresReport, Any]:
     """Every figure the files can give, and the validated school rows (None without any)."""
     from edustat.validate import (
         table_kind,
@@ -352,6 +457,7 @@ def gather_figures(paths: Sequence[Path], *, population: Path | None, system: st
         validate_schools,
     )
 
+    progress("read", 0, 0)
     kinds = {path: table_kind(path, encoding=encoding, sheet=sheet) for path in paths}
     given = {kind: [p for p in paths if kinds[p] == kind] for kind in
              ("schools", "exams", "population")}
@@ -380,7 +486,8 @@ def gather_figures(paths: Sequence[Path], *, population: Path | None, system: st
 
     figures: list[Figure] = []
     unavailable: list[Unavailable] = []
-    for name in FAMILIES:
+    for done, name in enumerate(FAMILIES):
+        progress("family", done, len(FAMILIES))
         entry = REGISTRY[name]
         if getattr(tables, entry.table) is None:
             absent = f"figure.no_{'school' if entry.table == 'schools' else 'exam'}_table"

@@ -25,6 +25,7 @@ from edustat.results import EXIT_DATA, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, USAGE
 from edustat.texts import Lang, t
 
 if TYPE_CHECKING:  # the core's types only; importing them at run time would load pandas
+    from edustat.cli.progress import ProgressBar
     from edustat.results import Report
 
 
@@ -357,21 +358,30 @@ def print_problems(problems: Sequence[Problem], lang: Lang) -> None:
 
 def emit(report: Report, *, lang: Lang, fmt: str | None, output: Path | None,
          decimals: int | None = None, strict: bool = False,
-         extra: dict[str, Any] | None = None) -> int:
+         extra: dict[str, Any] | None = None, progress: ProgressBar | None = None) -> int:
     """Show a report by the result protocol and return its exit code: to -o by the file's
     extension, else on standard output as its registered table, JSON or its first sheet as CSV;
-    then the input's warnings and notes on standard error (unless the report shows them)."""
-    from edustat.output import csv_text, write_sheets
+    then the input's warnings and notes on standard error (unless the report shows them).
+    A progress bar is taken away before anything is printed."""
+    from edustat.output import write_csv, write_report
     from edustat.render.registry import RenderOptions, render
 
     chosen = "file" if output is not None else resolve_format(fmt)
+    if progress is not None and output is not None:
+        progress("write", 0, 0)
+        write_report(output, report, lang)
+    if progress is not None:
+        progress.finish()
     if output is not None:
-        write_sheets(output, lambda: report.sheets(lang), lambda: report.to_json_bytes(lang=lang))
+        if progress is None:
+            write_report(output, report, lang)
         _stderr().print(t("label.written", lang, path=output), highlight=False)
     elif chosen == "json":
-        sys.stdout.write(report.to_json(lang=lang) + "\n")
+        sys.stdout.flush()
+        report.write_json(sys.stdout.buffer, lang)
+        sys.stdout.buffer.flush()
     elif chosen == "csv":
-        sys.stdout.write(csv_text(next(iter(report.sheets(lang).values()))))
+        write_csv(sys.stdout, report.csv_rows(lang))
     else:
         console = _stdout()
         options = RenderOptions(lang=lang, decimals=decimals, width=console.width,

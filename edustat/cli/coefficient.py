@@ -49,15 +49,17 @@ def coefficient(
 
     def action() -> int:
         from edustat import api
+        from edustat.cli.progress import progress_bar
         from edustat.headers import parse_header_rows
 
-        report = api.coefficient(files, standard=standard,  # type: ignore[arg-type]
-                                 stages=tuple(stage or ("primary", "junior")),
-                                 standards_file=standards_file, encoding=encoding, sheet=sheet,
-                                 counties=county or (), schools=schools,
-                                 header_rows=parse_header_rows(header_rows),
-                                 teaching_points=teaching_points)
-        return emit(report, lang=lang_, fmt=fmt, output=output, decimals=decimals,
-                    strict=strict, extra={"summary": summary})
+        with progress_bar(lang_) as progress:
+            report = api.coefficient(files, standard=standard,  # type: ignore[arg-type]
+                                     stages=tuple(stage or ("primary", "junior")),
+                                     standards_file=standards_file, encoding=encoding,
+                                     sheet=sheet, counties=county or (), schools=schools,
+                                     header_rows=parse_header_rows(header_rows),
+                                     teaching_points=teaching_points, progress=progress)
+            return emit(report, lang=lang_, fmt=fmt, output=output, decimals=decimals,
+                        strict=strict, progress=progress, extra={"summary": summary})
 
     guard(debug, lang_, action, fmt)

@@ -34,9 +34,14 @@ def figures(
 
     def action() -> int:
         from edustat import api
+        from edustat.cli.progress import progress_bar
 
-        report = api.figures(files, population=population, system=system,  # type: ignore[arg-type]
-                             standards_file=standards_file, encoding=encoding, sheet=sheet)
-        return emit(report, lang=lang_, fmt=fmt, output=output, decimals=decimals)
+        with progress_bar(lang_) as progress:
+            report = api.figures(files, population=population,
+                                 system=system,  # type: ignore[arg-type]
+                                 standards_file=standards_file,
+                                 encoding=encoding, sheet=sheet, progress=progress)
+            return emit(report, lang=lang_, fmt=fmt, output=output, decimals=decimals,
+                        progress=progress)
 
     guard(debug, lang_, action, fmt)

@@ -39,14 +39,19 @@ def standards(
 
     def action() -> int:
         from edustat import api
+        from edustat.cli.progress import progress_bar
         from edustat.headers import parse_header_rows
 
-        report = api.standards(files, stages=tuple(stage or ("primary", "junior")),
-                               standards_file=standards_file, encoding=encoding, sheet=sheet,
-                               counties=county or (),
-                               header_rows=parse_header_rows(header_rows),
-                               teaching_points=teaching_points)
-        return emit(report, lang=lang_, fmt=fmt, output=output, decimals=decimals,
-                    strict=strict)
+        with progress_bar(lang_) as progress:
+            report = api.standards(files, stages=tuple(stage or ("primary", "junior")),
+                                   standards_file=standards_file, encoding=encoding,
+                                   sheet=sheet, counties=county or (),
+                                   header_rows=parse_header_rows(header_rows),
+                                   teaching_points=teaching_points, progress=progress,
+                                   # A table shows every unit; a file or JSON/CSV is written as
+                                   # the units are produced, never held whole (GBs nationally).
+                                   stream=output is not None or fmt in ("json", "csv"))
+            return emit(report, lang=lang_, fmt=fmt, output=output, decimals=decimals,
+                        strict=strict, progress=progress)
 
     guard(debug, lang_, action, fmt)
