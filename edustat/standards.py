@@ -36,6 +36,7 @@ from edustat.results import Phrase, Report, Sheets
 from edustat.schema import STAGE_ZH, STAGES
 from edustat.texts import Lang
 from edustat.units import STUDENTS
+from edustat.vectors import row_positions
 from edustat.verdicts import at_least, at_most, below, slack
 
 if TYPE_CHECKING:
@@ -238,15 +239,14 @@ def _quoted(text: str) -> bytes:
     return json.dumps(text, ensure_ascii=False).encode("utf-8")
 
 
-def _school_sizes(schools: pd.DataFrame) -> pd.Series:
-    """Each school's students in its compulsory stages, indexed by (file, row)."""
+def _school_sizes(schools: pd.DataFrame, units: pd.DataFrame) -> np.ndarray:
+    """Each unit's school's students in its compulsory stages (matched by file and row)."""
     import numpy as np
-    import pandas as pd
 
     # STAGES are the compulsory stages: a complete secondary school's senior students do not count.
     size = sum(np.nan_to_num(schools[STUDENTS[stage]].to_numpy(dtype=float)) for stage in STAGES)
-    index = pd.MultiIndex.from_arrays([schools[FILE].to_numpy(), schools[ROW].to_numpy()])
-    return pd.Series(size, index=index)
+    positions = row_positions(schools, units, FILE, ROW)
+    return np.where(positions >= 0, np.asarray(size, dtype=float)[positions], np.nan)
 
 
 def _by_stage(stages: np.ndarray, values: dict[str, float]) -> np.ndarray:
@@ -419,8 +419,7 @@ def size_and_class_size(units: pd.DataFrame, schools: pd.DataFrame, norms: Norms
     stages = units["stage"].to_numpy(dtype=object)
     students = units["students"].to_numpy(dtype=float)
     types = units["school_type"].to_numpy(dtype=object)
-    sizes = _school_sizes(schools).reindex(
-        pd.MultiIndex.from_arrays([units[FILE].to_numpy(), units[ROW].to_numpy()])).to_numpy()
+    sizes = _school_sizes(schools, units)
     # A nine- or twelve-year school has its own limit; any other school that of its stage.
     size_limits = _by_stage(stages, dict(norms.school_size_limits))
     for school_type, limit in norms.school_size_limits.items():

@@ -23,6 +23,7 @@ from edustat.planning.targets import GRANULARITY, Target, quality_targets
 from edustat.reader import FILE, ROW
 from edustat.standards import StandardsReport, compute_standards
 from edustat.units import school_units
+from edustat.vectors import row_positions
 
 if TYPE_CHECKING:
     import numpy as np
@@ -81,11 +82,7 @@ def applied(schools: pd.DataFrame, added: dict[str, np.ndarray]) -> pd.DataFrame
 
 def _school_positions(schools: pd.DataFrame, units: pd.DataFrame) -> np.ndarray:
     """Each unit's row position in the school frame (matched by file and spreadsheet row)."""
-    import pandas as pd
-
-    index = pd.MultiIndex.from_arrays([schools[FILE].to_numpy(), schools[ROW].to_numpy()])
-    return index.get_indexer(pd.MultiIndex.from_arrays([units[FILE].to_numpy(),
-                                                        units[ROW].to_numpy()]))
+    return row_positions(schools, units, FILE, ROW)
 
 
 @dataclass
