@@ -414,7 +414,6 @@ def size_and_class_size(units: pd.DataFrame, schools: pd.DataFrame, norms: Norms
     per class of its stage, unknown when the class count is blank or 0.
     """
     import numpy as np
-    import pandas as pd
 
     stages = units["stage"].to_numpy(dtype=object)
     students = units["students"].to_numpy(dtype=float)
