@@ -114,7 +114,8 @@ def check_coefficient_json(path):
     try:
         doc = json.loads(Path(path).read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
-        raise Failed(f"FAILED: edustat coefficient exited 0 but {path} is not readable JSON: {e}")
+        raise Failed(f"FAILED: edustat coefficient exited 0 but {path} is not readable JSON: "
+                     f"{e}") from e
     results = doc.get("results") if isinstance(doc, dict) else None
     if not isinstance(results, list) or not results:
         raise Failed(f"FAILED: {path} has no non-empty 'results' list (SPEC §7.1)")
@@ -179,7 +180,8 @@ def version(dist):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("file", nargs="?", default=str(HERE / "national.csv"),
-                    help="school table to time (default: benchmarks/national.csv, generated if missing)")
+                    help="school table to time "
+                         "(default: benchmarks/national.csv, generated if missing)")
     ap.add_argument("--repeat", type=int, default=5, help="timed runs of each command (default 5)")
     ap.add_argument("--warmup", type=int, default=1, help="untimed runs first (default 1)")
     ap.add_argument("--validate-only", action="store_true",
@@ -219,7 +221,8 @@ def main(argv=None):
         after = None
     else:
         label = "edustat coefficient"
-        cmd = [PY, "-m", "edustat", "coefficient", str(data), "--format", "json", "-o", str(out_json)]
+        cmd = [PY, "-m", "edustat", "coefficient", str(data), "--format", "json",
+               "-o", str(out_json)]
 
         def after(when):
             if when == "before":
@@ -235,14 +238,14 @@ def main(argv=None):
           f"{args.warmup} warm-up ...", file=sys.stderr)
     failures = []
     try:
-        times, rss, note = compare(base_label, BASELINE + [str(data)], label, cmd,
+        times, rss, note = compare(base_label, [*BASELINE, str(data)], label, cmd,
                                    args.repeat, args.warmup, args.timeout, after)
     except Failed as e:
         print(e, file=sys.stderr)
         return 1
 
     try:
-        st_times, st_rss, _ = compare("python -c pass", [PY, "-c", "pass"],
+        st_times, _st_rss, _ = compare("python -c pass", [PY, "-c", "pass"],
                                       "edustat --help", [PY, "-m", "edustat", "--help"],
                                       args.repeat, args.warmup, args.timeout)
     except Failed as e:
@@ -252,9 +255,11 @@ def main(argv=None):
     imp = run(IMPORT_CHECK, args.timeout)
     if imp.ok:
         loaded = imp.stdout.strip()
-        lazy = {"False": "no (lazy, ok)", "True": "**yes** (not lazy)"}.get(loaded, f"unexpected output {loaded!r}")
+        lazy = {"False": "no (lazy, ok)", "True": "**yes** (not lazy)"}.get(
+            loaded, f"unexpected output {loaded!r}")
         if args.strict and loaded != "False":
-            failures.append(f"FAILED (--strict): `import edustat.cli` printed {loaded!r}, expected 'False'")
+            failures.append(f"FAILED (--strict): `import edustat.cli` printed {loaded!r}, "
+                            "expected 'False'")
     else:
         failures.append(describe_failure(imp, "import edustat.cli"))
         lazy = "import failed"
@@ -272,7 +277,8 @@ def main(argv=None):
           f"| {e / b:.2f} | {fmt_mb(rss[base_label])} | {fmt_mb(rss[label])} |")
     print()
     if st_times is not None:
-        p, h = statistics.median(st_times["python -c pass"]), statistics.median(st_times["edustat --help"])
+        p = statistics.median(st_times["python -c pass"])
+        h = statistics.median(st_times["edustat --help"])
         print("| start-up | python -c pass s | python -m edustat --help s | difference s | ratio |")
         print("|---|---:|---:|---:|---:|")
         print(f"| | {p:.3f} | {h:.3f} | {h - p:.3f} | {h / p:.1f} |")

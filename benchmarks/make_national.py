@@ -99,7 +99,8 @@ def generate(n_schools, n_counties, seed=2022, year=2022):
     # counties of unequal size; every county gets at least one school; rows sorted by county
     weight = lognormal(rng, 1.0, 0.6, n_counties)
     county = np.concatenate([np.arange(n_counties),
-                             rng.choice(n_counties, n_schools - n_counties, p=weight / weight.sum())])
+                             rng.choice(n_counties, n_schools - n_counties,
+                                        p=weight / weight.sum())])
     county.sort()
 
     kind = rng.choice(len(TYPES), n_schools, p=[t[1] for t in TYPES])
@@ -164,7 +165,7 @@ def write_csv(path, columns):
     tmp = path.with_name(path.name + ".tmp")
     with open(tmp, "w", encoding="utf-8", newline="") as f:
         f.write(",".join(HEADER) + "\n")
-        f.write("\n".join(map(",".join, zip(*texts))))
+        f.write("\n".join(map(",".join, zip(*texts, strict=True))))
         f.write("\n")
     tmp.replace(path)
     return path
@@ -174,10 +175,12 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("output", nargs="?", default=str(Path(__file__).with_name("national.csv")),
                     help="output CSV (default: benchmarks/national.csv)")
-    ap.add_argument("--schools", type=int, default=200_000, help="number of schools (default 200000)")
+    ap.add_argument("--schools", type=int, default=200_000,
+                    help="number of schools (default 200000)")
     ap.add_argument("--counties", type=int, default=2_850, help="number of counties (default 2850)")
     ap.add_argument("--seed", type=int, default=2022, help="random seed (default 2022)")
-    ap.add_argument("--year", type=int, default=2022, help="value of the 年份 column (default 2022)")
+    ap.add_argument("--year", type=int, default=2022,
+                    help="value of the 年份 column (default 2022)")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     try:

@@ -85,10 +85,11 @@ def teachers(rng, stage, students, n_classes, fac, staff):
     if students == 0:
         return [0, 0, 0, 0, 0]
     # small schools are staffed by class (about 1.8 teachers per class), not by ratio
-    total = max(round(students / place(rng, PUPILS_PER_TEACHER[stage], fac)), round(n_classes * 1.8))
+    total = max(round(students / place(rng, PUPILS_PER_TEACHER[stage], fac)),
+                round(n_classes * 1.8))
     subs = [min(total, round(total * place(rng, SHARES[k], staff)))
             for k in ("degree", "titled", "backbone", "arts_pe")]
-    return [total] + subs
+    return [total, *subs]
 
 
 def build(rng):
@@ -96,7 +97,8 @@ def build(rng):
     for i, (name, kind, a, b, c, (fac, equ, staff)) in enumerate(SCHOOLS, start=1):
         # whole-school enrolment weighted as SPEC §3 splits it, so each stage unit gets
         # roughly the per-student value drawn here
-        weighted = {"小学": a, "初中": b, "高级中学": c, "完全中学": b + 1.2 * c}.get(kind, a + 1.1 * b)
+        weighted = {"小学": a, "初中": b, "高级中学": c,
+                    "完全中学": b + 1.2 * c}.get(kind, a + 1.1 * b)
         p_classes = classes(a, rng.uniform(36, 46)) if a >= 100 else classes(a, 14)  # 复式班
         j_classes = classes(b, rng.uniform(40, 50))
         all_classes = p_classes + j_classes + classes(c, 50)

@@ -79,7 +79,7 @@ def _refuse_other_tables(valid: ValidTable, paths: Sequence[Path], expected: str
     for path in paths:
         try:
             kind = table_kind(path, encoding=encoding, sheet=sheet)
-        except Exception:  # noqa: BLE001 - unreadable: the validation problems say why
+        except Exception:
             continue
         if kind != expected:
             raise InputError([Problem(file=str(path), code="wrong_table",

@@ -88,7 +88,8 @@ class CoefficientReport(Report):
                     "standard": self.standard, "county": result.county, "year": result.year,
                     "stage": result.stage, "schools": result.schools,
                     "students": result.students, "key": indicator.key,
-                    "name": name_in(indicator.name, lang), "mean": indicator.mean, "sd": indicator.sd,
+                    "name": name_in(indicator.name, lang), "mean": indicator.mean,
+                    "sd": indicator.sd,
                     "cv": indicator.cv, "limit": indicator.limit, "meets": indicator.meets,
                     "composite": result.composite, "composite_limit": result.limit,
                     "composite_meets": result.meets,
@@ -190,7 +191,7 @@ def compute_coefficients(units: pd.DataFrame, method: Method, norms: Norms, *,
                          for key, _name, mean, _sd, _cv in columns if mean[g] == 0)
         items = [{"key": key, "name": name, "mean": mean[g], "sd": sd[g], "cv": cv[g],
                   "limit": None, "meets": None} for key, name, mean, sd, cv in columns]
-        if indicator_meets is not None:
+        if indicator_meets is not None and indicator_limit is not None:
             for k, item in enumerate(items):
                 item["limit"] = float(indicator_limit[g])
                 item["meets"] = bool(indicator_meets[k, g])
@@ -216,17 +217,17 @@ def _unit_detail_index(codes: np.ndarray, n_groups: int) -> list[np.ndarray]:
     return [order[bounds[g]:bounds[g + 1]] for g in range(n_groups)]
 
 
-def _unit_details(units: pd.DataFrame, rows: np.ndarray, group: int,
-                  indicators: list[Indicator], stats: dict[str, tuple]) -> list[dict[str, Any]]:
+def _unit_details(units: pd.DataFrame, rows: np.ndarray, group: int, indicators: list[Indicator],
+                  stats: dict[str, tuple[Any, ...]]) -> list[dict[str, Any]]:
     total = float(units["students"].to_numpy()[rows].sum())
     # Σ (P_i/P)(X_i − X̄)² of this group per indicator, i.e. S² — 0 where the county's S is
     # (float noise, SPEC §3): no school drives a coefficient of 0.
     group_variance = {ind.key: (math.fsum(stats[ind.key][5][rows]) / total
                                 if stats[ind.key][1][group] > 0 else 0.0)
                       for ind in indicators}
-    details = []
+    details: list[dict[str, Any]] = []
     for pos in rows:
-        per_indicator = []
+        per_indicator: list[dict[str, Any]] = []
         for indicator in indicators:
             values, deviation, weighted_sq = stats[indicator.key][3:]
             variance = group_variance[indicator.key]

@@ -170,7 +170,8 @@ def compute_exams(frame: pd.DataFrame, *, with_schools: bool = False) -> ExamRep
 def _school_results(rows: pd.DataFrame, exam: str, counted: list[str]) -> Iterable[ExamResult]:
     """One result per row that names its school (county-level rows only count in the total)."""
     columns = {c: rows[c].to_numpy(dtype=float) for c in counted}
-    ids, names = rows["school_id"].to_numpy(dtype=object), rows["school_name"].to_numpy(dtype=object)
+    ids = rows["school_id"].to_numpy(dtype=object)
+    names = rows["school_name"].to_numpy(dtype=object)
     counties, years = rows["county"].to_numpy(dtype=object), rows["year"].to_numpy(dtype=object)
     for pos in range(len(rows)):
         school_id, school_name = _text(ids[pos]), _text(names[pos])

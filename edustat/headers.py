@@ -9,7 +9,9 @@ name is its path of header cells, top to bottom, matched against the paths of th
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from edustat.schema import (
     UNIT_FACTORS,
@@ -221,7 +223,7 @@ def _number_or_unit_row(texts: list[str | None]) -> dict[int, str] | None:
             continue
         return None
     # Column numbers run 1, 2, 3 …: a data row of small counts does not.
-    if numbers and (len(numbers) < 2 or any(b != a + 1 for a, b in zip(numbers, numbers[1:]))):
+    if numbers and (len(numbers) < 2 or any(b != a + 1 for a, b in pairwise(numbers))):
         return None
     return units
 
@@ -244,7 +246,7 @@ def _fill_spans(rows: list[list[str | None]]) -> list[list[str | None]]:
     return filled
 
 
-def find_header(rows: list[list[object]], tables: list[TableSpec],
+def find_header(rows: Sequence[Sequence[object]], tables: list[TableSpec],
                 header_rows: tuple[int, int] | None = None) -> HeaderBlock:
     """The header block of a sheet's first rows (merged cells already filled in).
 

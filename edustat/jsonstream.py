@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, BinaryIO
 
 # json.dumps(..., ensure_ascii=False) writes strings with this (the C version where there is one)
-_string = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_string = json.encoder.encode_basestring
 _INFINITY = float("inf")
 _MAX_REMEMBERED = 100_000  # texts remembered while writing, so memory stays bounded
 

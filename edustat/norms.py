@@ -19,7 +19,6 @@ from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, ValidationErro
 
 from edustat.problems import InputError, Problem
 
-
 _STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)
 # A coefficient limit is a share (0.65), never a percentage (65).
 CvLimit = Annotated[float, Field(gt=0, le=1, allow_inf_nan=False)]
@@ -96,7 +95,8 @@ def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
 @cache
 def _national() -> dict[str, Any]:
     text = resources.files("edustat").joinpath("norms_national.json").read_text("utf-8")
-    return json.loads(text)
+    data: dict[str, Any] = json.loads(text)
+    return data
 
 
 def load_norms(path: Path | None = None) -> Norms:

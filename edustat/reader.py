@@ -193,7 +193,7 @@ def read_table(path: Path | str | Source, table: TableSpec, *, encoding: str | N
         notes.extend(chosen.problems)
         notes.append(Problem(file=file, code="sheet_read", severity="note",
                              params={"sheet": chosen.name}))
-        cells: list[list] | None = chosen.rows[block.data_start:]
+        cells: list[list[object]] | None = chosen.rows[block.data_start:]
         text = ""
     elif b"\x00" in raw[:8192] and not raw.startswith((codecs.BOM_UTF16_LE,
                                                         codecs.BOM_UTF16_BE)):
@@ -214,7 +214,7 @@ def read_table(path: Path | str | Source, table: TableSpec, *, encoding: str | N
     else:
         frame = _cells_frame(cells, mapping, text_columns, block.data_start)
     if frame.empty:
-        raise InputError(problems + [Problem(file=file, row=None, code="no_rows")])
+        raise InputError([*problems, Problem(file=file, row=None, code="no_rows")])
     written = {canonical: header for _, (canonical, header, _f) in mapping.items()}
     factors = {canonical: factor for _, (canonical, _h, factor) in mapping.items()}
     cell_errors = [(r + 1, mapping[c][0], value) for (r, c), value in sorted(errors.items())
@@ -347,7 +347,8 @@ def _finish_frame(frame: pd.DataFrame, mapping: dict[int, tuple[str, str, float]
     if any(not frame[i].hasnans for i in mapping):
         kept[ROW] = rows
         return kept
-    nonempty = frame.notna().any(axis=1).to_numpy() if frame.shape[1] else np.zeros(len(frame), bool)
+    nonempty = (frame.notna().any(axis=1).to_numpy() if frame.shape[1]
+                else np.zeros(len(frame), bool))
     kept = kept.loc[nonempty].copy()
     kept[ROW] = rows[nonempty]
     return kept.reset_index(drop=True)
@@ -375,7 +376,7 @@ def _read_csv_cells(raw: bytes, text: str, encoding: str, file: str,
             header=block.data_start - 1 if block.data_start else None, names=names,
             # Never the first column as the index, whatever the row widths (issue 14.4).
             index_col=False,
-            dtype={i: str for i in text_columns},
+            dtype=dict.fromkeys(text_columns, str),
             keep_default_na=False, na_values=[""], skip_blank_lines=False, engine="c",
         )
     except (pd.errors.ParserError, ValueError) as exc:
@@ -409,7 +410,7 @@ def _parser_problems(file: str, reason: str, text: str) -> list[Problem]:
 _cell_text = cell_text  # the name older callers use
 
 
-def _cells_frame(cells: list[list], mapping: dict[int, tuple[str, str, float]],
+def _cells_frame(cells: list[list[object]], mapping: dict[int, tuple[str, str, float]],
                  text_columns: set[int], data_start: int = 1) -> pd.DataFrame:
     import pandas as pd
 

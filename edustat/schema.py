@@ -32,7 +32,7 @@ NUMERIC_KINDS = frozenset({Kind.YEAR, Kind.COUNT, Kind.AREA, Kind.MONEY, Kind.RA
 UNIT_FACTORS: dict[Kind, dict[str, float]] = {
     Kind.MONEY: {"元": 1.0, "yuan": 1.0, "千元": 1_000.0, "万元": 10_000.0, "wan": 10_000.0},
     Kind.AREA: {"平方米": 1.0, "m2": 1.0, "m²": 1.0, "㎡": 1.0, "sqm": 1.0},
-    Kind.COUNT: {u: 1.0 for u in ("人", "名", "个", "台", "册", "间", "所", "班", "个班", "本")},
+    Kind.COUNT: dict.fromkeys(("人", "名", "个", "台", "册", "间", "所", "班", "个班", "本"), 1.0),
     Kind.RATE: {"%": 1.0},
     Kind.YEAR: {"年": 1.0},
     Kind.TEXT: {},
@@ -62,7 +62,8 @@ class ColumnSpec(BaseModel):
     en: str = ""
     # Header paths over merged header rows (SPEC §2.4), top to bottom, cells joined by "/":
     # "专任教师/小学/高于规定学历". `fallback_paths` are used only when no other header of the
-    # file names this column (计算机/合计 stands in for 计算机/其中：教学用 only when that is absent).
+    # file names this column (计算机/合计 stands in for 计算机/其中：教学用 only when that is
+    # absent).
     paths: tuple[str, ...] = ()
     fallback_paths: tuple[str, ...] = ()
 
@@ -263,10 +264,12 @@ SCHOOLS = TableSpec(
                    aliases=("小学学龄人口数", "小学适龄人口"), kind=Kind.COUNT, unit="人",
                    en="primary school-age population"),
         ColumnSpec(name="junior_age_population", zh="初中适龄人口数",
-                   aliases=("初中学龄人口数", "初中适龄少年数", "初中适龄人口"), kind=Kind.COUNT, unit="人",
+                   aliases=("初中学龄人口数", "初中适龄少年数", "初中适龄人口"),
+                   kind=Kind.COUNT, unit="人",
                    en="junior school-age population"),
         ColumnSpec(name="primary_age_enrolled", zh="在校小学适龄儿童数",
-                   aliases=("小学适龄儿童在校数", "已入学小学适龄儿童数"), kind=Kind.COUNT, unit="人",
+                   aliases=("小学适龄儿童在校数", "已入学小学适龄儿童数"),
+                   kind=Kind.COUNT, unit="人",
                    en="primary school-age children enrolled (any level)"),
         ColumnSpec(name="dropouts", zh="辍学学生数", aliases=("辍学人数", "辍学学生人数"),
                    kind=Kind.COUNT,
@@ -414,10 +417,11 @@ def match_header(table: TableSpec, header: str) -> HeaderMatch | None:
     folded = normalize_header(header)
     if folded in index:
         return HeaderMatch(spec=index[folded])
-    for suffix, unit in NAME_SUFFIX_UNITS.items():
+    for suffix, suffix_unit in NAME_SUFFIX_UNITS.items():
         if folded.endswith(suffix) and folded[: -len(suffix)] in index:
             spec = index[folded[: -len(suffix)]]
-            return HeaderMatch(spec=spec, unit=unit, factor=_unit_factor(spec, unit))
+            return HeaderMatch(spec=spec, unit=suffix_unit,
+                               factor=_unit_factor(spec, suffix_unit))
     base, unit = split_unit(folded)
     if unit is None or base not in index:
         return None

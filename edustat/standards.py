@@ -11,10 +11,10 @@ school's shared facilities the resource is the unit's split share, and the short
 whole school must add: the part's gap ÷ its share, since whatever is added is split again by
 enrolment (a nine-year school whose junior half lacks 200 m² must build 400 m²). When both
 parts of one school fall short of the same facility, what one part's addition brings the other
-is not netted off, so county totals are an upper bound for mixed schools. Shortfalls are rounded UP to whole
-units — whole teachers, whole rooms, whole m², whole yuan — since a part of a teacher cannot be
-hired and rounding down would leave the school just short. County totals are sums of the units'
-rounded shortfalls: resources are not moved between schools.
+is not netted off, so county totals are an upper bound for mixed schools. Shortfalls are rounded
+UP to whole units — whole teachers, whole rooms, whole m², whole yuan — since a part of a teacher
+cannot be hired and rounding down would leave the school just short. County totals are sums of the
+units' rounded shortfalls: resources are not moved between schools.
 
 Every verdict goes through edustat.verdicts (relative tolerance 1e-12, SPEC §3), so a school
 exactly at a standard meets it even when floating point gives 9 / 1000 × 100 = 0.8999999999999999
@@ -376,7 +376,7 @@ class _UnitTable:
         for start in range(0, len(self.order), size):
             index = self.order[start:start + size]
 
-            def take(array: Any) -> list[Any]:
+            def take(array: Any, index: Any = index) -> list[Any]:
                 """The values of `array` at `index`, as Python objects, NaN as None."""
                 return [None if v != v else v
                         for v in np.asarray(array[index], dtype=object).tolist()]
@@ -394,13 +394,16 @@ class _UnitTable:
                   "unit": SHORTFALL_UNITS[ind.resource]}
                  for value, standard, meets, below, shortfall in zip(
                      *(take(self.columns[ind.key][part])
-                       for part in ("value", "standard", "meets", "below_floor", "shortfall")))]
+                       for part in ("value", "standard", "meets", "below_floor", "shortfall")),
+                     strict=True)]
                 for ind in self.indicators]
-            field["indicators"] = [list(unit_checks) for unit_checks in zip(*checks)]
+            field["indicators"] = [list(unit_checks) for unit_checks in zip(*checks, strict=True)]
             field["notes"] = [[] if class_size is not None else list(no_classes[stage])
-                              for class_size, stage in zip(field["class_size"], field["stage"])]
-            keys = [key for key in SchoolStandardsResult.model_fields]
-            yield [dict(zip(keys, values)) for values in zip(*(field[key] for key in keys))]
+                              for class_size, stage in zip(field["class_size"], field["stage"],
+                                                           strict=True)]
+            keys = list(SchoolStandardsResult.model_fields)
+            yield [dict(zip(keys, values, strict=True))
+                   for values in zip(*(field[key] for key in keys), strict=True)]
 
 
 def size_and_class_size(units: pd.DataFrame, schools: pd.DataFrame, norms: Norms
@@ -411,7 +414,6 @@ def size_and_class_size(units: pd.DataFrame, schools: pd.DataFrame, norms: Norms
     per class of its stage, unknown when the class count is blank or 0.
     """
     import numpy as np
-    import pandas as pd
 
     stages = units["stage"].to_numpy(dtype=object)
     students = units["students"].to_numpy(dtype=float)

@@ -14,13 +14,15 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from posixpath import join, normpath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from edustat.headers import HEADER_SEARCH_ROWS, HeaderBlock, cell_text, find_header, match_path
 from edustat.problems import InputError, Problem
 from edustat.schema import TableSpec, UnknownUnit
 
 if TYPE_CHECKING:
+    from python_calamine import CalamineWorkbook
+
     from edustat.reader import Source
 
 # calamine holds a sheet as a dense rectangle of ~32-byte cells: 40 million is 1.3 GB (a
@@ -99,6 +101,7 @@ class Workbook:
             errors = _error_cells(xml)
         try:
             sheet = book.get_sheet_by_name(name)
+            rows: list[list[object]]
             if limit is not None:
                 rows = []
                 for row in sheet.iter_rows():
@@ -106,7 +109,7 @@ class Workbook:
                     if len(rows) >= limit:
                         break
             else:
-                rows = sheet.to_python(skip_empty_area=False)
+                rows = cast("list[list[object]]", sheet.to_python(skip_empty_area=False))
             merges = list(getattr(sheet, "merged_cell_ranges", None) or [])
         except Exception as exc:  # calamine raises its own error types for broken sheets
             raise InputError([Problem(file=self.file, code="unreadable",
@@ -116,7 +119,7 @@ class Workbook:
             rows = [[] for _ in range(sheet.start[0])] + rows
         return Sheet(name=name, rows=rows, merges=merges, errors=errors, problems=problems)
 
-    def _with_part(self, part: str, xml: bytes) -> object:
+    def _with_part(self, part: str, xml: bytes) -> CalamineWorkbook:
         from python_calamine import CalamineWorkbook
 
         assert self.zip is not None
@@ -157,7 +160,8 @@ def _used_range(xml: bytes, file: str, sheet: str) -> tuple[bytes, list[Problem]
     """The sheet XML unchanged when its extent is small; else without the cells far from the
     table (a warning names each), or InputError when the table itself is too large."""
     last_row = xml.rfind(b'<row r="')
-    max_row = int(re.match(rb'<row r="(\d+)', xml[last_row:]).group(1)) if last_row >= 0 else 0
+    row_tag = re.match(rb'<row r="(\d+)', xml[last_row:]) if last_row >= 0 else None
+    max_row = int(row_tag.group(1)) if row_tag is not None else 0
     max_col = 702  # two letters at most unless a three-letter column is used
     wide = [column_number(m.group(1)) for m in _WIDE_CELL.finditer(xml)]
     if wide:

@@ -13,14 +13,13 @@ from edustat.reader import FILE, ROW
 from edustat.schema import NUMERIC_KINDS, SCHOOL_TYPE_VALUES, SCHOOLS
 
 # Every resource column a test may leave out defaults to 0 (the indicator then has CV 0).
-RESOURCE_DEFAULTS = {
-    name: 0 for name in (
-        "teaching_area", "sports_area", "equipment_value", "computers", "books",
-        "multimedia_rooms", "primary_students", "junior_students", "senior_students",
-        *[f"{stage}_{r}" for stage in ("primary", "junior")
-          for r in ("teachers", "degree_teachers", "titled_teachers", "backbone_teachers",
-                    "arts_pe_teachers")])
-}
+RESOURCE_DEFAULTS = dict.fromkeys(
+    ("teaching_area", "sports_area", "equipment_value", "computers", "books", "multimedia_rooms",
+     "primary_students", "junior_students", "senior_students",
+     *[f"{stage}_{r}" for stage in ("primary", "junior")
+       for r in ("teachers", "degree_teachers", "titled_teachers", "backbone_teachers",
+                 "arts_pe_teachers")]),
+    0)
 
 
 def school(school_id: str, school_type: str, **values: Any) -> dict[str, Any]:

@@ -307,7 +307,7 @@ def test_every_anomaly_at_once_keeps_each_at_its_school(tmp_path: Path) -> None:
 
 
 def test_json_shape_of_spec_section_10(tmp_path: Path) -> None:
-    years, truth = _only("copied")
+    years, _truth = _only("copied")
     data = run(tmp_path, years).to_dict("en")
     assert set(data) >= {"files", "years", "findings", "summary"}
     assert data["years"] == list(GEN.YEARS)

@@ -10,11 +10,10 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from test_audit import GEN, at
 
 from edustat import api
 from edustat.problems import InputError
-
-from test_audit import GEN, at
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = sorted((ROOT / "data" / "audit").glob("20*.csv"))

@@ -15,10 +15,10 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from conftest import ROOT, SAMPLE
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import ROOT, SAMPLE
 from edustat import api
 from edustat.checks import (
     catalogue,
@@ -26,8 +26,8 @@ from edustat.checks import (
     round_half_up,
     written_as,
 )
-from edustat.problems import InputError, Problem
 from edustat.numbers import parse_written, percent_text
+from edustat.problems import InputError, Problem
 from edustat.results import joined
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "checks"

@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SAMPLE
 
+from conftest import ROOT, SAMPLE
 from edustat.norms import load_norms
 from edustat.problems import InputError
 from edustat.schema import SCHOOLS, match_header
@@ -250,7 +250,8 @@ def test_primary_only_file_needs_no_junior_columns(cli, tmp_path):
                      "utf-8")
     report = json.loads(cli("validate", mixed, "--standard", "basic", "--format", "json").stdout)
     missing = sorted(p["column"] for p in report["problems"] if p["code"] == "missing_column")
-    assert missing == sorted(["初中专任教师数", "初中高于规定学历教师数", "初中中级及以上职称教师数"])
+    assert missing == sorted(["初中专任教师数", "初中高于规定学历教师数",
+                              "初中中级及以上职称教师数"])
     assert cli("coefficient", mixed, "--format", "json").exit_code == 1
 
 

@@ -7,10 +7,10 @@ import math
 from pathlib import Path
 
 import pytest
-from builders import frame, school
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from builders import frame, school
 from edustat import api
 from edustat.coefficients import CoefficientReport, compute_coefficients
 from edustat.indicators import indicators_for

@@ -29,8 +29,8 @@ def test_verbal_verdicts_against_the_data(tmp_path: Path) -> None:
     # 示例旗 2022: basic composites 0.3050 <= 0.65 and 0.3070 <= 0.55 meet; under the quality
     # method 初中 has an indicator over 0.45, so it does not meet (figures of `edustat
     # coefficient data/2022.csv --standard quality`).
-    found = check(tmp_path, "示例旗2022年总结\n小学、初中均达到基本均衡标准。初中均达到优质均衡标准。"
-                            "初中未达到优质均衡标准。", [SAMPLE])
+    found = check(tmp_path, "示例旗2022年总结\n小学、初中均达到基本均衡标准。"
+                            "初中均达到优质均衡标准。初中未达到优质均衡标准。", [SAMPLE])
     assert found == [("均达到基本均衡标准", "verdict", "match", None),
                      ("均达到优质均衡标准", "verdict", "mismatch", None),
                      ("未达到优质均衡标准", "verdict", "match", None)]
@@ -38,7 +38,8 @@ def test_verbal_verdicts_against_the_data(tmp_path: Path) -> None:
 
 def test_county_from_the_text(tmp_path: Path) -> None:
     # Two counties in the data: the sentence must say which.
-    found = check(tmp_path, "工作总结\n测试0001县小学综合差异系数为0.4729。我县初中综合差异系数为0.3475。",
+    found = check(tmp_path, "工作总结\n测试0001县小学综合差异系数为0.4729。"
+                            "我县初中综合差异系数为0.3475。",
                   [TWO_COUNTIES])
     assert found == [("0.4729", "figure", "match", None),
                      ("0.3475", "figure", "not_checkable", "county_ambiguous")]
@@ -48,8 +49,8 @@ def test_county_from_the_text(tmp_path: Path) -> None:
 
 def test_year_from_the_text(tmp_path: Path) -> None:
     # data/2022.csv has the year 2022 only.
-    found = check(tmp_path, "示例旗工作总结\n2021年，我旗小学综合差异系数为0.3050。2022年，我旗小学综合"
-                            "差异系数为0.3050。", [SAMPLE])
+    found = check(tmp_path, "示例旗工作总结\n2021年，我旗小学综合差异系数为0.3050。"
+                            "2022年，我旗小学综合差异系数为0.3050。", [SAMPLE])
     assert found == [("0.3050", "figure", "not_checkable", "year_not_in_data"),
                      ("0.3050", "figure", "match", None)]
 

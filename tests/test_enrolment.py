@@ -36,9 +36,9 @@ HEADER = ["学校标识码", "学校名称", "县区", "学校类型", "小学�
 # depend on besides the bases. Stage totals are the sums of the grades (input construction).
 
 SCHOOLS_63 = {  # id: (type, {grade: base count})
-    "A": ("小学", {g: 100 for g in range(1, 7)}),
-    "B": ("九年一贯制学校", {g: 40 for g in range(1, 10)}),
-    "C": ("初中", {g: 200 for g in range(7, 10)}),
+    "A": ("小学", dict.fromkeys(range(1, 7), 100)),
+    "B": ("九年一贯制学校", dict.fromkeys(range(1, 10), 40)),
+    "C": ("初中", dict.fromkeys(range(7, 10), 200)),
 }
 OVERRIDES_63 = {  # (year, school, grade): count
     (2014, "A", 1): 210,
@@ -50,9 +50,9 @@ OVERRIDES_63 = {  # (year, school, grade): count
     (2022, "C", 9): 202,
 }
 SCHOOLS_54 = {
-    "A": ("小学", {g: 100 for g in range(1, 6)}),
-    "B": ("九年一贯制学校", {g: 40 for g in range(1, 10)}),
-    "C": ("初中", {g: 200 for g in range(6, 10)}),
+    "A": ("小学", dict.fromkeys(range(1, 6), 100)),
+    "B": ("九年一贯制学校", dict.fromkeys(range(1, 10), 40)),
+    "C": ("初中", dict.fromkeys(range(6, 10), 200)),
 }
 OVERRIDES_54 = {
     (2014, "A", 1): 210,
@@ -536,7 +536,7 @@ def test_cli_csv_and_xlsx(cli, tmp_path: Path) -> None:
     assert len(rows) == 9 * 12
     assert list(rows[0]) == ["system", "county", "year", "key", "name", "value", "numerator",
                              "denominator", "minimum", "meets", "over_100", "reason", "note"]
-    last = [r for r in rows if r["year"] == "2022" and r["key"] == "junior_retention_rate"][0]
+    last = next(r for r in rows if r["year"] == "2022" and r["key"] == "junior_retention_rate")
     assert (last["numerator"], last["denominator"], last["meets"]) == ("309", "313", "True")
 
     from openpyxl import load_workbook

@@ -8,8 +8,8 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from builders import write_csv
 
+from builders import write_csv
 from edustat import api
 from edustat.enrolment import EnrolmentReport
 from edustat.problems import InputError
@@ -46,8 +46,8 @@ TRANSFERS = {("A", 2019): (4, 10), ("A", 2022): (5, 15), ("C", 2022): (6, 2)}
 def separate_schools(folder: Path, transfers: bool = True) -> list[Path]:
     paths = []
     for year in YEARS:
-        a = {g: 100 for g in range(1, 7)}
-        c = {g: 100 for g in range(7, 10)}
+        a = dict.fromkeys(range(1, 7), 100)
+        c = dict.fromkeys(range(7, 10), 100)
         if year == 2022:
             a[6], c[9] = 90, 102
         rows = []
@@ -92,9 +92,9 @@ def test_adjusted_retention_reasons(tmp_path: Path) -> None:
     assert nine.value is None and nine.note == "没有 2019 年的学校表"
     assert rates_of(report, 2022)["junior_retention_rate_adjusted"].value == 102 / 104
     # A blank transfer cell: warned, and the rates that need it are not computable.
-    rows = [school_row("A", "小学", 2022, {g: 100 for g in range(1, 7)}, dropouts=0,
+    rows = [school_row("A", "小学", 2022, dict.fromkeys(range(1, 7), 100), dropouts=0,
                        cohort_transfers_in=5, cohort_transfers_out=""),
-            school_row("C", "初中", 2022, {g: 100 for g in range(7, 10)}, dropouts=0,
+            school_row("C", "初中", 2022, dict.fromkeys(range(7, 10), 100), dropouts=0,
                        cohort_transfers_in=6, cohort_transfers_out=2)]
     blank = write_csv(tmp_path / "schools-2022.csv", rows)
     report = api.enrolment([*paths[:-1], blank])
@@ -121,7 +121,7 @@ def test_nine_year_school_transfers_serve_the_nine_year_rate_only(tmp_path: Path
     # adjusted rates cannot be had, and say why.
     paths = []
     for year in YEARS:
-        grades = {g: 50 for g in range(1, 10)}
+        grades = dict.fromkeys(range(1, 10), 50)
         moved = (1, 3) if year == 2022 else (0, 0)
         if year == 2022:
             grades[9] = 49
@@ -151,8 +151,8 @@ def test_dropouts_over_the_previous_year(tmp_path: Path) -> None:
 
 
 def _mixed_rows(**dropouts: Any) -> list[dict[str, Any]]:
-    return [school_row("N", "九年一贯制学校", 2022, {g: 50 for g in range(1, 10)}, **dropouts),
-            school_row("A", "小学", 2022, {g: 100 for g in range(1, 7)}, dropouts=1,
+    return [school_row("N", "九年一贯制学校", 2022, dict.fromkeys(range(1, 10), 50), **dropouts),
+            school_row("A", "小学", 2022, dict.fromkeys(range(1, 7), 100), dropouts=1,
                        primary_dropouts=2)]
 
 
@@ -177,7 +177,7 @@ def test_dropout_column_errors(tmp_path: Path, dropouts: dict[str, Any],
 
 def test_junior_dropouts_in_a_primary_school(tmp_path: Path, cli, monkeypatch) -> None:
     monkeypatch.setenv("EDUSTAT_WIDTH", "300")  # one line per problem: the words are not wrapped
-    rows = [school_row("A", "小学", 2022, {g: 100 for g in range(1, 7)}, primary_dropouts=1,
+    rows = [school_row("A", "小学", 2022, dict.fromkeys(range(1, 7), 100), primary_dropouts=1,
                        junior_dropouts=2)]
     path = write_csv(tmp_path / "schools-2022.csv", rows)
     result = cli("enrolment", path, "--format", "table")
@@ -195,8 +195,8 @@ def test_adjusted_retention_under_five_four(tmp_path: Path) -> None:
     transfers = {("A", 2018): (4, 10), ("A", 2022): (5, 15), ("C", 2022): (6, 2)}
     paths = []
     for year in YEARS:
-        a = {g: 100 for g in range(1, 6)}
-        c = {g: 100 for g in range(6, 10)}
+        a = dict.fromkeys(range(1, 6), 100)
+        c = dict.fromkeys(range(6, 10), 100)
         if year == 2022:
             a[5], c[9] = 90, 102
         rows = []

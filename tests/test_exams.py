@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from edustat import api
 from edustat.exams import ExamReport, ExamResult, RateValue
-from edustat.problems import InputError, Problem
 from edustat.numbers import percent_text
+from edustat.problems import InputError, Problem
 from edustat.render.exams import change_text
 from edustat.validate import validate_exams
 
@@ -221,7 +221,8 @@ def test_categories_summing_above_candidates() -> None:
     # Row 2: 20 + 15 + 10 = 45 > 40; row 3: 20 + 20 + 11 = 51 > 50.
     assert [_where(p) for p in problems] == [
         (2, "考生数", "40", "categories_exceed"), (3, "考生数", "50", "categories_exceed")]
-    assert problems[0].message("zh") == "一本上线人数+二本上线人数+艺体类上线人数合计 45 超过考生数 40"
+    assert problems[0].message("zh") == (
+        "一本上线人数+二本上线人数+艺体类上线人数合计 45 超过考生数 40")
     assert problems[1].message("en") == ("统招录取人数+分招录取人数+特长生录取人数 add up to 51, "
                                          "more than 考生数 50")
 

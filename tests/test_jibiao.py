@@ -129,8 +129,10 @@ def test_shared_jibiao_workbook_equals_its_canonical_csv(cli) -> None:
     messages = [p.message("zh") for p in report.problems]
     assert "读取的工作表：基表" in messages
     assert "合计/小计行，不是学校，未计入：合计" in messages
-    assert ("教学点并入所属学校计算（--teaching-points merge）：示例县第10学校第1教学点→示例县第10学校、"
-            "示例县第10学校第2教学点→示例县第10学校、示例县第12学校第1教学点→示例县第12学校") in messages
+    assert ("教学点并入所属学校计算（--teaching-points merge）："
+            "示例县第10学校第1教学点→示例县第10学校、"
+            "示例县第10学校第2教学点→示例县第10学校、"
+            "示例县第12学校第1教学点→示例县第12学校") in messages
     result = cli("coefficient", workbook, "-f", "table")
     assert result.exit_code == 0 and "基表" in result.output
 
@@ -144,15 +146,15 @@ def test_teaching_points_merged_separate_and_excluded() -> None:
     assert note.params["points"].count("→") == 3
     # separate: the three points are primary units of their own, 12 + 3 = 15.
     separate = api.coefficient([path], teaching_points="separate")
-    assert [(r.stage, r.schools, r.students) for r in separate.results][0] == (
+    assert next((r.stage, r.schools, r.students) for r in separate.results) == (
         "primary", 15, 13822)
     # exclude: the points' 111 + 132 + 285 = 528 pupils leave with them.
     excluded = api.coefficient([path], teaching_points="exclude")
-    assert [(r.stage, r.schools, r.students) for r in excluded.results][0] == (
+    assert next((r.stage, r.schools, r.students) for r in excluded.results) == (
         "primary", 12, 13822 - 528)
     # exclude-below 120: only the 111-pupil point is left out; the others are merged.
     below = api.coefficient([path], teaching_points="exclude-below 120")
-    assert [(r.stage, r.schools, r.students) for r in below.results][0] == (
+    assert next((r.stage, r.schools, r.students) for r in below.results) == (
         "primary", 12, 13822 - 111)
     assert "teaching_points_excluded" in codes(below)
 
@@ -369,7 +371,8 @@ def test_teaching_points_and_header_rows_options(cli) -> None:
 
 
 @pytest.mark.parametrize("header, column", [
-    ("计算机（台）", "computers"), ("图书（册）", "books"), ("小学专任教师（人）", "primary_teachers"),
+    ("计算机（台）", "computers"), ("图书（册）", "books"),
+    ("小学专任教师（人）", "primary_teachers"),
     ("网络多媒体教室（间）", "multimedia_rooms")])
 def test_headers_with_units_in_brackets_are_known(header: str, column: str) -> None:
     # Issue 10: these headers of the 基表 were "不认识".
@@ -410,7 +413,8 @@ def test_an_empty_county_column_is_one_county_not_an_error_per_row(tmp_path: Pat
 
 
 @pytest.mark.parametrize("above, county", [
-    (["2023年示例县义务教育学校办学条件基本情况统计表（教基3211）", "填报单位：示例县教育局"], "示例县"),
+    (["2023年示例县义务教育学校办学条件基本情况统计表（教基3211）", "填报单位：示例县教育局"],
+     "示例县"),
     (["2023年全市义务教育学校统计表"], None),  # 全市 names no county
     (["2023年某市某区统计表", "填报单位：某市某区教育局"], "某市某区"),
     (["学校基本情况"], None)])

@@ -146,8 +146,9 @@ def test_rounding_that_breaks_the_limit_is_repaired_cheaply():
     # rounds to (+1, 0, +1): the school of 30 gets 3.3 per 100, far above the mean, CV 0.56.
     # Two more teachers in the first school alone (6, 9, 0) give CV 0.23: mean 15/2430,
     # variance ≈ 2.0e-6 — so the plan is 2 teachers, not the 10 of a higher common level.
-    from edustat.planning.targets import fill_to_limit, unit_groups
     import pandas as pd
+
+    from edustat.planning.targets import fill_to_limit, unit_groups
 
     units = pd.DataFrame({"county": ["县"] * 3, "year": [2022] * 3, "stage": ["primary"] * 3,
                           "students": [1200.0, 1200, 30], "backbone_teachers": [4.0, 9, 0],

@@ -7,7 +7,6 @@ import json
 import time
 
 from conftest import SAMPLE
-
 from edustat import api
 from edustat.cli.progress import ProgressBar
 from edustat.texts import has_text

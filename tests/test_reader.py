@@ -18,7 +18,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+
 from bad_input import (
     BAD,
     ENCODINGS,
@@ -31,7 +31,7 @@ from bad_input import (
     validate_json,
     where,
 )
-
+from conftest import ROOT
 from edustat.problems import InputError
 from edustat.reader import detect_encoding, read_table, year_in_file_name
 from edustat.schema import SCHOOLS

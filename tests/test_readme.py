@@ -12,7 +12,8 @@ from conftest import ROOT
 
 def test_column_dictionary_is_generated_from_the_schema():
     result = subprocess.run([sys.executable, "tools/readme_tables.py", "--check"], cwd=ROOT)
-    assert result.returncode == 0, "README column tables are stale: run python tools/readme_tables.py"
+    assert result.returncode == 0, (
+        "README column tables are stale: run python tools/readme_tables.py")
 
 
 def test_readme_commands_exist():

@@ -17,15 +17,16 @@ import openpyxl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from builders import school, write_csv
-from conftest import ROOT, SAMPLE
 from xlsx_formulas import Evaluator
 
+from builders import school, write_csv
+from conftest import ROOT, SAMPLE
 from edustat import api
 from edustat.report.model import worded
 
 EXAMS = ROOT / "data" / "exams-2022.csv"
-CALC = {("basic", "primary"): "小学计算表（基本均衡）", ("basic", "junior"): "初中计算表（基本均衡）",
+CALC = {("basic", "primary"): "小学计算表（基本均衡）",
+        ("basic", "junior"): "初中计算表（基本均衡）",
         ("quality", "primary"): "小学计算表（优质均衡）",
         ("quality", "junior"): "初中计算表（优质均衡）"}
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+
 from conftest import FIXTURES, ROOT, SAMPLE
 
 ENROLMENT = ROOT / "data" / "enrolment"

@@ -213,7 +213,8 @@ def test_alias_index_is_built_once_per_table(monkeypatch) -> None:
     built = []
     original = schema._alias_index
     monkeypatch.setattr(schema, "_INDEXES", {})
-    monkeypatch.setattr(schema, "_alias_index", lambda table: built.append(table) or original(table))
+    monkeypatch.setattr(schema, "_alias_index",
+                        lambda table: built.append(table) or original(table))
     for header in ("学校名称", "图书册数", "no such column", "教学仪器设备值（万元）"):
         schema.match_header(schema.SCHOOLS, header)
     assert len(built) == 1

@@ -27,11 +27,11 @@ import json
 
 import numpy as np
 import pytest
-from builders import school, write_csv
-from conftest import FIXTURES, SAMPLE
 from hypothesis import given
 from hypothesis import strategies as st
 
+from builders import school, write_csv
+from conftest import FIXTURES, SAMPLE
 from edustat import api
 from edustat.problems import InputError
 from edustat.standards import judge
@@ -75,7 +75,8 @@ def test_meets_all_seven(report):
     # PE-arts 4/400×100 = 1.0 >= 0.9; teaching 2000/400 = 5.0 >= 4.5; sports 3200/400 = 8.0 >= 7.5;
     # equipment 1 000 000/400 = 2500 >= 2000; rooms 10/400×100 = 2.5 >= 2.3.
     values = {k: c["value"] for k, c in checks(s01).items()}
-    assert values == pytest.approx(dict(zip(KEYS, [5.0, 1.25, 1.0, 5.0, 8.0, 2500.0, 2.5])))
+    expected = [5.0, 1.25, 1.0, 5.0, 8.0, 2500.0, 2.5]
+    assert values == pytest.approx(dict(zip(KEYS, expected, strict=True)))
     assert (s01.met, s01.passes, missed(s01)) == (7, True, {})
     assert all(c["shortfall"] == 0 for c in s01.indicators)
 
@@ -260,7 +261,8 @@ def test_missing_or_zero_classes_give_null_with_a_note(report):
     for school_id in ("S03", "S04"):
         result = unit(report, school_id, "primary")
         assert (result.class_size, result.class_size_ok) == (None, None)
-        assert [note.word("zh") for note in result.notes] == ["小学班级数缺失或为 0，无法计算平均班额"]
+        assert [note.word("zh") for note in result.notes] == [
+            "小学班级数缺失或为 0，无法计算平均班额"]
     assert unit(report, "S03", "primary").classes == 0
     assert unit(report, "S04", "primary").classes is None
 
@@ -385,7 +387,7 @@ def test_xlsx_has_schools_and_totals(cli, tmp_path):
     header = totals[0]
     # 3 (county, stage) groups × 7 resources.
     assert len(totals) == 1 + 3 * 7
-    equipment = [dict(zip(header, row)) for row in totals[1:]
+    equipment = [dict(zip(header, row, strict=True)) for row in totals[1:]
                  if row[header.index("key")] == "equipment_value_per_student"
                  and row[header.index("county")] == "示范县"
                  and row[header.index("stage")] == "primary"]

@@ -9,8 +9,8 @@ import io
 import json
 
 import pytest
-from conftest import ROOT, SAMPLE
 
+from conftest import ROOT, SAMPLE
 from edustat import api
 from edustat.output import csv_text, write_csv
 

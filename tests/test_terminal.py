@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SAMPLE
 
+from conftest import ROOT, SAMPLE
 from edustat import api
 from edustat.output import write_atomic
 

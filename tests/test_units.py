@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from builders import frame, school
 
+from builders import frame, school
 from edustat.norms import load_norms
 from edustat.units import school_units, stage_shares
 

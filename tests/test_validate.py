@@ -15,6 +15,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from bad_input import (
     BAD,
     PLAIN,
@@ -24,9 +27,6 @@ from bad_input import (
     validate_json,
     where,
 )
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from edustat.problems import InputError
 from edustat.schema import Kind
 from edustat.validate import parse_numbers
@@ -219,7 +219,7 @@ def test_blank_is_missing_not_bad() -> None:
 @pytest.mark.parametrize("text", ["1,23", "12,3456", "1.234,5", "1,,234"])
 def test_badly_grouped_numbers_are_not_guessed(text: str) -> None:
     # A comma that is not a thousands separator could be a decimal comma or a typo: ask.
-    numbers, bad = parse_numbers(pd.Series([text], dtype=object), Kind.AREA)
+    _numbers, bad = parse_numbers(pd.Series([text], dtype=object), Kind.AREA)
     assert bad.tolist() == [True]
 
 

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from builders import frame, school, write_csv
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from builders import frame, school, write_csv
 from edustat import api
 from edustat.coefficients import CoefficientResult, compute_coefficients
 from edustat.indicators import indicators_for

@@ -158,7 +158,7 @@ def _row(rng: random.Random, index: int, year: int, grades: list[int],
                            "county": COUNTY, "school_type": kind, "year": year,
                            "primary_students": primary, "junior_students": junior}
     has_primary, has_junior = _stages(kind)
-    for stage, pupils, has, per_class in (("primary", primary, has_primary, staff["p"]),
+    for stage, _pupils, has, per_class in (("primary", primary, has_primary, staff["p"]),
                                           ("junior", junior, has_junior, staff["j"])):
         classes = sum(_classes(rng, g, town) for g in (grades[:6] if stage == "primary"
                                                        else grades[6:])) if has else 0
@@ -176,7 +176,7 @@ def _row(rng: random.Random, index: int, year: int, grades: list[int],
 def _clean(rng: random.Random, profile: dict[str, Any]) -> dict[int, list[dict[str, Any]]]:
     """Five years of the county with nothing wrong in it."""
     grades = []
-    for _, kind, town, size in SCHOOLS:
+    for _, kind, _town, size in SCHOOLS:
         has_primary, _ = _stages(kind)
         grades.append([round(size * rng.uniform(0.9, 1.1)) if has_primary else 0
                        for _ in range(6)] + [0, 0, 0])

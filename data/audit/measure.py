@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make_sample import ALL, generate, write  # noqa: E402
+from make_sample import ALL, generate, write
 
-from edustat import api  # noqa: E402
+from edustat import api
 
 EXPECTED = {"cohort": "cohort_flow", "copied": "copied_row", "not_updated": "not_updated",
             "asset_drop": "asset_change", "asset_jump": "asset_change", "heaping": "heaping",

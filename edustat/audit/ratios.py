@@ -3,6 +3,7 @@ consistency rules of `edustat check` and the input's own problems folded in (SPE
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING
 
 from edustat.audit.frame import Rows, above, below, number
@@ -118,13 +119,11 @@ def input_problems(rows: Rows, rule: Rule, problems: list[Problem]) -> list[Find
 def _from_problem(rows: Rows, rule: Rule, problem: Problem) -> Finding:
     """A finding from a Problem of the check rules or of validation, worded by its own text."""
     positions = _positions(rows)
-    pos = positions.get((problem.file, problem.row))
+    pos = positions.get((problem.file, problem.row)) if problem.row is not None else None
     column = _canonical(rows, problem.file, problem.column)
     value = None
-    try:
+    with contextlib.suppress(ValueError):
         value = float(problem.value) if problem.value is not None else None
-    except ValueError:
-        pass
     base = rows.finding(pos, rule, problem.code, [column], values=[value]) if pos is not None \
         else Finding(rule=rule.code, code=problem.code, severity=rule.severity,
                      columns=[column], values=[value], file=problem.file, row=problem.row)

@@ -56,7 +56,7 @@ class Rules:
 @cache
 def _defaults() -> dict[str, Any]:
     text = resources.files("edustat.audit").joinpath("rules.json").read_text("utf-8")
-    data = json.loads(text)
+    data: dict[str, Any] = json.loads(text)
     data.pop("_comment", None)
     return data
 
@@ -113,8 +113,9 @@ def load_rules(path: Path | None = None) -> Rules:
             elif key == "enabled" and not isinstance(value, bool):
                 problems.append(_bad(file, where, "true or false / 应为 true 或 false"))
             elif key == "looks_at" and (code != "consistency" or not isinstance(value, list)):
-                problems.append(_bad(file, where, "only consistency.looks_at (a list of edustat "
-                                     "check rules) can be set / 只能设置 consistency 的检查规则列表"))
+                problems.append(_bad(file, where,
+                                     "only consistency.looks_at (a list of edustat check rules) "
+                                     "can be set / 只能设置 consistency 的检查规则列表"))
             elif key == "thresholds":
                 if not isinstance(value, dict):
                     problems.append(_bad(file, where, "must be an object / 应为对象"))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from edustat.audit.report import AuditReport, Finding
-from edustat.audit.rules import Rules, check_consistency_keys, load_rules
+from edustat.audit.rules import Rule, Rules, check_consistency_keys, load_rules
 from edustat.problems import InputError, Problem
 
 if TYPE_CHECKING:
@@ -22,9 +22,8 @@ def audit(paths: Sequence[str | Path], *, rules_file: str | Path | None = None,
     """The issue list of several years of school tables (and exam tables among `paths`)."""
     from edustat.audit.frame import Rows
     from edustat.norms import load_norms
-    from edustat.validate import table_kind, validate_exams, validate_schools
-
     from edustat.reader import as_sources
+    from edustat.validate import table_kind, validate_exams, validate_schools
 
     files = as_sources(list(paths))  # each read once: its kind and its rows share the bytes
     rules = load_rules(Path(rules_file) if rules_file is not None else None)
@@ -90,7 +89,7 @@ def run_rules(schools: Rows, exams: Rows | None, rules: Rules, norms: Norms, sys
     from edustat.audit import flows, ratios
 
     found: dict[str, list[Finding]] = {}
-    steps = {
+    steps: dict[str, Callable[[Rule], list[Finding]]] = {
         "cohort_flow": lambda r: flows.cohort_flow(schools, r, system),
         "county_cohort_flow": lambda r: flows.county_cohort_flow(schools, r, system),
         "copied_row": lambda r: flows.copied_row(schools, r),
@@ -149,7 +148,8 @@ def _without_superseded(found: dict[str, list[Finding]], rules: Rules) -> list[F
     return [finding for findings in found.values() for finding in findings] + kept
 
 
-def _undoes(jump: Finding, jumps: dict[tuple, Finding], covered: set[tuple]) -> bool:
+def _undoes(jump: Finding, jumps: dict[tuple[Any, ...], Finding],
+            covered: set[tuple[Any, ...]]) -> bool:
     """A year-on-year jump that only undoes the year before's (reported, or covered by an audit
     rule): one mistyped year makes two jumps, and the second is the figure coming back."""
     if jump.year is None:

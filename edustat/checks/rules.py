@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from edustat.norms import Norms
-from edustat.problems import Problem
+from edustat.problems import Problem, Severity
 from edustat.results import LangPair, Report, Sheets
 from edustat.schema import STAGE_ZH, STAGES
 from edustat.texts import LANGS, Lang, both, t
@@ -139,7 +139,7 @@ def _number(value: float) -> str:
     return f"{value:g}" if float(value).is_integer() else f"{value:.1f}"
 
 
-def _ratio_rule(found: ValidTable, key: str, bounds: dict[str, float], severity: str
+def _ratio_rule(found: ValidTable, key: str, bounds: dict[str, float], severity: Severity
                 ) -> dict[str, np.ndarray]:
     """Students per teacher or per class, per stage, outside [min, max]; the rows flagged."""
     import numpy as np
@@ -174,7 +174,7 @@ def _ratio_rule(found: ValidTable, key: str, bounds: dict[str, float], severity:
     return flagged
 
 
-def _class_size_rule(found: ValidTable, norms: Norms, severity: str,
+def _class_size_rule(found: ValidTable, norms: Norms, severity: Severity,
                      already: dict[str, np.ndarray]) -> None:
     """Average class size above the norms' limit (a size already flagged as implausible is not
     reported again)."""
@@ -202,7 +202,7 @@ def _class_size_rule(found: ValidTable, norms: Norms, severity: str,
                                  "students": students, "classes": classes})
 
 
-def _change_rule(found: ValidTable, bounds: dict[str, float], severity: str,
+def _change_rule(found: ValidTable, bounds: dict[str, float], severity: Severity,
                  earlier: ValidTable | None) -> None:
     """A school's figure that moves by more than max_change_share from the same school_id in
     the year before (tables of the year before among the inputs, or given as `earlier`)."""
@@ -258,7 +258,7 @@ def _change_rule(found: ValidTable, bounds: dict[str, float], severity: str,
                                  "where": where, "change": change_text})
 
 
-def _identical_rule(found: ValidTable, bounds: dict[str, float], severity: str) -> None:
+def _identical_rule(found: ValidTable, bounds: dict[str, float], severity: Severity) -> None:
     """Two schools of one year (different school_id) whose numbers are all equal."""
     import numpy as np
 
@@ -280,10 +280,9 @@ def _identical_rule(found: ValidTable, bounds: dict[str, float], severity: str) 
     duplicated[eligible] = subset.duplicated(keep=False).to_numpy()
     if not duplicated.any():
         return
-    groups: dict[tuple, list[int]] = {}
+    groups: dict[tuple[Any, ...], list[int]] = {}
     for pos in np.flatnonzero(duplicated):
-        signature = tuple(np.nan_to_num(values[pos], nan=-1.0).tolist()) + (
-            frame["year"].iat[pos],)
+        signature = (*np.nan_to_num(values[pos], nan=-1.0).tolist(), frame["year"].iat[pos])
         groups.setdefault(signature, []).append(int(pos))
     files, rows = frame[FILE].to_numpy(dtype=object), frame[ROW].to_numpy()
     others = np.empty(len(frame), dtype=object)

@@ -37,8 +37,9 @@ def figures(
         from edustat.cli.progress import progress_bar
 
         with progress_bar(lang_) as progress:
-            report = api.figures(files, population=population,  # type: ignore[arg-type]
-                                 system=system, standards_file=standards_file,
+            report = api.figures(files, population=population,
+                                 system=system,  # type: ignore[arg-type]
+                                 standards_file=standards_file,
                                  encoding=encoding, sheet=sheet, progress=progress)
             return emit(report, lang=lang_, fmt=fmt, output=output, decimals=decimals,
                         progress=progress)

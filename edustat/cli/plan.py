@@ -8,10 +8,23 @@ from typing import Annotated
 import typer
 
 from edustat.cli.app import app, check_paths, emit, guard, lang_code
-from edustat.cli.options import (STANDARDS, CountyOpt, DebugOpt, EncodingOpt, FilesArg,
-                                 FormatOpt, LangOpt, OutputOpt, SheetOpt, StageOpt,
-                                 StandardsFileOpt, StrictOpt, choice_option, decimals_option,
-                                 help_text)
+from edustat.cli.options import (
+    STANDARDS,
+    CountyOpt,
+    DebugOpt,
+    EncodingOpt,
+    FilesArg,
+    FormatOpt,
+    LangOpt,
+    OutputOpt,
+    SheetOpt,
+    StageOpt,
+    StandardsFileOpt,
+    StrictOpt,
+    choice_option,
+    decimals_option,
+    help_text,
+)
 
 
 @app.command(help=help_text("plan"))

@@ -55,8 +55,8 @@ def write_annotated(report: DraftCheckReport, output: str | Path, lang: Lang = "
     marked = 0
     # Last figure of a paragraph first: a bracketed note inserted after a figure (no comment
     # support) then never shifts the offsets of the figures still to mark.
-    order = sorted(marks.items(), key=lambda item: tuple(
-        -1 if v is None else v for v in item[0][:4]) + (-item[0][4][0],))
+    order = sorted(marks.items(), key=lambda item: (
+        *(-1 if v is None else v for v in item[0][:4]), -item[0][4][0]))
     for (paragraph_no, table_no, row, column, span), notes in order:
         if paragraph_no is not None:
             target, start, end = paragraphs.get(paragraph_no), span[0], span[1]

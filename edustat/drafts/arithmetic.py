@@ -175,8 +175,8 @@ def _twice(mentions: list[Mention]) -> list[tuple[tuple[int, int], Arithmetic]]:
         a, b = first.found, mention.found
         places = min(a.places, b.places)
         quantum = Decimal(1).scaleb(-places)
-        if a.percent == b.percent and a.number.quantize(quantum, rounding=ROUND_HALF_UP) == b.number.quantize(
-                quantum, rounding=ROUND_HALF_UP):
+        if a.percent == b.percent and (a.number.quantize(quantum, rounding=ROUND_HALF_UP)
+                                       == b.number.quantize(quantum, rounding=ROUND_HALF_UP)):
             continue
         out.append(((mention.sentence_no, mention.span[0]), Arithmetic(
             where=_where(mention), text=_sentence(mention), rule="twice", written=b.written,

@@ -19,7 +19,8 @@ _ZIP_MAGIC = b"PK\x03\x04"
 CAPTION = re.compile(r"^\s*(表|附表)\s*[0-9０-９一二三四五六七八九十]+")
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*)$")
 # Numbered headings of Chinese reports: 一、… （一）… 第一部分
-_CN_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|第[一二三四五六七八九十]+[部章节])")
+_CN_NUMERAL = "[一二三四五六七八九十]+"
+_CN_HEADING = re.compile(rf"^\s*(?:{_CN_NUMERAL}、|（{_CN_NUMERAL}）|第{_CN_NUMERAL}[部章节])")
 
 
 @dataclass

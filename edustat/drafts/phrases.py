@@ -70,7 +70,8 @@ def load() -> Phrases:
                                       name=f"{{stage_zh}}{indicator.zh}差异系数", units=("",),
                                       indicator=indicator.key))
             phrases.append(Phrase(text=base, key=f"coefficient.{method}.{{stage}}."
-                                  f"{indicator.key}.mean", name=f"{{stage_zh}}{indicator.zh}（县域值）",
+                                  f"{indicator.key}.mean",
+                                  name=f"{{stage_zh}}{indicator.zh}（县域值）",
                                   units=tuple(suffix["mean_units"]), indicator=indicator.key))
     # The catalogue's own Chinese names of the rates, whatever the table above lists.
     from edustat.enrolment import rate_specs
@@ -86,4 +87,5 @@ def load() -> Phrases:
         phrases.append(Phrase(text=zh, key=f"enrolment.{spec.key}", name=zh, units=("%",)))
     verdicts = tuple(Verdict(pattern=re.compile(v["pattern"]), check=v["check"],
                              method=v.get("method"), holds=v["holds"]) for v in data["verdict"])
-    return Phrases(context=data["context"], names=data["names"], phrases=tuple(phrases), verdicts=verdicts)
+    return Phrases(context=data["context"], names=data["names"], phrases=tuple(phrases),
+                   verdicts=verdicts)

@@ -8,17 +8,17 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-# Full-width ASCII (０-９, ％, ．, ，) to half-width, one character for one, so every offset found in
-# the folded text is an offset of the text as written.
+# Full-width ASCII (０-９, ％, ．, ，) to half-width, one character for one, so every offset
+# found in the folded text is an offset of the text as written.
 _FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-UNITS = ("个百分点", "平方米", "万平方米", "万元", "亿元", "人次", "元", "人", "名", "所", "个", "册",
-         "台", "间", "项", "次", "班", "倍", "位", "家", "岁", "天", "米", "亩", "万人", "万")
+UNITS = ("个百分点", "平方米", "万平方米", "万元", "亿元", "人次", "元", "人", "名", "所", "个",
+         "册", "台", "间", "项", "次", "班", "倍", "位", "家", "岁", "天", "米", "亩", "万人", "万")
 _UNIT_ALT = "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True))
 _DIGITS = re.compile(r"(?<![\d.])(?P<number>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)"
                      r"(?P<sign>\s*[%‰])?(?P<unit>" + _UNIT_ALT + r")?")
 _CN_DIGIT = "零〇一二两三四五六七八九十百千万"
-# A Chinese numeral is a figure only with a measure word after it: 十二所, 两个; never 一本 (tier 1),
-# 九年义务教育 or 一贯制.
+# A Chinese numeral is a figure only with a measure word after it: 十二所, 两个; never 一本
+# (tier 1), 九年义务教育 or 一贯制.
 _CN_UNITS = ("所", "个", "人", "名", "项", "次", "间", "台", "册", "位", "家", "倍", "类", "班")
 _CHINESE = re.compile(r"(?P<percent>百分之)?(?P<number>[" + _CN_DIGIT + r"]+)(?P<unit>"
                       + "|".join(_CN_UNITS) + r")?")
@@ -64,7 +64,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
 def find_figures(text: str) -> list[Found]:
     """Every figure of `text`, in order."""
     folded = fold(text)
-    found = [f for f in _digit_figures(text, folded)]
+    found = list(_digit_figures(text, folded))
     taken = [(f.start, f.end) for f in found]
     for figure in _chinese_figures(text, folded):
         if not any(s < figure.end and figure.start < e for s, e in taken):

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 from edustat.indicators import indicators_for
 from edustat.norms import Norms
 from edustat.planning import waterfill
-from edustat.verdicts import at_most, noise_variance
 from edustat.planning.targets import AIM, Target, column_price, step_size, unit_groups
+from edustat.verdicts import at_most, noise_variance
 
 if TYPE_CHECKING:
     import numpy as np

@@ -169,7 +169,7 @@ def compute_plan(schools: pd.DataFrame, norms: Norms, method: Method,
     columns = plan_columns(method, stages)
     ledger = _new_ledger(len(schools), columns)
     moved: dict[str, np.ndarray] = {}
-    moves: list[Move] = []
+    moves: list[tuple[GroupKey, Move]] = []
     if move_teachers:
         moved, moves = plan_moves(schools, norms, method, stages)
     base = applied(schools, moved)
@@ -274,7 +274,8 @@ def _texts(column: pd.Series) -> list[str | None]:
     import numpy as np
 
     values = column.to_numpy(dtype=object)
-    return np.where(column.isna().to_numpy(), None, values.astype(str)).tolist()
+    texts: list[str | None] = np.where(column.isna().to_numpy(), None, values.astype(str)).tolist()
+    return texts
 
 
 def _text(value: Any) -> str | None:

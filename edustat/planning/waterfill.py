@@ -73,7 +73,7 @@ def levels(codes: np.ndarray, n_groups: int, weights: np.ndarray, lower: np.ndar
 
     mean, variance = group_moments(codes, n_groups, weights, lower)
     level = np.full(n_groups, np.nan)
-    todo = ~within(variance, mean, limits)
+    todo = ~np.asarray(within(variance, mean, limits), dtype=bool)
     limits = limits * aim
     if not todo.any():
         return level

@@ -9,8 +9,8 @@ from rich.text import Text
 
 from edustat.indicators import BY_KEY
 from edustat.render.registry import RenderOptions, renderer
-from edustat.texts import Lang, t
 from edustat.report.result import WorkbookReport, WorkbookWritten
+from edustat.texts import Lang, t
 
 SHEETS_LISTED_UP_TO = 3  # workbooks; beyond this (a province) one line each
 
@@ -57,7 +57,8 @@ def report_summary(report: WorkbookReport, options: RenderOptions) -> Renderable
     for v in report.coefficients:
         over = "\n".join(t("report.term.over_item", lang, name=BY_KEY[f.key].short(lang),
                           cv=f"{f.cv:.{decimals}f}", limit=f"{f.limit:g}") for f in v.failing)
-        cells = {"county": v.county or "", "year": str(v.year) if v.year is not None else "",
+        cells: dict[str, str | Text] = {
+                 "county": v.county or "", "year": str(v.year) if v.year is not None else "",
                  "stage": t(f"report.stage.{v.stage}", lang),
                  "method": t(f"report.method.{v.standard}", lang),
                  "composite": f"{v.composite:.{decimals}f}",

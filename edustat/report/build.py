@@ -13,8 +13,6 @@ from edustat.coefficients import CoefficientReport, CoefficientResult, compute_c
 from edustat.indicators import METHODS, Method, indicators_for, needed_columns
 from edustat.norms import Norms, load_norms
 from edustat.problems import InputError, Problem
-from edustat.schema import SCHOOL_TYPE_STAGES, STAGES
-from edustat.texts import Lang, t
 from edustat.report.calc import CalcRefs, calc_sheet, unit_rows
 from edustat.report.charts import chart_sheet, trend_sheet
 from edustat.report.model import Workbook
@@ -34,6 +32,8 @@ from edustat.report.sheets import (
     standards_sheet,
 )
 from edustat.report.writer import write_workbook
+from edustat.schema import SCHOOL_TYPE_STAGES, STAGES
+from edustat.texts import Lang, t
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -118,10 +118,10 @@ def build_report(paths: Sequence[Path], output: Path, *, standard: Standard = "b
             if results:
                 exams_sheet(book, results, lang, where)
         if enrolment_report is not None:
-            results = [r for r in enrolment_report.results
-                       if county is None or r.county == county]
-            if results:
-                enrolment_sheet(book, results, lang, where)
+            enrolment_results = [r for r in enrolment_report.results
+                                 if county is None or r.county == county]
+            if enrolment_results:
+                enrolment_sheet(book, enrolment_results, lang, where)
         fill_contents(cover, book, contents_row, report.problems, lang)
         path = output / _file_name(county, lang) if folder else output
         write_workbook(book, path, lang)

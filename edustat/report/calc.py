@@ -22,8 +22,8 @@ from typing import Any
 
 from edustat.coefficients import CoefficientResult
 from edustat.indicators import FACILITY_COLUMNS, Indicator, indicators_for
+from edustat.report.model import Workbook, ref, span_ref, worded
 from edustat.texts import Lang, t
-from edustat.report.model import Sheet, Workbook, ref, span_ref, worded
 
 HEADER_ROWS = (2, 3)
 FIRST_SCHOOL_ROW = 4

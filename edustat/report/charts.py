@@ -4,9 +4,9 @@ tables whose cells are formulas pointing at the calculation tables, so the chart
 from __future__ import annotations
 
 from edustat.indicators import BY_KEY
-from edustat.texts import Lang, t
 from edustat.report.calc import CalcRefs, value_style
 from edustat.report.model import Chart, Series, Sheet, Workbook, sheet_ref
+from edustat.texts import Lang, t
 
 CHART_ROWS = 17  # rows one chart covers at its default height
 CHART_COLS = 9

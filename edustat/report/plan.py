@@ -7,8 +7,8 @@ from typing import Any
 
 from edustat.indicators import BY_KEY
 from edustat.planning.report import column_key
-from edustat.texts import Lang, t
 from edustat.report.model import Sheet, Workbook, span_ref, worded
+from edustat.texts import Lang, t
 
 WIDTH = 7
 

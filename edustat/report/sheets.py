@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+
 from edustat.enrolment import EnrolmentResult
 from edustat.exams import ExamResult, rates_for
 from edustat.problems import Problem
+from edustat.report.model import Sheet, Workbook, worded
 from edustat.standards import SchoolStandardsResult, StandardsTotal
 from edustat.texts import Lang, t
-from edustat.report.model import Sheet, Workbook, worded
 
 COVER_NOTES_SHOWN = 300  # notes about the input beyond this are counted, not listed
 

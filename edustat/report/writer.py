@@ -7,8 +7,8 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from edustat.texts import Lang
 from edustat.report.model import Cell, Chart, Sheet, Workbook
+from edustat.texts import Lang
 
 A4 = 9  # xlsxwriter's paper code
 BORDER = {"border": 1, "border_color": "#A6A6A6", "valign": "vcenter"}
@@ -61,7 +61,8 @@ class _Formats:
     """xlsxwriter formats by style name, made once each: base, _total, ! and !! variants."""
 
     def __init__(self, book: Any, lang: Lang) -> None:
-        self.book, self.font, self.made = book, FONT[lang], {}
+        self.book, self.font = book, FONT[lang]
+        self.made: dict[str, Any] = {}
 
     def __call__(self, style: str) -> Any:
         if style not in self.made:

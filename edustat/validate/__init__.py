@@ -4,15 +4,15 @@ checks of each table kind (`schools`, `exams`, `population`, `claims`).
 Every name the rest of edustat imports from `edustat.validate` is re-exported here.
 """
 
+from edustat.numbers import WrittenValue, parse_written
 from edustat.schema import EXAM_VALUES, ColumnSpec
 from edustat.validate.claims import (
     TableKind,
-    WrittenValue,
-    parse_written,
     table_kind,
     validate_claims,
 )
 from edustat.validate.core import (
+    STUDENT_COLUMNS,
     ValidTable,
     _frame_problems,
     check_categories,
@@ -33,7 +33,6 @@ from edustat.validate.population import (
     validate_population,
 )
 from edustat.validate.schools import (
-    STUDENT_COLUMNS,
     read_schools,
     require_columns,
     validate_schools,

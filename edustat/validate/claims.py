@@ -5,13 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from edustat.numbers import WrittenValue, parse_written  # noqa: F401 - re-exported
 from edustat.schema import (
     EXAMS,
     SCHOOLS,
     TableSpec,
 )
-
-from edustat.numbers import WrittenValue, parse_written  # noqa: F401 - re-exported
 from edustat.validate.core import (
     ValidTable,
     _frame_problems,
@@ -112,8 +111,8 @@ def _claims_as_displayed(valid: ValidTable, path: Path, sheet: str | None) -> No
         fmt = (cell.number_format or "General").split(";")[0]
         plain = re.sub(r'"[^"]*"|\[[^\]]*\]|[_*\\].|\s', "", fmt)
         match = re.match(_FORMAT_PLACES, plain)
-        place = {"file": str(path), "row": int(row_number), "column": header,
-                 "value": str(cell.value)}
+        place: dict[str, Any] = {"file": str(path), "row": int(row_number), "column": header,
+                                 "value": str(cell.value)}
         if fmt == "General":
             if not float(cell.value).is_integer():
                 valid.problems.append(Problem(**place, code="claim_number_general",

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from edustat.problems import InputError, Problem, has_errors
+from edustat.problems import InputError, Problem, Severity, has_errors
 from edustat.reader import FILE, ROW, RawTable, read_table
 from edustat.schema import (
     NUMERIC_KINDS,
@@ -115,7 +115,7 @@ class _FileChecker:
         self.raw = raw
         self.problems: list[Problem] = []
 
-    def cells(self, column: str, mask: np.ndarray, code: str, severity: str = "error",
+    def cells(self, column: str, mask: np.ndarray, code: str, severity: Severity = "error",
               params: dict[str, Any] | None = None,
               per_row: dict[str, np.ndarray | Callable[[int], Any]] | None = None) -> None:
         """One problem for each row where `mask` is true, in the given column."""
@@ -124,7 +124,7 @@ class _FileChecker:
         positions = np.flatnonzero(mask)
         if not len(positions):
             return
-        raw_column = self.raw.frame[column] if column in self.raw.frame else None
+        raw_column = self.raw.frame.get(column)
         rows = self.raw.frame[ROW].to_numpy()
         header = self.raw.written.get(column, column)
         for pos in positions:
@@ -339,7 +339,7 @@ def check_categories(valid: ValidTable, column: str, values: dict[str, str], cod
 
 
 def flag_rows(valid: ValidTable, column: str, mask: np.ndarray, code: str,
-              severity: str = "error", params: dict[str, Any] | None = None,
+              severity: Severity = "error", params: dict[str, Any] | None = None,
               per_row: dict[str, np.ndarray | Callable[[int], Any]] | None = None,
               value_column: str | None = None) -> None:
     """One problem per flagged row of the combined frame (rows may come from several files),

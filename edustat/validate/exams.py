@@ -35,7 +35,7 @@ _TOTAL_ROW_NAMES = frozenset({"合计", "总计", "小计", "全县", "全旗", 
                               "全旗合计", "全区合计", "县区合计", "total", "sum"})
 
 
-def validate_exams(paths: list[Path], *, encoding: str | None = None, sheet: str | None = None
+def validate_exams(paths: list[Any], *, encoding: str | None = None, sheet: str | None = None
                    ) -> ValidTable:
     """Read and validate exam tables (SPEC §2.3); every problem of every file is collected."""
     raws, read_problems = load_tables(paths, EXAMS, encoding=encoding, sheet=sheet)
@@ -138,7 +138,8 @@ def _exam_duplicates(valid: ValidTable) -> None:
     mixed = named.groupby(keys, dropna=False).transform("any").to_numpy(dtype=bool)
     anonymous = (identity == "").to_numpy(dtype=bool) & mixed
     _frame_problems(valid, "school_name", anonymous, "missing_value",
-                    params={"why": {"zh": "（同一考试的其他行都写明了学校；请填写学校，合计行请删除）",
+                    params={"why": {"zh": "（同一考试的其他行都写明了学校；"
+                                          "请填写学校，合计行请删除）",
                                     "en": " (other rows of this exam name their school: name this"
                                           " one, or delete it if it is a total)"}})
     frame["_school"] = identity.astype(object)

@@ -10,6 +10,7 @@ either way; a parent id that names no school of the same year is an error on tha
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -170,7 +171,7 @@ def _merge_into_parents(valid: ValidTable, merged: np.ndarray, parents: np.ndarr
 
 
 def _note(valid: ValidTable, mask: np.ndarray, code: str, labels: np.ndarray,
-          params: dict[str, str], label=None) -> None:
+          params: dict[str, str], label: Callable[[int], str] | None = None) -> None:
     """One note per file listing the teaching points in `mask`."""
     import numpy as np
 
