@@ -5,13 +5,10 @@ school data (`rules`)."""
 from __future__ import annotations
 
 from edustat.checks.claims import CheckReport, ClaimResult, match_claims, normalize_key
+from edustat.checks.figure_report import Figure, FiguresReport, InputFile, Unavailable
 from edustat.checks.figures import (
     FAMILIES,
     REGISTRY,
-    Figure,
-    FiguresReport,
-    InputFile,
-    Unavailable,
     catalogue,
     family_of,
     gather_figures,

@@ -12,14 +12,8 @@ from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from pydantic import BaseModel
 
-from edustat.checks.figures import (
-    Figure,
-    InputFile,
-    Unavailable,
-    catalogue,
-    family_of,
-    stage_name,
-)
+from edustat.checks.figure_report import Figure, InputFile, Unavailable, stage_name
+from edustat.checks.figures import catalogue, family_of
 from edustat.numbers import matches, parse_written, round_half_up, written_as
 from edustat.problems import Problem, has_errors
 from edustat.results import Phrase, PhraseList, Report, Sheets, joined
