@@ -216,6 +216,10 @@ class _Context:
                  population: dict[CountyYear, dict[str, float]] | None) -> None:
         self.totals = totals
         self.population = population
+        # Phrases made once per run: 2 850 counties share nine rate names and, without a
+        # population table, the same few notes (see `_rate`).
+        self.names: dict[str, Phrase] = {}
+        self.notes: dict[str, list[Phrase]] = {}
 
     def column_name(self, column: str) -> dict[str, str]:
         """A column as each language's note names it: its Chinese header, its canonical name."""
@@ -375,12 +379,24 @@ def _rate(spec: RateSpec, ctx: _Context, key: CountyYear, norms: Norms, system: 
     minimum = norms.rate_minimums.get(spec.key)
     meets = None if minimum is None or value is None else bool(at_least(value, minimum))
     reasons = [code for code, _ in notes if code not in FLAG_CODES]
-    return RateResult(key=spec.key, name=spec.name(), value=value,
+    name = ctx.names.get(spec.key)
+    if name is None:
+        name = ctx.names[spec.key] = spec.name()
+    phrases = None
+    if notes:
+        # The repr of codes and parameters names the words: equal reprs, equal phrases.
+        phrases = ctx.notes.get(repr(notes))
+        if phrases is None:
+            phrases = ctx.notes[repr(notes)] = [
+                Phrase(code=f"note.enrolment.{code}", params=params) for code, params in notes]
+    # Built without validation: the values are already of the fields' types (Python floats
+    # and ints from county_totals); validating 25 650 of them nationally took a third of a
+    # second. tests/test_figures_speed.py validates them again and compares.
+    return RateResult.model_construct(key=spec.key, name=name, value=value,
                       numerator=_count(numerator.value), denominator=_count(denominator.value),
                       minimum=minimum, meets=meets, over_100=over_100,
                       reason=reasons[0] if value is None and reasons else None,
-                      note=[Phrase(code=f"note.enrolment.{code}", params=params)
-                            for code, params in notes] or None, notes=notes)
+                      note=phrases, notes=notes)
 
 
 def compute_enrolment(schools: pd.DataFrame, missing: dict[str, np.ndarray],
@@ -401,7 +417,7 @@ def compute_enrolment(schools: pd.DataFrame, missing: dict[str, np.ndarray],
     ctx = _Context(totals, population_lookup(population, counties)
                    if population is not None else None)
     specs = rate_specs(system, adjusted=adjusted)
-    results = [EnrolmentResult(county=county, year=year,
+    results = [EnrolmentResult.model_construct(county=county, year=year,
                                rates=[_rate(spec, ctx, (county, year), norms, system)
                                       for spec in specs])
                for county, year in totals]
