@@ -206,30 +206,32 @@ def standards_figures(report: Any) -> list[Figure]:
 
 
 def _enrolment(tables: Tables) -> Any:
-    from edustat.api import _enrolment
+    # The rates as computed, without the enrolment report's validated records and verdicts.
+    from edustat.api import _enrolment_inputs
+    from edustat.enrolment import county_rates
 
     assert tables.schools is not None
-    return _enrolment(tables.schools, tables.people, tables.norms, tables.system)  # type: ignore[arg-type]
+    frame, missing, present, population, problems = _enrolment_inputs(
+        tables.schools, tables.people, tables.system)  # type: ignore[arg-type]
+    rates = county_rates(frame, missing, present, population, tables.system)  # type: ignore[arg-type]
+    rates.problems = problems
+    return rates
 
 
 @family("enrolment", "schools", _enrolment)
-def enrolment_figures(report: Any) -> list[Figure]:
+def enrolment_figures(rates: Any) -> list[Figure]:
     """Every rate of SPEC §5 per county and year; a rate that cannot be computed keeps its
     reason as the note."""
+    keys: dict[str, str] = {}
     figures: list[Figure] = []
     add = figures.append
-    keys = {spec.key: f"enrolment.{spec.key}" for spec in report.specs()}
-    # Notes of the same codes and parameters (every county without a population table) are
-    # one list, worded once when written.
-    notes: dict[tuple[int, ...], list[Phrase]] = {}
-    for result in report.results:
-        county, year = result.county, result.year
-        for rate in result.rates:
-            note = rate.note
-            if note:
-                # compute_enrolment makes each distinct note's phrases once: their ids name it
-                note = notes.setdefault(tuple(map(id, note)), note)
-            add(Figure(keys[rate.key], county, year, rate.value, "share", rate.name, note))
+    for county, year, computed in rates.places:
+        for rate in computed:
+            key = keys.get(rate.key)
+            if key is None:
+                key = keys[rate.key] = f"enrolment.{rate.key}"
+            # A rate's note is its phrases as county_rates made them once per distinct note.
+            add(Figure(key, county, year, rate.value, "share", rate.name, rate.note))
     return figures
 
 
