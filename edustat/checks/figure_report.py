@@ -132,8 +132,11 @@ class FiguresReport(Report):
             return text
 
         for figure in self.results:
+            value = figure.value
+            if value is not None and value.__class__ is not float:  # as pydantic made it
+                value = float(value)
             yield {"key": figure.key, "county": figure.county, "year": figure.year,
-                   "value": figure.value, "kind": figure.kind, "name": worded(figure.name),
+                   "value": value, "kind": figure.kind, "name": worded(figure.name),
                    "note": joined(figure.note, lang) if figure.note else None}
 
     def write_json(self, out: BinaryIO, lang: Lang = "zh") -> None:
