@@ -78,8 +78,12 @@ class FigureRecord(BaseModel):
 
 # Figures written per chunk: a national report's JSON is not built whole in memory.
 _CHUNK = 20_000
-_FIGURE_TEMPLATE = ("\n  {\n" + ",\n".join(f'   "{key}": %s' for key in Figure._fields)
-                    + "\n  }")
+# A figure's record as json.dumps(indent=1) writes it two levels deep, around its seven texts;
+# cut into the pieces around the key, around county and year, and around kind, name and note.
+_TEXTS = ("\n  {\n" + ",\n".join(f'   "{key}": \0' for key in Figure._fields)
+          + "\n  }").split("\0")
+_PIECES = ((_TEXTS[0], _TEXTS[1]), (_TEXTS[2], _TEXTS[3]), (_TEXTS[4], _TEXTS[5], _TEXTS[6],
+                                                           _TEXTS[7]))
 
 
 class Unavailable(BaseModel):
@@ -153,26 +157,51 @@ class FiguresReport(Report):
         """The figures' records as the json module writes them two levels deep (what
         jsonstream.python_json_items gives for `records()`), comma-separated, a chunk at a time.
 
-        Column by column: keys, places, kinds, names and notes repeat across 270 000 figures
-        and are each written once; a record is then one format of seven written texts."""
-        names: dict[int, str] = {}  # id of a Phrase or of a note list -> its JSON; kept alive
+        Column by column: a record is four texts joined, its key's, its place's, its value and
+        the rest (kind, name, note); keys, places and the rest repeat across 270 000 figures
+        and are each written once."""
+        head, place, tail = _PIECES
+        words: dict[int, str] = {}  # id of a Phrase or a note list -> its JSON; kept alive
+        heads: dict[str, str] = {}
+        places: dict[tuple[str | None, int | None], str] = {}
+        tails: dict[tuple[str, int, int], str] = {}
         written = float.__repr__  # what json.dumps writes for a finite float
         for start in range(0, len(self.results), _CHUNK):
             chunk = self.results[start:start + _CHUNK]
             keys, counties, years, values, kinds, phrases, notes = zip(*chunk, strict=True)
-            columns = [_written(keys), _written(counties), _written(years),
-                       [written(v) if v.__class__ is float and v - v == 0.0 else _value(v)
-                        for v in values], _written(kinds)]
-            for phrase in phrases:
-                if id(phrase) not in names:
-                    names[id(phrase)] = scalar(phrase.word(lang))
-            for note in notes:
-                if note is not None and id(note) not in names:
-                    names[id(note)] = scalar(joined(note, lang)) if note else "null"
-            columns.append([names[id(p)] for p in phrases])
-            columns.append(["null" if n is None else names[id(n)] for n in notes])
-            yield ",".join([_FIGURE_TEMPLATE % record
-                            for record in zip(*columns, strict=True)]).encode("utf-8")
+            for key in set(keys) - heads.keys():
+                heads[key] = head[0] + scalar(key) + head[1]
+            wheres = list(zip(counties, years, strict=True))
+            for county, year in set(wheres) - places.keys():
+                places[(county, year)] = (scalar(county) + place[0] + scalar(year)
+                                          + place[1])
+            rests = list(zip(kinds, map(id, phrases), map(id, notes), strict=True))
+            new = set(rests) - tails.keys()
+            if new:
+                made: dict[int, Any] = dict(zip(map(id, phrases), phrases, strict=True))
+                made.update(zip(map(id, notes), notes, strict=True))
+                for kind, phrase, note in new:
+                    tails[(kind, phrase, note)] = (
+                        tail[0] + scalar(kind) + tail[1] + self._words(words, made[phrase], lang)
+                        + tail[2] + self._words(words, made[note], lang) + tail[3])
+            yield ",".join(map("".join, zip(
+                [heads[k] for k in keys], [places[w] for w in wheres],
+                [written(v) if v.__class__ is float and v - v == 0.0 else _value(v)
+                 for v in values],
+                [tails[r] for r in rests], strict=True))).encode("utf-8")
+
+    @staticmethod
+    def _words(words: dict[int, str], phrase: Phrase | list[Phrase] | None, lang: Lang
+               ) -> str:
+        """A name, or a note list joined, as JSON (null for no note), each worded once."""
+        text = words.get(id(phrase))
+        if text is None:
+            if isinstance(phrase, Phrase):
+                text = scalar(phrase.word(lang))
+            else:
+                text = scalar(joined(phrase, lang)) if phrase else "null"
+            words[id(phrase)] = text
+        return text
 
     def csv_rows(self, lang: Lang = "zh") -> Iterator[dict[str, Any]]:
         """One flat record per figure (values unrounded), as they are worded."""
