@@ -221,6 +221,52 @@ def test_help_is_chinese_and_english_with_edustat_lang() -> None:
     assert "Difference coefficients" in help_of("coefficient", "--help", lang="en")
 
 
+def _help(*args: str, lang: str | None = None) -> str:
+    env = {**os.environ, "COLUMNS": "120"}
+    env.pop("EDUSTAT_LANG", None)
+    if lang:
+        env["EDUSTAT_LANG"] = lang
+    return subprocess.run([sys.executable, "-m", "edustat", *args], capture_output=True,
+                          text=True, env=env, check=True).stdout
+
+
+@pytest.mark.parametrize("command", ["coefficient", "plan", "check", "report", "template"])
+def test_help_words_types_tags_and_usage_in_chinese(command: str) -> None:
+    # typer's own words (<list[Path]>, <bool>, [required], [default: …], Usage:) are English;
+    # a Chinese help screen shows what a user types (文件, 文本, 整数) and Chinese tags instead.
+    out = _help(command, "--help")
+    for english in ("<bool>", "<list[", "<path>", "<str>", "<int", "[required]", "[default:",
+                    "Usage:", "[OPTIONS]"):
+        assert english not in out, english
+    assert f"edustat {command} [选项]" in out and "用法：" in out  # prog: python -m edustat
+    assert "文件" in out
+
+
+def test_help_tags_in_english_with_edustat_lang_en() -> None:
+    out = _help("coefficient", "--help", lang="en")
+    assert "Usage:" in out and "edustat coefficient [OPTIONS] {FILE}..." in out
+    assert "[default: basic]" in out and "[required]" in out and "<bool>" not in out
+    # Choices show their codes; the Chinese names are in the help text and still accepted.
+    assert "[basic|quality]" in out and "基本均衡" in out
+
+
+def test_group_help_is_chinese_too() -> None:
+    out = _help("--help")
+    assert "用法：" in out and "edustat [选项] 命令 [参数]..." in out and "<bool>" not in out
+
+
+def test_a_command_run_does_not_load_the_help_machinery() -> None:
+    # typer's rich_utils (markdown, syntax highlighting) costs ~0.1 s to import: only help
+    # screens need it, so a computing run must not load it.
+    code = ("import sys\nfrom edustat.cli import app\n"
+            f"try:\n    app(['coefficient', {str(SAMPLE)!r}, '-f', 'json'])\n"
+            "except SystemExit:\n    pass\n"
+            "print('LOADED' if 'typer.rich_utils' in sys.modules else 'LAZY', file=sys.stderr)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT, check=True)
+    assert out.stderr.strip().endswith("LAZY"), out.stderr
+
+
 # ---------------------------------------------------------------------------------------------
 # 14: tables readable at 80 columns
 

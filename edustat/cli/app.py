@@ -43,9 +43,10 @@ class EdustatGroup(TyperGroup):
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         """The group's help, with typer's own options worded in the help's language."""
-        from edustat.cli.help import localize_options
+        from edustat.cli.help import localize_options, prepare_help
 
         localize_options(self, ctx)
+        prepare_help(self, ctx)
         super().format_help(ctx, formatter)
 
     def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
@@ -54,9 +55,6 @@ class EdustatGroup(TyperGroup):
         """Run the command line; a usage error is worded here, not by typer."""
         from typer._click import exceptions as click_errors
 
-        from edustat.cli.help import localize_typer
-
-        localize_typer()
         argv = list(sys.argv[1:] if args is None else args)
         try:
             code = super().main(args=argv, prog_name=prog_name, complete_var=complete_var,
