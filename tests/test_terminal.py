@@ -325,3 +325,32 @@ def test_figures_at_80_columns_put_the_name_under_the_key(cli, monkeypatch) -> N
 def test_wide_terminals_keep_the_full_tables(cli) -> None:
     # At 100 columns (the golden width) the standards table is the one table, as before.
     assert "┏" in cli("standards", SAMPLE).stdout
+
+
+def test_a_closed_pipe_ends_quietly() -> None:
+    # `edustat … | head -c 0`: the reader is gone before edustat writes. Python's advice: exit 1
+    # without a message (before, this said "无法读写文件：Broken pipe" as if a file were wrong).
+    proc = subprocess.Popen([sys.executable, "-m", "edustat", "coefficient", str(SAMPLE), "-f",
+                             "json"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 1
+    assert "Broken pipe" not in stderr and "Traceback" not in stderr and "无法" not in stderr
+
+
+def test_the_process_exit_codes_survive_the_fast_exit(tmp_path: Path) -> None:
+    # main() ends the process with os._exit once outputs are flushed (no interpreter teardown):
+    # the exit code, the file written and the messages on both streams must all still be there.
+    def run(*args: object) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "edustat", *map(str, args)], cwd=ROOT,
+                              capture_output=True, text=True, timeout=120)
+
+    missing = run("coefficient", tmp_path / "无此文件.csv")
+    assert missing.returncode == 2 and "无此文件.csv" in missing.stderr
+    out = tmp_path / "结果.json"
+    done = run("coefficient", SAMPLE, "-o", out)
+    assert done.returncode == 0 and json.loads(out.read_text("utf-8"))["results"]
+    strict = run("coefficient", SAMPLE, "--standard", "quality", "--strict")
+    assert strict.returncode == 1 and "未达标" in strict.stdout
+    assert run("--version").returncode == 0
