@@ -13,6 +13,7 @@ from typing import Any
 
 from edustat.problems import InputError, Problem
 from edustat.reader import load_source
+from edustat.texts import both
 
 DRAFT_SUFFIXES = (".docx", ".txt", ".md")
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -163,8 +164,7 @@ def _docx_blocks(path: Path, raw: bytes, file: str
     parts not read as blocks (headers, footers, text boxes) that holds figures."""
     if not raw.startswith(_ZIP_MAGIC):
         raise InputError([Problem(file=file, code="draft_not_docx",
-                                  params={"reason": {"zh": "不是 ZIP 压缩包",
-                                                     "en": "not a ZIP package"}})])
+                                  params={"reason": both("problem.why.not_zip")})])
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
