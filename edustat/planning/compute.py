@@ -17,8 +17,7 @@ from typing import TYPE_CHECKING, Any
 from edustat.coefficients import CoefficientReport, compute_coefficients
 from edustat.indicators import FACILITY_COLUMNS, Method, indicators_for
 from edustat.norms import Norms
-from edustat.planning.prices import price_of
-from edustat.planning.report import Move, PlanReport, column_unit
+from edustat.planning.report import Move, PlanReport
 from edustat.planning.targets import GRANULARITY, Target, quality_targets
 from edustat.reader import FILE, ROW
 from edustat.standards import StandardsReport, compute_standards
@@ -159,8 +158,11 @@ def plan_columns(method: Method, stages: tuple[str, ...]) -> list[str]:
 
 def compute_plan(schools: pd.DataFrame, norms: Norms, method: Method,
                  prices: dict[str, float], stages: tuple[str, ...], *,
-                 move_teachers: bool = False) -> PlanReport:
-    """The least-cost plan for every county, year and stage of the school rows (SPEC §8)."""
+                 move_teachers: bool = False, stream: bool = False) -> PlanReport:
+    """The least-cost plan for every county, year and stage of the school rows (SPEC §8);
+    `stream=True` leaves `report.results` empty for writing (its JSON is written from
+    columns, and whatever reads the results gets them built)."""
+    from edustat.planning.additions import addition_table
     from edustat.planning.moves import plan_moves
     from edustat.planning.results import assemble
 
@@ -201,8 +203,8 @@ def compute_plan(schools: pd.DataFrame, norms: Norms, method: Method,
     # The verdicts after the plan: `state` is recomputed from the data with every addition
     # and move made (never assumed), and nothing was added since.
     after = state
-    additions = _additions(schools, ledger, prices)
-    return assemble(method, prices, before, after, additions, moves, notes)
+    additions = addition_table(schools, ledger, prices)
+    return assemble(method, prices, before, after, additions, moves, notes, stream=stream)
 
 
 def _units_of(base: pd.DataFrame, ledger: Ledger, norms: Norms, stages: tuple[str, ...]
@@ -219,54 +221,6 @@ def _targets(base: pd.DataFrame, ledger: Ledger, norms: Norms, method: Method,
     units = _units_of(base, ledger, norms, stages)
     return (quality_targets(units, norms, prices) if method == "quality"
             else basic_targets(units, norms, prices))
-
-
-def _additions(schools: pd.DataFrame, ledger: Ledger, prices: dict[str, float]
-               ) -> dict[GroupKey, list[dict[str, Any]]]:
-    """Every non-zero addition as a record, by the group (county, year, stage) it is listed
-    under; within a group school by school in the order of the input, columns in the order
-    of the returns. Built from arrays: a province's plan has hundreds of thousands."""
-    import numpy as np
-    import pandas as pd
-
-    parts = [(index, column, np.flatnonzero(amounts > 0))
-             for index, (column, amounts) in enumerate(ledger.amounts.items())]
-    parts = [part for part in parts if part[2].size]
-    if not parts:
-        return {}
-    positions = np.concatenate([where for _, _, where in parts])
-    column_index = np.concatenate([np.full(where.size, i) for i, _, where in parts])
-    amount = np.round(np.concatenate([ledger.amounts[c][w] for _, c, w in parts]), 2)
-    hired = np.concatenate([ledger.hires[c][w] for _, c, w in parts])
-    price = np.concatenate([np.full(w.size, price_of(c, prices)) for _, c, w in parts])
-    driven = np.concatenate([ledger.cv_driven[c][w] for _, c, w in parts])
-    stage_codes, stage_names = pd.factorize(
-        np.concatenate([ledger.stage[c][w] for _, c, w in parts]).astype(str))
-    costed = amount - hired  # hires on subset columns are costed there
-    cost = np.round(np.maximum(costed, 0.0) * price, 2)
-    reason = np.where(costed <= 0, "count", np.where(driven, "cv", "standard"))
-    place_codes, _ = pd.factorize(pd.MultiIndex.from_arrays(
-        [schools["county"].astype(object).fillna("\0"), schools["year"].fillna(-1)]))
-    group = place_codes[positions] * len(stage_names) + stage_codes
-    order = np.lexsort((column_index, positions, group))
-    starts = np.flatnonzero(np.r_[True, np.diff(group[order]) != 0])
-    columns = list(ledger.amounts)
-    units = [column_unit(c) for c in columns]
-    ids = _texts(schools["school_id"])
-    names = _texts(schools["school_name"])
-    counties = schools["county"].to_numpy(dtype=object)
-    years = schools["year"].to_numpy(dtype=object)
-    rows = list(zip(positions[order].tolist(), column_index[order].tolist(),
-                    amount[order].tolist(), price[order].tolist(), cost[order].tolist(),
-                    reason[order].tolist(), strict=True))
-    out: dict[GroupKey, list[dict[str, Any]]] = {}
-    for start, end in zip(starts.tolist(), [*starts[1:].tolist(), len(order)], strict=True):
-        first = rows[start][0]
-        key = _key(counties[first], years[first], str(stage_names[stage_codes[order[start]]]))
-        out[key] = [{"school_id": ids[pos], "school_name": names[pos],
-                     "column": columns[ci], "amount": a, "unit": units[ci], "price": p,
-                     "cost": c, "reason": r} for pos, ci, a, p, c, r in rows[start:end]]
-    return out
 
 
 def _texts(column: pd.Series) -> list[str | None]:
