@@ -281,6 +281,29 @@ def judge(resource: np.ndarray, students: np.ndarray, standard: np.ndarray, per:
             "below_floor": below(value, standard * floor_share), "shortfall": shortfall}
 
 
+def judge_units(units: pd.DataFrame, norms: Norms
+                ) -> tuple[dict[str, dict[str, np.ndarray]], np.ndarray, np.ndarray]:
+    """Every unit against each standard (`judge`), how many it meets, and whether it passes
+    (SPEC §4: at least min_met met, none below the floor share)."""
+    import numpy as np
+
+    stages = units["stage"].to_numpy(dtype=object)
+    students = units["students"].to_numpy(dtype=float)
+    rule = norms.school_pass
+    columns: dict[str, dict[str, np.ndarray]] = {}
+    for indicator in indicators_for("quality"):
+        standard = _by_stage(stages, {s: v[indicator.key]
+                                      for s, v in norms.school_standards.items()})
+        share = (units["share"].to_numpy(dtype=float)
+                 if indicator.resource in FACILITY_COLUMNS else 1.0)
+        columns[indicator.key] = judge(units[indicator.resource].to_numpy(dtype=float),
+                                       students, standard, indicator.per, rule.floor_share,
+                                       share)
+    met = sum(c["meets"].astype(int) for c in columns.values())
+    below_floor = np.logical_or.reduce([c["below_floor"] for c in columns.values()])
+    return columns, met, (met >= rule.min_met) & ~below_floor
+
+
 def compute_standards(units: pd.DataFrame, schools: pd.DataFrame, norms: Norms, *,
                       per_school: bool = True, stream: bool = False) -> StandardsReport:
     """Every school unit against the per-school standards, and shortfall totals per county;
@@ -294,21 +317,7 @@ def compute_standards(units: pd.DataFrame, schools: pd.DataFrame, norms: Norms, 
                                totals=[])
     stages = units["stage"].to_numpy(dtype=object)
     students = units["students"].to_numpy(dtype=float)
-    rule = norms.school_pass
-
-    indicators = indicators_for("quality")
-    columns: dict[str, dict[str, np.ndarray]] = {}
-    for indicator in indicators:
-        standard = _by_stage(stages, {s: v[indicator.key]
-                                      for s, v in norms.school_standards.items()})
-        share = (units["share"].to_numpy(dtype=float)
-                 if indicator.resource in FACILITY_COLUMNS else 1.0)
-        columns[indicator.key] = judge(units[indicator.resource].to_numpy(dtype=float),
-                                       students, standard, indicator.per, rule.floor_share,
-                                       share)
-    met = sum(c["meets"].astype(int) for c in columns.values())
-    below_floor = np.logical_or.reduce([c["below_floor"] for c in columns.values()])
-    passes = (met >= rule.min_met) & ~below_floor
+    columns, met, passes = judge_units(units, norms)
 
     order = _result_order(units, passes, met)
     totals = _totals(units, columns, passes, order)

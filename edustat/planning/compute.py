@@ -20,9 +20,9 @@ from edustat.norms import Norms
 from edustat.planning.report import Move, PlanReport
 from edustat.planning.targets import GRANULARITY, Target, quality_targets
 from edustat.reader import FILE, ROW
-from edustat.standards import StandardsReport, compute_standards
+from edustat.standards import judge_units
 from edustat.units import school_units
-from edustat.vectors import row_positions
+from edustat.vectors import group_codes, row_positions
 
 if TYPE_CHECKING:
     import numpy as np
@@ -40,7 +40,6 @@ class Verdicts:
     """Coefficients and per-school standards of one state of the data, per group."""
 
     coefficients: CoefficientReport
-    standards: StandardsReport | None
     meets: dict[GroupKey, bool] = field(default_factory=dict)
     failing: dict[GroupKey, int] = field(default_factory=dict)
 
@@ -53,19 +52,28 @@ def _key(county: Any, year: Any, stage: str) -> GroupKey:
 
 def verdicts(schools: pd.DataFrame, norms: Norms, method: Method, stages: tuple[str, ...]
              ) -> Verdicts:
-    """The county verdicts of the data as `coefficient` and `standards` compute them."""
+    """The county verdicts of the data as `coefficient` and `standards` compute them: the
+    coefficients by compute_coefficients, each unit's standards by judge_units (what
+    compute_standards counts as failing per county, year and stage)."""
+    import numpy as np
+
     units = school_units(schools, norms, stages)
     coefficients = compute_coefficients(units, method, norms)
-    standards = (compute_standards(units, schools, norms, per_school=False)
-                 if method == "quality" else None)
-    out = Verdicts(coefficients=coefficients, standards=standards)
+    out = Verdicts(coefficients=coefficients)
     for result in coefficients.results:
         out.meets[_key(result.county, result.year, result.stage)] = result.meets
-    if standards is not None:
-        for total in standards.totals:
-            key = _key(total.county, total.year, total.stage)
-            out.failing[key] = total.failing
-            out.meets[key] = out.meets.get(key, True) and total.failing == 0
+    if method == "quality" and len(units):
+        _, _, passes = judge_units(units, norms)
+        codes, first = group_codes([units["county"], units["year"], units["stage"]])
+        failing = np.bincount(codes, weights=~passes, minlength=len(first)).astype(np.int64)
+        counties = units["county"].to_numpy(dtype=object)[first].tolist()
+        years = units["year"].to_numpy(dtype=object)[first].tolist()
+        stages_ = units["stage"].to_numpy(dtype=object)[first].tolist()
+        for county, year, stage, count in zip(counties, years, stages_, failing.tolist(),
+                                              strict=True):
+            key = _key(county, year, stage)
+            out.failing[key] = count
+            out.meets[key] = out.meets.get(key, True) and count == 0
     return out
 
 
