@@ -18,11 +18,11 @@ from edustat.coefficients import CoefficientReport, compute_coefficients
 from edustat.indicators import FACILITY_COLUMNS, Method, indicators_for
 from edustat.norms import Norms
 from edustat.planning.report import Move, PlanReport
-from edustat.planning.targets import GRANULARITY, Target, quality_targets
+from edustat.planning.targets import GRANULARITY, Groups, Target, quality_targets, unit_groups
 from edustat.reader import FILE, ROW
 from edustat.standards import judge_units
 from edustat.units import school_units
-from edustat.vectors import group_codes, row_positions
+from edustat.vectors import row_positions
 
 if TYPE_CHECKING:
     import numpy as np
@@ -50,27 +50,27 @@ def _key(county: Any, year: Any, stage: str) -> GroupKey:
     return (county, year, stage)
 
 
-def verdicts(schools: pd.DataFrame, norms: Norms, method: Method, stages: tuple[str, ...]
-             ) -> Verdicts:
+def verdicts(schools: pd.DataFrame, norms: Norms, method: Method, stages: tuple[str, ...],
+             units: pd.DataFrame | None = None, groups: Groups | None = None) -> Verdicts:
     """The county verdicts of the data as `coefficient` and `standards` compute them: the
     coefficients by compute_coefficients, each unit's standards by judge_units (what
-    compute_standards counts as failing per county, year and stage)."""
+    compute_standards counts as failing per county, year and stage). `units` and `groups`:
+    the school rows' school_units and their unit_groups, when the caller has them."""
     import numpy as np
 
-    units = school_units(schools, norms, stages)
+    units = units if units is not None else school_units(schools, norms, stages)
     coefficients = compute_coefficients(units, method, norms)
     out = Verdicts(coefficients=coefficients)
     for result in coefficients.results:
         out.meets[_key(result.county, result.year, result.stage)] = result.meets
     if method == "quality" and len(units):
         _, _, passes = judge_units(units, norms)
-        codes, first = group_codes([units["county"], units["year"], units["stage"]])
-        failing = np.bincount(codes, weights=~passes, minlength=len(first)).astype(np.int64)
-        counties = units["county"].to_numpy(dtype=object)[first].tolist()
-        years = units["year"].to_numpy(dtype=object)[first].tolist()
-        stages_ = units["stage"].to_numpy(dtype=object)[first].tolist()
-        for county, year, stage, count in zip(counties, years, stages_, failing.tolist(),
-                                              strict=True):
+        groups = groups if groups is not None else unit_groups(units)
+        failing = np.bincount(groups.codes, weights=~passes, minlength=groups.count)
+        counties = units["county"].to_numpy(dtype=object)[groups.first].tolist()
+        years = units["year"].to_numpy(dtype=object)[groups.first].tolist()
+        for county, year, stage, count in zip(counties, years, groups.stages.tolist(),
+                                              failing.astype(np.int64).tolist(), strict=True):
             key = _key(county, year, stage)
             out.failing[key] = count
             out.meets[key] = out.meets.get(key, True) and count == 0
@@ -175,7 +175,12 @@ def compute_plan(schools: pd.DataFrame, norms: Norms, method: Method,
     from edustat.planning.results import assemble
 
     schools = schools.reset_index(drop=True)
-    before = verdicts(schools, norms, method, stages)
+    # Students do not change, so neither do the units, their order nor their groups: computed
+    # once (each round recomputes the units' resources from the data with the plan so far).
+    units = school_units(schools, norms, stages)
+    groups = unit_groups(units)
+    positions = _school_positions(schools, units)
+    before = verdicts(schools, norms, method, stages, units, groups)
     columns = plan_columns(method, stages)
     ledger = _new_ledger(len(schools), columns)
     moved: dict[str, np.ndarray] = {}
@@ -184,30 +189,29 @@ def compute_plan(schools: pd.DataFrame, norms: Norms, method: Method,
         moved, moves = plan_moves(schools, norms, method, stages)
     base = applied(schools, moved)
     notes: list[str] = []
-    state = before if not moved else verdicts(base, norms, method, stages)
+    state = before if not moved else verdicts(base, norms, method, stages, groups=groups)
     # Each round asks every unit what it still needs on the data with the plan so far, and
     # books it; when nothing more is asked for, the plan is verified by recomputing the
     # coefficients and the standards. A limit still missed then is reported, not hidden.
     pending: dict[str, Target] | None = None
-    # Students do not change, so neither do the units nor their order: computed once.
-    units = school_units(schools, norms, stages)
-    positions = _school_positions(schools, units)
     for _round in range(MAX_ROUNDS):
         if pending is None:
             if all(state.meets.values()):
                 break
-            pending = _targets(base, ledger, norms, method, prices, stages)
+            _, pending = _targets(base, ledger, norms, method, prices, stages, groups)
         if not _book(ledger, len(schools), positions, units, pending, method):
             notes.append("no_progress")
             pending = None
             break
-        pending = _targets(base, ledger, norms, method, prices, stages)
+        # `now`: the units of the data with every addition so far (nothing is added between
+        # here and a verification below, which recomputes from them).
+        now, pending = _targets(base, ledger, norms, method, prices, stages, groups)
         if not any(target.steps.any() for target in pending.values()):
             pending = None
-            state = verdicts(applied(base, ledger.amounts), norms, method, stages)
+            state = verdicts(applied(base, ledger.amounts), norms, method, stages, now, groups)
     if pending is not None:
         notes.append("rounds")
-        state = verdicts(applied(base, ledger.amounts), norms, method, stages)
+        state = verdicts(applied(base, ledger.amounts), norms, method, stages, now, groups)
     # The verdicts after the plan: `state` is recomputed from the data with every addition
     # and move made (never assumed), and nothing was added since.
     after = state
@@ -215,20 +219,16 @@ def compute_plan(schools: pd.DataFrame, norms: Norms, method: Method,
     return assemble(method, prices, before, after, additions, moves, notes, stream=stream)
 
 
-def _units_of(base: pd.DataFrame, ledger: Ledger, norms: Norms, stages: tuple[str, ...]
-              ) -> pd.DataFrame:
-    """The stage units of the data with the plan so far."""
-    return school_units(applied(base, ledger.amounts), norms, stages)
-
-
 def _targets(base: pd.DataFrame, ledger: Ledger, norms: Norms, method: Method,
-             prices: dict[str, float], stages: tuple[str, ...]) -> dict[str, Target]:
-    """What every unit still needs, in whole steps, on the data with the plan so far."""
+             prices: dict[str, float], stages: tuple[str, ...], groups: Groups
+             ) -> tuple[pd.DataFrame, dict[str, Target]]:
+    """The stage units of the data with the plan so far, and what every unit still needs,
+    in whole steps."""
     from edustat.planning.basic import basic_targets
 
-    units = _units_of(base, ledger, norms, stages)
-    return (quality_targets(units, norms, prices) if method == "quality"
-            else basic_targets(units, norms, prices))
+    units = school_units(applied(base, ledger.amounts), norms, stages)
+    return units, (quality_targets(units, norms, prices, groups) if method == "quality"
+                   else basic_targets(units, norms, prices, groups))
 
 
 def _texts(column: pd.Series) -> list[str | None]:
