@@ -9,6 +9,7 @@ group, when asked.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -38,14 +39,14 @@ class AdditionTable:
 
     keys: list[GroupKey]  # each group's (county, year, stage)
     bounds: list[int]  # group g is rows bounds[g]:bounds[g + 1]
-    school: np.ndarray  # the school's row position in the plan's school rows
+    school: np.ndarray  # index into `ids` and `names`
     column: np.ndarray  # index into `columns`
     amount: np.ndarray
     price: np.ndarray
     cost: np.ndarray
     reason: np.ndarray  # index into REASONS
     columns: list[str]
-    ids: list[str | None]  # per school row
+    ids: list[str | None]  # of each school that adds something, in input order
     names: list[str | None]
 
     def groups(self) -> dict[GroupKey, int]:
@@ -72,9 +73,10 @@ class AdditionTable:
                     self.amount[rows].tolist(), self.price[rows].tolist(),
                     self.cost[rows].tolist(), self.reason[rows].tolist(), strict=True)]
 
-    def json_items(self) -> list[bytes]:
-        """Per group, its additions as the report's JSON writes them between the brackets of
-        the result's "additions" (each item with its leading newline, separated by commas).
+    def json_items(self) -> Callable[[int | None], bytes]:
+        """A function giving a group's additions as the report's JSON writes them between the
+        brackets of the result's "additions" (each item with its leading newline, separated
+        by commas; b"" for none), built when asked: a national plan's are 200 MB.
 
         Every text and number is serialized by pydantic_core, as the whole report's
         serialization writes it; the constant parts of an item are shared by column and
@@ -84,18 +86,24 @@ class AdditionTable:
 
         n = len(self.amount)
         if n == 0:
-            return [b"" for _ in self.keys]
+            return lambda group: b""
 
         def numbers(values: np.ndarray) -> list[bytes]:
             # One call for the whole column; a JSON number never holds a comma.
             return pydantic_core.to_json(values.tolist(), inf_nan_mode="null")[1:-1].split(b",")
 
         def texts(values: list[str | None]) -> np.ndarray:
-            return np.array([pydantic_core.to_json(v) for v in values], dtype=object)
+            # One call, one value a line: a JSON text never holds a raw newline, so `,\n `
+            # only ever separates two values.
+            if not values:
+                return np.zeros(0, dtype=object)
+            lines = pydantic_core.to_json(values, indent=1)[3:-2].split(b",\n ")
+            out = np.empty(len(lines), dtype=object)
+            out[:] = lines
+            return out
 
-        schools, where = np.unique(self.school, return_inverse=True)
-        ids = texts([self.ids[s] for s in schools.tolist()])
-        names = texts([self.names[s] for s in schools.tolist()])
+        ids = texts(self.ids)
+        names = texts(self.names)
         to_amount = np.array([
             b',\n     "column": ' + pydantic_core.to_json(c) + b',\n     "amount": '
             for c in self.columns], dtype=object)
@@ -113,16 +121,22 @@ class AdditionTable:
         pieces = np.empty((n, 9), dtype=object)
         pieces[:, 0] = b"," + _ITEM_HEAD
         pieces[np.asarray(self.bounds[:-1]), 0] = _ITEM_HEAD  # no comma before a group's first
-        pieces[:, 1] = ids[where]
+        pieces[:, 1] = ids[self.school]
         pieces[:, 2] = _ITEM_NAME
-        pieces[:, 3] = names[where]
+        pieces[:, 3] = names[self.school]
         pieces[:, 4] = to_amount[self.column]
         pieces[:, 5] = numbers(self.amount)
         pieces[:, 6] = to_cost[self.column]
         pieces[:, 7] = numbers(self.cost)
         pieces[:, 8] = closing[self.reason]
-        return [b"".join(pieces[start:end].ravel().tolist())
-                for start, end in zip(self.bounds[:-1], self.bounds[1:], strict=True)]
+        bounds = self.bounds
+
+        def items(group: int | None) -> bytes:
+            if group is None:
+                return b""
+            return b"".join(pieces[bounds[group]:bounds[group + 1]].ravel().tolist())
+
+        return items
 
 
 def addition_table(schools: pd.DataFrame, ledger: Ledger, prices: dict[str, float]
@@ -138,22 +152,22 @@ def addition_table(schools: pd.DataFrame, ledger: Ledger, prices: dict[str, floa
     parts = [(index, column, np.flatnonzero(amounts > 0))
              for index, (column, amounts) in enumerate(ledger.amounts.items())]
     parts = [part for part in parts if part[2].size]
-    ids = _texts(schools["school_id"])
-    names = _texts(schools["school_name"])
     if not parts:
         empty = np.zeros(0)
         return AdditionTable(keys=[], bounds=[0], school=empty.astype(np.int64),
                              column=empty.astype(np.int64), amount=empty, price=empty,
                              cost=empty, reason=empty.astype(np.int64), columns=columns,
-                             ids=ids, names=names)
+                             ids=[], names=[])
     positions = np.concatenate([where for _, _, where in parts])
     column_index = np.concatenate([np.full(where.size, i) for i, _, where in parts])
     amount = np.round(np.concatenate([ledger.amounts[c][w] for _, c, w in parts]), 2)
     hired = np.concatenate([ledger.hires[c][w] for _, c, w in parts])
     price = np.concatenate([np.full(w.size, price_of(c, prices)) for _, c, w in parts])
     driven = np.concatenate([ledger.cv_driven[c][w] for _, c, w in parts])
+    # The stage each addition is listed under (never missing where something is added; a
+    # group assemble does not know is refused there, not dropped).
     stage_codes, stage_names = pd.factorize(
-        np.concatenate([ledger.stage[c][w] for _, c, w in parts]).astype(str))
+        np.concatenate([ledger.stage[c][w] for _, c, w in parts]), use_na_sentinel=False)
     costed = amount - hired  # hires on subset columns are costed there
     cost = np.round(np.maximum(costed, 0.0) * price, 2)
     reason = np.where(costed <= 0, _COUNT, np.where(driven, _CV, _STANDARD))
@@ -170,6 +184,10 @@ def addition_table(schools: pd.DataFrame, ledger: Ledger, prices: dict[str, floa
     stage_of = stage_codes[order][starts].tolist()
     keys = [_key(counties[row], years[row], str(stage_names[code]))
             for row, code in zip(first, stage_of, strict=True)]
+    # Texts of the schools that add something only (a few of a province's 200 000 rows).
+    used, school = np.unique(school, return_inverse=True)
+    ids = _texts(schools["school_id"].iloc[used])
+    names = _texts(schools["school_name"].iloc[used])
     return AdditionTable(keys=keys, bounds=[*starts.tolist(), len(order)], school=school,
                          column=column_index[order], amount=amount[order],
                          price=price[order], cost=cost[order], reason=reason[order],

@@ -17,8 +17,6 @@ from edustat.planning.additions import AdditionTable, check_groups
 from edustat.planning.report import Move, PlanIndicator, PlanReport, PlanResult
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from edustat.planning.compute import GroupKey, Verdicts
 
 # A chunk of results serialized alone, `{"results": [...]}` at indent 1, puts them as deep as the
@@ -109,26 +107,33 @@ def write_plan_json(report: PlanReport, table: PlanTable, out: BinaryIO) -> None
     report, written a chunk of results at a time, the additions from their columns."""
     import pydantic_core
 
-    from edustat.jsonstream import split_frame, write_list
+    from edustat.jsonstream import split_frame
 
     frame = report.model_copy(update={"results": []}) if report.results else report
-    head, tail = split_frame(frame.__pydantic_serializer__.to_json(frame, indent=1), "results")
+    whole = frame.__pydantic_serializer__.to_json(frame, indent=1)
+    if not table.records:  # no county at all: the frame is the report
+        out.write(whole + b"\n")
+        return
+    head, tail = split_frame(whole, "results")
     items = table.additions.json_items()
-
-    def chunks() -> Iterator[bytes]:
-        for start in range(0, len(table.records), _CHUNK):
-            records = table.records[start:start + _CHUNK]
-            data = pydantic_core.to_json({"results": records}, indent=1, inf_nan_mode="null")
-            parts = data[len(_CHUNK_HEAD):-len(_CHUNK_TAIL)].split(_ADDITIONS)
-            if len(parts) != len(records) + 1:  # a text holding the marker cannot: JSON escapes
-                raise RuntimeError("plan JSON: additions marker not found once per result")
-            pieces = [parts[0]]
-            for group, part in zip(table.groups[start:start + _CHUNK], parts[1:], strict=True):
-                if group is None or not items[group]:
-                    pieces.append(_ADDITIONS)
-                else:
-                    pieces.extend((b'\n   "additions": [', items[group], b"\n   ]"))
-                pieces.append(part)
-            yield b"".join(pieces)
-
-    write_list(out, head, chunks(), tail + b"\n")
+    out.write(head)
+    for start in range(0, len(table.records), _CHUNK):
+        records = table.records[start:start + _CHUNK]
+        data = pydantic_core.to_json({"results": records}, indent=1, inf_nan_mode="null")
+        parts = data[len(_CHUNK_HEAD):-len(_CHUNK_TAIL)].split(_ADDITIONS)
+        if len(parts) != len(records) + 1:  # a text holding the marker cannot: JSON escapes it
+            raise RuntimeError("plan JSON: additions marker not found once per result")
+        if start:
+            out.write(b",")
+        out.write(parts[0])
+        # Each result's additions written as they are joined (never all 200 MB at once).
+        for group, part in zip(table.groups[start:start + _CHUNK], parts[1:], strict=True):
+            added = items(group)
+            if added:
+                out.write(b'\n   "additions": [')
+                out.write(added)
+                out.write(b"\n   ]")
+            else:
+                out.write(_ADDITIONS)
+            out.write(part)
+    out.write(tail + b"\n")
