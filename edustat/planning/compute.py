@@ -136,8 +136,10 @@ def _book(ledger: Ledger, schools_n: int, positions: np.ndarray, units: pd.DataF
             np.maximum.at(floor_whole, positions, np.where(mask, target.floor_steps, 0.0))
             # Listed under the stage that needs the most (the last write of a sorted order
             # wins), unless an earlier round listed it already.
-            order = np.argsort(steps, kind="stable")
-            order = order[steps[order] > 0]
+            # (Only the units that need something are sorted: the same order as sorting all
+            # and dropping the zeros, since the sort is stable.)
+            needing = np.flatnonzero(steps > 0)
+            order = needing[np.argsort(steps[needing], kind="stable")]
             owner = np.full(schools_n, None, dtype=object)
             owner[positions[order]] = stages[order]
             unset = np.equal(ledger.stage[column], None)

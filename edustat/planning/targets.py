@@ -173,8 +173,10 @@ def _choose_floors(indicators: list[Indicator], current: dict[str, np.ndarray],
     savings = np.vstack(saving)  # indicators × units
     exempt = np.zeros_like(savings, dtype=bool)
     if free > 0:
-        # The `free` largest savings per unit, ties to the first listed indicator.
-        order = np.argsort(-savings, axis=0, kind="stable")[:free]
+        # The `free` largest savings per unit, ties to the first listed indicator (for one,
+        # as the national rule has, argmax: the first largest, without sorting every unit).
+        order = (np.argmax(savings, axis=0)[None, :] if free == 1
+                 else np.argsort(-savings, axis=0, kind="stable")[:free])
         np.put_along_axis(exempt, order, True, axis=0)
         exempt &= savings > 0
     return {ind.key: np.where(exempt[k], standard[ind.key] * floor_share, standard[ind.key])
