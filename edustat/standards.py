@@ -310,8 +310,6 @@ def compute_standards(units: pd.DataFrame, schools: pd.DataFrame, norms: Norms, 
     `per_school=False` gives the totals alone (a province's figures, without 200 000 records).
     `stream=True` keeps the units as columns: `report.results` stays empty, and the report's
     writers (`write_json`, `csv_rows`, `sheets`) produce them a chunk at a time."""
-    import numpy as np
-
     if units.empty:
         return StandardsReport(standards=norms.name, pass_rule=norms.school_pass, results=[],
                                totals=[])

@@ -169,6 +169,10 @@ def test_cli_json_is_the_whole_serialization(cli, tmp_path) -> None:
 # ---------------------------------------------------------------------------------------------
 # The additions table against a loop over the ledger
 
+def text(value: Any) -> str | None:
+    return None if value is None or value != value else str(value)
+
+
 def straightforward(schools: pd.DataFrame, ledger: Ledger, prices: dict[str, float]
                     ) -> dict[Any, list[dict[str, Any]]]:
     """Every positive addition, one school and one column at a time, grouped by the school's
@@ -183,7 +187,6 @@ def straightforward(schools: pd.DataFrame, ledger: Ledger, prices: dict[str, flo
             price = price_of(column, prices)
             reason = ("count" if costed <= 0 else "cv" if ledger.cv_driven[column][row]
                       else "standard")
-            text = (lambda v: None if v is None or v != v else str(v))
             record = {"school_id": text(schools["school_id"][row]),
                       "school_name": text(schools["school_name"][row]), "column": column,
                       "amount": amount, "unit": column_unit(column), "price": price,
