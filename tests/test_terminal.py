@@ -221,6 +221,52 @@ def test_help_is_chinese_and_english_with_edustat_lang() -> None:
     assert "Difference coefficients" in help_of("coefficient", "--help", lang="en")
 
 
+def _help(*args: str, lang: str | None = None) -> str:
+    env = {**os.environ, "COLUMNS": "120"}
+    env.pop("EDUSTAT_LANG", None)
+    if lang:
+        env["EDUSTAT_LANG"] = lang
+    return subprocess.run([sys.executable, "-m", "edustat", *args], capture_output=True,
+                          text=True, env=env, check=True).stdout
+
+
+@pytest.mark.parametrize("command", ["coefficient", "plan", "check", "report", "template"])
+def test_help_words_types_tags_and_usage_in_chinese(command: str) -> None:
+    # typer's own words (<list[Path]>, <bool>, [required], [default: …], Usage:) are English;
+    # a Chinese help screen shows what a user types (文件, 文本, 整数) and Chinese tags instead.
+    out = _help(command, "--help")
+    for english in ("<bool>", "<list[", "<path>", "<str>", "<int", "[required]", "[default:",
+                    "Usage:", "[OPTIONS]"):
+        assert english not in out, english
+    assert f"edustat {command} [选项]" in out and "用法：" in out  # prog: python -m edustat
+    assert "文件" in out
+
+
+def test_help_tags_in_english_with_edustat_lang_en() -> None:
+    out = _help("coefficient", "--help", lang="en")
+    assert "Usage:" in out and "edustat coefficient [OPTIONS] {FILE}..." in out
+    assert "[default: basic]" in out and "[required]" in out and "<bool>" not in out
+    # Choices show their codes; the Chinese names are in the help text and still accepted.
+    assert "[basic|quality]" in out and "基本均衡" in out
+
+
+def test_group_help_is_chinese_too() -> None:
+    out = _help("--help")
+    assert "用法：" in out and "edustat [选项] 命令 [参数]..." in out and "<bool>" not in out
+
+
+def test_a_command_run_does_not_load_the_help_machinery() -> None:
+    # typer's rich_utils (markdown, syntax highlighting) costs ~0.1 s to import: only help
+    # screens need it, so a computing run must not load it.
+    code = ("import sys\nfrom edustat.cli import app\n"
+            f"try:\n    app(['coefficient', {str(SAMPLE)!r}, '-f', 'json'])\n"
+            "except SystemExit:\n    pass\n"
+            "print('LOADED' if 'typer.rich_utils' in sys.modules else 'LAZY', file=sys.stderr)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT, check=True)
+    assert out.stderr.strip().endswith("LAZY"), out.stderr
+
+
 # ---------------------------------------------------------------------------------------------
 # 14: tables readable at 80 columns
 
@@ -279,3 +325,32 @@ def test_figures_at_80_columns_put_the_name_under_the_key(cli, monkeypatch) -> N
 def test_wide_terminals_keep_the_full_tables(cli) -> None:
     # At 100 columns (the golden width) the standards table is the one table, as before.
     assert "┏" in cli("standards", SAMPLE).stdout
+
+
+def test_a_closed_pipe_ends_quietly() -> None:
+    # `edustat … | head -c 0`: the reader is gone before edustat writes. Python's advice: exit 1
+    # without a message (before, this said "无法读写文件：Broken pipe" as if a file were wrong).
+    proc = subprocess.Popen([sys.executable, "-m", "edustat", "coefficient", str(SAMPLE), "-f",
+                             "json"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 1
+    assert "Broken pipe" not in stderr and "Traceback" not in stderr and "无法" not in stderr
+
+
+def test_the_process_exit_codes_survive_the_fast_exit(tmp_path: Path) -> None:
+    # main() ends the process with os._exit once outputs are flushed (no interpreter teardown):
+    # the exit code, the file written and the messages on both streams must all still be there.
+    def run(*args: object) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "edustat", *map(str, args)], cwd=ROOT,
+                              capture_output=True, text=True, timeout=120)
+
+    missing = run("coefficient", tmp_path / "无此文件.csv")
+    assert missing.returncode == 2 and "无此文件.csv" in missing.stderr
+    out = tmp_path / "结果.json"
+    done = run("coefficient", SAMPLE, "-o", out)
+    assert done.returncode == 0 and json.loads(out.read_text("utf-8"))["results"]
+    strict = run("coefficient", SAMPLE, "--standard", "quality", "--strict")
+    assert strict.returncode == 1 and "未达标" in strict.stdout
+    assert run("--version").returncode == 0

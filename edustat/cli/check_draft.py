@@ -14,10 +14,17 @@ from edustat.cli.app import (
     guard,
     usage_error,
 )
-from edustat.drafts.document import is_draft
 from edustat.texts import Lang, t
 
 __all__ = ["is_draft", "run_draft_check"]
+
+
+def is_draft(path: Path) -> bool:
+    """True when `path` is a draft report, not a data table (edustat.drafts.document.is_draft);
+    the drafts package is imported only when `check` runs, not with every command."""
+    from edustat.drafts.document import is_draft as document_is_draft
+
+    return document_is_draft(path)
 
 
 def run_draft_check(inputs: list[Path], *, claims: Path | None, previous: list[Path],

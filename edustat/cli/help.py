@@ -17,13 +17,18 @@ BUILTIN_OPTIONS = {"install_completion": "install_completion",
 
 
 def localize_typer() -> None:
-    """Word typer's panel titles from the catalogue and let help texts fold."""
+    """Word typer's panel titles and tags from the catalogue and let help texts fold.
+
+    Called only when a help screen is drawn: typer's rich_utils (with markdown and syntax
+    highlighting) costs a tenth of a second to import, which a command run need not pay."""
     from rich.text import Text
     from typer import rich_utils
 
     rich_utils.ARGUMENTS_PANEL_TITLE = help_text("panel_arguments")
     rich_utils.OPTIONS_PANEL_TITLE = help_text("panel_options")
     rich_utils.COMMANDS_PANEL_TITLE = help_text("panel_commands")
+    rich_utils.DEFAULT_STRING = help_text("default_tag")
+    rich_utils.REQUIRED_LONG_STRING = help_text("required_tag")
     make_text = rich_utils._make_rich_text
     if getattr(make_text, "edustat", False):
         return
@@ -39,11 +44,78 @@ def localize_typer() -> None:
     rich_utils._make_rich_text = folding
 
 
+# typer's type names (the text inside <...>) -> the catalogue key of what a user types there.
+TYPE_LABELS = {"list[Path]": "type_files", "path": "type_file", "Path": "type_file",
+               "file": "type_file", "str": "type_text", "list[str]": "type_texts",
+               "int": "type_integer", "int range": "type_integer", "float": "type_number",
+               "float range": "type_number"}
+
+
+def _type_label(param: Any, ctx: Any) -> str | None:
+    """What `param` takes, in the help's language: "" for a switch, None to keep typer's."""
+    if getattr(param, "is_flag", False) or getattr(param, "count", False):
+        return ""  # a switch takes no value: typer would show <bool>
+    if getattr(param, "metavar", None):
+        return None  # the option names its own choices
+    shown = param.display_type(ctx) if hasattr(param, "display_type") else None
+    if not isinstance(shown, str):
+        return None
+    key = TYPE_LABELS.get(shown.strip("<>"))
+    return help_text(key) if key else None
+
+
+def _label_types(command: Any, ctx: Any) -> None:
+    """Show each parameter's type as the word for what a user types, not typer's type name."""
+    help_option = command.get_help_option(ctx)
+    for param in [*command.params, *([help_option] if help_option is not None else [])]:
+        label = _type_label(param, ctx)
+        if label is None:
+            continue
+        if param.param_type_name == "argument" and label:
+            # The name column and the usage line show it ("edustat coefficient [选项] {文件}..."),
+            # so the type column stays empty.
+            param.metavar = label.rstrip("…")
+            label = ""
+        # An instance attribute wins over typer's method; help is drawn once per process.
+        param.display_type_rich = lambda ctx=None, label=label: label
+
+
+def prepare_help(command: Any, ctx: Any) -> None:
+    """Word a help screen about to be drawn: typer's panels and tags, the type column, and the
+    usage line's first word (用法：). Usage errors word their own usage line (cli/app.py)."""
+    localize_typer()
+    _label_types(command, ctx)
+    if getattr(command, "_edustat_usage", False):
+        return
+    command._edustat_usage = True
+    command.options_metavar = help_text("options_metavar")
+    if getattr(command, "subcommand_metavar", None):
+        command.subcommand_metavar = help_text("commands_metavar")
+    original = command.get_usage
+
+    def get_usage(usage_ctx: Any) -> str:
+        usage = original(usage_ctx)
+        return help_text("usage_prefix") + usage.removeprefix("Usage:").lstrip()
+
+    command.get_usage = get_usage
+
+
 def localize_options(command: Any, ctx: Any) -> None:
-    """Word the help of typer's own options of `command` (--help, completion)."""
+    """Word the help of typer's own options of `command` (--help, completion), and have its
+    help screen worded by `prepare_help` when (and only when) it is drawn."""
     option = command.get_help_option(ctx)
     if option is not None:
         option.help = help_text("help_option")
     for param in command.params:
         if param.name in BUILTIN_OPTIONS:
             param.help = help_text(BUILTIN_OPTIONS[param.name])
+    if getattr(command, "_edustat_localized", False):
+        return
+    command._edustat_localized = True
+    original = command.format_help
+
+    def format_help(help_ctx: Any, formatter: Any) -> None:
+        prepare_help(command, help_ctx)
+        original(help_ctx, formatter)
+
+    command.format_help = format_help

@@ -44,7 +44,10 @@ class Choice:
     def __init__(self, codes: list[str], aliases: dict[str, str]) -> None:
         self.codes = codes
         self.aliases = aliases
-        self.metavar = "[" + "|".join([*codes, *aliases]) + "]"
+        # Help shows the codes; each option's help text gives their Chinese names, which are
+        # accepted too (and listed when a value is none of them).
+        self.metavar = "[" + "|".join(codes) + "]"
+        self.accepted = "|".join([*codes, *aliases])
 
     def __call__(self, value: str) -> str:
         """The code of `value`, whether given as a code or by its name."""
@@ -53,7 +56,7 @@ class Choice:
             return Code(folded.lower())
         if folded in self.aliases:
             return Code(self.aliases[folded])
-        raise ChoiceError(value, self.metavar.strip("[]"))
+        raise ChoiceError(value, self.accepted)
 
 
 class ChoiceError(typer.BadParameter):
