@@ -174,7 +174,14 @@ def addition_table(schools: pd.DataFrame, ledger: Ledger, prices: dict[str, floa
     # The school's county and year (missing values are a group of their own), then the stage.
     place_codes, _ = group_codes([schools["county"], schools["year"]])
     group = place_codes[positions] * len(stage_names) + stage_codes
-    order = np.lexsort((column_index, positions, group))
+    # By group, then school row, then column: one int64 key sorted once (a third of the time
+    # of lexsort's three passes); every (school, column) is one addition, so keys are unique.
+    width = len(schools) * len(columns)
+    if (int(group.max()) + 1) * width < 2**62:
+        order = np.argsort((group * len(schools) + positions) * len(columns) + column_index,
+                           kind="stable")
+    else:  # more rows than an int64 key holds
+        order = np.lexsort((column_index, positions, group))
     group = group[order]
     starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
     school = positions[order]
