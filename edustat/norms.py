@@ -18,6 +18,8 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, ValidationError, field_validator
 
 from edustat.problems import InputError, Problem
+from edustat.settingsfile import shown, validation_reason
+from edustat.texts import both
 
 _STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)
 # A coefficient limit is a share (0.65), never a percentage (65).
@@ -103,19 +105,13 @@ def load_norms(path: Path | None = None) -> Norms:
     """The national norms, overlaid with a standards file when one is given; raises InputError."""
     data = _national()
     if path is not None:
+        from edustat.settingsfile import read_json_object
+
         file = str(path)
-        try:
-            override = json.loads(path.read_text("utf-8-sig"))
-        except FileNotFoundError:
-            raise InputError([Problem(file=file, code="file_missing")]) from None
-        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise InputError([Problem(file=file, code="bad_standards",
-                                      params={"field": "JSON", "reason": str(exc)})]) from None
-        if not isinstance(override, dict):
-            raise InputError([Problem(file=file, code="bad_standards",
-                                      params={"field": "JSON", "reason": "not an object"})])
+        override = read_json_object(path, "bad_standards")
         unknown = unknown_keys(override, data)
         problems = [Problem(file=file, code="bad_standards", column=key,
+                            value=shown(_at(override, key)),
                             params={"field": key, "reason": reason}) for key, reason in unknown]
         data = _merge(data, override)
     else:
@@ -126,14 +122,23 @@ def load_norms(path: Path | None = None) -> Norms:
         norms = Norms.model_validate(data)
     except ValidationError as exc:
         problems += [
-            Problem(file=str(path), code="bad_standards",
-                    params={"field": field, "reason": err["msg"]})
+            Problem(file=str(path), code="bad_standards", column=field,
+                    value=shown(err.get("input")) if err.get("type") != "missing" else None,
+                    params={"field": field, "reason": validation_reason(dict(err))})
             for err in exc.errors()
             if (field := ".".join(str(p) for p in err["loc"])) not in named]
         raise InputError(problems) from None
     if problems:
         raise InputError(problems)
     return norms
+
+
+def _at(data: dict[str, Any], dotted: str) -> Any:
+    """The value at a dotted key of a settings file."""
+    value: Any = data
+    for part in dotted.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
 
 
 def _open_keys() -> dict[str, tuple[str, ...]]:
@@ -168,12 +173,8 @@ def unknown_keys(override: dict[str, Any], national: dict[str, Any], prefix: str
         path = f"{prefix}.{key}" if prefix else key
         if allowed is not None and key not in allowed:
             close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-            hint = ({"zh": f"，是否应为 {close[0]}？", "en": f"; did you mean {close[0]}?"}
-                    if close else {"zh": "", "en": ""})
-            found.append((path, {
-                "zh": f"不认识的键{hint['zh']}（拼错的键会使该项仍用全国标准）",
-                "en": f"unknown key{hint['en']} (a misspelt key would leave the national "
-                      "value in force)"}))
+            found.append((path, both("problem.setting.unknown_key_close", close=close[0])
+                          if close else both("problem.setting.unknown_key")))
             continue
         inner = national.get(key) if isinstance(national, dict) else None
         if isinstance(value, dict) and path.split(".")[0] != "consistency_rules":

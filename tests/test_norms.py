@@ -65,3 +65,33 @@ def test_a_file_that_is_not_json(tmp_path):
     with pytest.raises(InputError) as caught:
         load_norms(path)
     assert caught.value.problems[0].code == "bad_standards"
+
+
+def test_settings_file_problems_name_line_key_and_value_in_chinese(tmp_path):
+    from edustat.texts import t
+
+    # A syntax error: the line and column of the first mistake, worded, not a parser's English.
+    broken = tmp_path / "province.json"
+    broken.write_text('{\n  "composite_limits": {"primary": 0.6,}\n}', "utf-8")
+    with pytest.raises(InputError) as caught:
+        load_norms(broken)
+    (problem,) = caught.value.problems
+    assert problem.row == 2
+    text = t("problem.bad_standards", "zh", **problem.params)
+    assert "第 2 行" in text and "JSON 语法错误" in text
+    # Values: each wrong one named by its key, its value as written, and what it should be.
+    wrong = tmp_path / "wrong.json"
+    wrong.write_text(json.dumps({"composite_limits": {"primry": 0.5, "junior": -1},
+                                 "indicator_limits": {"primary": "x"}}), "utf-8")
+    with pytest.raises(InputError) as caught:
+        load_norms(wrong)
+    by_key = {p.column: p for p in caught.value.problems}
+    assert set(by_key) == {"composite_limits.primry", "composite_limits.junior",
+                           "indicator_limits.primary"}
+    assert by_key["composite_limits.junior"].value == "-1"
+    assert t("problem.bad_standards", "zh", **by_key["composite_limits.junior"].params
+             ).endswith("应大于 0")
+    assert t("problem.bad_standards", "zh", **by_key["indicator_limits.primary"].params
+             ).endswith("应为数字")
+    assert "是否应为 primary" in t("problem.bad_standards", "zh",
+                                  **by_key["composite_limits.primry"].params)

@@ -430,6 +430,8 @@ def _hard_exit(code: object) -> NoReturn:
     else:  # sys.exit("message"): Python prints it and exits 1
         sys.stderr.write(f"{code}\n")
         status = 1
+    if sys.getprofile() is not None or sys.gettrace() is not None:
+        sys.exit(status)  # a profiler or coverage writes its data at the normal exit
     for stream in (sys.stdout, sys.stderr):
         # A closed pipe (edustat … | head): there is no one left to say anything to.
         with contextlib.suppress(OSError, ValueError):

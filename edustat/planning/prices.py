@@ -17,6 +17,7 @@ from pathlib import Path
 
 from edustat.indicators import FACILITY_COLUMNS, TEACHER_RESOURCES
 from edustat.problems import InputError, Problem
+from edustat.settingsfile import read_json_object
 
 PRICE_KEYS = (*FACILITY_COLUMNS, "teacher")
 
@@ -34,15 +35,7 @@ def load_prices(path: Path | None = None) -> dict[str, float]:
     if path is None:
         return prices
     file = str(path)
-    try:
-        data = json.loads(path.read_text("utf-8-sig"))
-    except FileNotFoundError:
-        raise InputError([Problem(file=file, code="file_missing")]) from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError([Problem(file=file, code="bad_prices",
-                                  params={"field": "JSON", "reason": str(exc)})]) from None
-    if not isinstance(data, dict):
-        raise InputError([Problem(file=file, code="bad_prices_object")])
+    data = read_json_object(path, "bad_prices", object_code="bad_prices_object")
     problems = []
     for key, value in data.items():
         if key not in PRICE_KEYS:
