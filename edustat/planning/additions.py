@@ -109,6 +109,10 @@ class AdditionTable:
             for c in self.columns], dtype=object)
         # A column has one price (and one unit): what lies between the amount and the cost.
         _, first = np.unique(self.column, return_index=True)
+        price_of_column = np.zeros(len(self.columns))
+        price_of_column[self.column[first]] = self.price[first]
+        if not np.array_equal(price_of_column[self.column], self.price):
+            raise RuntimeError("plan JSON: a column's additions at different prices")
         to_cost = np.empty(len(self.columns), dtype=object)
         for row in first.tolist():
             c = int(self.column[row])
@@ -191,7 +195,7 @@ def addition_table(schools: pd.DataFrame, ledger: Ledger, prices: dict[str, floa
     stage_of = stage_codes[order][starts].tolist()
     keys = [_key(counties[row], years[row], str(stage_names[code]))
             for row, code in zip(first, stage_of, strict=True)]
-    # Texts of the schools that add something only (a few of a province's 200 000 rows).
+    # Texts of the schools that add something only, each once (not per addition).
     used, school = np.unique(school, return_inverse=True)
     ids = _texts(schools["school_id"].iloc[used])
     names = _texts(schools["school_name"].iloc[used])
