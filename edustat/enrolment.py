@@ -233,11 +233,14 @@ class _Context:
         totals = self.totals[key]
         if totals.present[column] and not totals.missing[column]:
             return _Part(totals.sums[column])
-        params = {"column": self.column_name(column), "year": key[1] if key[1] is not None
-                  else "?"}
-        if not totals.present[column]:
-            return _Part(None, [("no_column", params)])
-        return _Part(None, [("blank_cells", {**params, "count": totals.missing[column]})])
+        year = key[1]
+        column_name = self.column_name(column)
+        if not totals.present[column]:  # a table with no year is named without one, not "? 年"
+            return _Part(None, [("no_column", {"column": column_name, "year": _year_words(
+                year, "note.enrolment.in_year")})])
+        return _Part(None, [("blank_cells", {"column": column_name, "count": totals.missing[column],
+                                             "year": _year_words(year,
+                                                                 "note.enrolment.in_year_blank")})])
 
     def age_population(self, key: CountyYear, column: str) -> _Part:
         """The school-age population: the population table first, else the schools' sum."""
@@ -407,3 +410,8 @@ def compute_enrolment(schools: pd.DataFrame, missing: dict[str, np.ndarray],
                for county, year in totals]
     results.sort(key=lambda r: (r.county is None, r.county or "", r.year is None, r.year or 0))
     return EnrolmentReport(system=system, results=results, adjusted=adjusted)
+
+
+def _year_words(year: int | None, code: str) -> Phrase | str:
+    """A note's year ("2022 年"), or nothing for a table that has none."""
+    return Phrase(code=code, params={"year": year}) if year is not None else ""

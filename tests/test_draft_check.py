@@ -85,3 +85,28 @@ def test_previous_year_for_the_jump_rule(cli, tmp_path: Path) -> None:
                  checks / "jumps-2021.csv", "--format", "json")
     assert result.exit_code == 0  # a warning does not fail
     assert "jumps-2021.csv:2" in result.stderr.replace("\n", "").replace("│", "").replace(" ", "")
+
+
+def test_verdicts_of_coefficients_and_of_every_indicator(tmp_path: Path) -> None:
+    # 示例旗 2022 (as above): 初中 misses the quality limits, its basic composite 0.3070 <= 0.55
+    # meets. 各项指标全部达标 after 差异系数 is the quality claim for every stage it names.
+    found = check(tmp_path, "示例旗2022年总结\n小学、初中校际差异系数各项指标全部达标。"
+                            "初中校际差异系数未达标。初中综合差异系数达标。", [SAMPLE])
+    assert found == [("校际差异系数各项指标全部达标", "verdict", "mismatch", None),
+                     ("校际差异系数未达标", "verdict", "match", None),
+                     ("综合差异系数达标", "verdict", "match", None)]
+
+
+def test_every_school_meets_every_standard_is_the_standards_verdict(tmp_path: Path) -> None:
+    # The claim agrees with `edustat standards` on the same data: a mismatch when any school of
+    # the stages fails, a match otherwise.
+    failing = sum(not r.passes for r in api.standards([SAMPLE]).results)
+    found = check(tmp_path, "示例旗2022年总结\n全旗学校各项指标均达标。", [SAMPLE])
+    assert found == [("学校各项指标均达标", "verdict", "mismatch" if failing else "match", None)]
+
+
+def test_a_verdict_of_no_subject_is_reported_not_passed_over(tmp_path: Path) -> None:
+    # 各项指标全部达标 alone: the coefficients or the school standards? edustat cannot tell, so it
+    # lists the sentence as not bound, for a person to check, rather than skip it.
+    found = check(tmp_path, "示例旗2022年总结\n经评估，各项指标全部达标。", [SAMPLE])
+    assert found == [("各项指标全部达标", "verdict", "unbound", "verdict_subject")]

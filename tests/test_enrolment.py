@@ -570,3 +570,17 @@ def test_cli_reasons_are_listed(cli, tmp_path: Path) -> None:
     assert "primary retention 2018–2022: no school table for 2013–2017" in text
     assert "junior retention (3y) 2018–2019: no school table for 2016–2017" in text
     assert "no population table was given (--population)" in text
+
+
+def test_a_table_with_no_year_is_named_without_one(tmp_path: Path) -> None:
+    # The same table with no year anywhere (no column, none in the file name): its notes say
+    # "学校表中没有…" / "有 1 所学校缺少…", not "? 年学校表…" as they did.
+    undated = tmp_path / "blank-grade.csv"
+    undated.write_bytes((FIXTURES / "blank-grade-2022.csv").read_bytes())
+    report = api.enrolment([undated])
+    for lang in ("zh", "en"):
+        data = json.loads(report.to_json_bytes(lang=lang))
+        notes = [rate["note"] or "" for result in data["results"] for rate in result["rates"]]
+        assert notes and not any("?" in note for note in notes), notes
+        if lang == "zh":
+            assert any(note.startswith("有 1 所学校缺少“初中辍学学生数”") for note in notes), notes

@@ -152,6 +152,8 @@ def _judge_verdict(mention: Mention, data: DraftData, base: dict[str, Any], note
 
     verdict = mention.verdict
     assert verdict is not None
+    if verdict.check == "unbound":  # 各项指标全部达标 of nothing edustat can tell
+        return Finding(**base, verdict="unbound", reason="verdict_subject")
     stages = mention.context.stages or ("primary", "junior")
     stages_zh = "、".join(STAGE_ZH[s] for s in stages)
     if verdict.check == "standards":

@@ -29,7 +29,7 @@ class Verdict:
     """A verbal verdict (均达到基本均衡标准) and what it claims."""
 
     pattern: re.Pattern[str]
-    check: str  # coefficient | standards
+    check: str  # coefficient | standards | unbound (a verdict whose subject is unclear)
     method: str | None
     holds: bool
 
