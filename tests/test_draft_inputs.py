@@ -236,3 +236,49 @@ def test_a_table_with_stages_as_columns_and_units_in_headers(tmp_path: Path) -> 
         (2, 2, 1, "exams.gaokao.candidates", "match"),  # 79 under 考生（人）, 高考 of the caption
         (2, 2, 2, "exams.gaokao.undergrad_rate", "match"),  # 51.9 under （%）: 41/79
     ]
+
+
+def _docx_with_header_footer_and_text_box(path: Path) -> None:
+    """A draft whose body holds one checked figure, and whose page header, footer and one text
+    box hold figures edustat does not read (the text box as Word's VML shape)."""
+    import docx
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    document.add_paragraph("示例旗2022年总结")
+    document.add_paragraph("我旗小学综合差异系数为0.3050。")
+    section = document.sections[0]
+    section.header.paragraphs[0].text = "示例旗教育局 2022年度"
+    section.footer.paragraphs[0].text = "初中综合差异系数0.3070"
+    anchor = document.add_paragraph()
+    anchor._p.append(parse_xml(
+        '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:v="urn:schemas-microsoft-com:vml"><w:pict><v:shape style="width:200pt;'
+        'height:40pt"><v:textbox><w:txbxContent><w:p><w:r><w:t>小学在校生8452人</w:t></w:r>'
+        '</w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>'))
+    document.add_paragraph("全文完。")
+    document.save(str(path))
+
+
+def test_figures_in_headers_footers_and_text_boxes_are_named_as_not_checked(tmp_path: Path
+                                                                             ) -> None:
+    from edustat.texts import t
+
+    draft = tmp_path / "draft.docx"
+    _docx_with_header_footer_and_text_box(draft)
+    report = api.check_draft(draft, [SAMPLE])
+    assert [(f.written, f.verdict) for f in report.findings] == [("0.3050", "match")]
+    (note,) = [n for n in report.notes if n.code == "parts_not_checked"]
+    text = t("draft.note.parts_not_checked", "zh", **note.params)
+    for part in ("页眉“示例旗教育局 2022年度”", "页脚“初中综合差异系数0.3070”",
+                 "文本框“小学在校生8452人”"):
+        assert part in text, text
+    # A draft without such parts has no such note.
+    plain = tmp_path / "plain.docx"
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("我旗小学综合差异系数为0.3050。")
+    document.save(str(plain))
+    assert not [n for n in api.check_draft(plain, [SAMPLE]).notes
+                if n.code == "parts_not_checked"]

@@ -206,28 +206,21 @@ def test_usage_errors_in_chinese_and_in_english_with_lang_en(cli) -> None:
     assert missing.exit_code == 2 and "缺少参数" in missing.stderr
 
 
-def test_help_is_chinese_and_english_with_edustat_lang() -> None:
-    def help_of(*args: str, lang: str | None = None) -> str:
-        env = {**os.environ, "COLUMNS": "100"}
-        env.pop("EDUSTAT_LANG", None)
-        if lang:
-            env["EDUSTAT_LANG"] = lang
-        return subprocess.run([sys.executable, "-m", "edustat", *args], capture_output=True,
-                              text=True, env=env, check=True).stdout
-
-    assert "县域教育统计指标计算" in help_of("--help")
-    assert "差异系数" in help_of("coefficient", "--help")
-    assert "显示帮助并退出" in help_of("coefficient", "--help")
-    assert "Difference coefficients" in help_of("coefficient", "--help", lang="en")
-
-
-def _help(*args: str, lang: str | None = None) -> str:
-    env = {**os.environ, "COLUMNS": "120"}
+def _help(*args: str, lang: str | None = None, columns: int = 120) -> str:
+    """A help screen as a user's terminal shows it, in the language EDUSTAT_LANG asks for."""
+    env = {**os.environ, "COLUMNS": str(columns)}
     env.pop("EDUSTAT_LANG", None)
     if lang:
         env["EDUSTAT_LANG"] = lang
     return subprocess.run([sys.executable, "-m", "edustat", *args], capture_output=True,
                           text=True, env=env, check=True).stdout
+
+
+def test_help_is_chinese_and_english_with_edustat_lang() -> None:
+    assert "县域教育统计指标计算" in _help("--help", columns=100)
+    assert "差异系数" in _help("coefficient", "--help", columns=100)
+    assert "显示帮助并退出" in _help("coefficient", "--help", columns=100)
+    assert "Difference coefficients" in _help("coefficient", "--help", lang="en", columns=100)
 
 
 @pytest.mark.parametrize("command", ["coefficient", "plan", "check", "report", "template"])

@@ -18,7 +18,7 @@ from edustat.numbers import matches, parse_written, round_half_up, written_as
 from edustat.problems import Problem, has_errors
 from edustat.results import Phrase, PhraseList, Report, Sheets, joined
 from edustat.schema import EXAM_ZH, STAGES
-from edustat.texts import LANGS, Lang
+from edustat.texts import LANGS, Lang, both
 
 if TYPE_CHECKING:
     from edustat.validate import ValidTable
@@ -67,8 +67,8 @@ def _choices(figures: list[Figure]) -> dict[str, str]:
 
 def _claimed_place(county: str | None, year: int | None) -> dict[str, str]:
     """The county and year a claim names, as a phrase: 示例旗 2025 年 / 示例旗 2025."""
-    year_text = {"zh": "" if year is None else f"{year} 年", "en": "" if year is None
-                 else str(year)}
+    year_text = ({"zh": "", "en": ""} if year is None
+                 else both("label.year_of", year=year))
     return {lang: " ".join(x for x in (county, year_text[lang]) if x) for lang in LANGS}
 
 

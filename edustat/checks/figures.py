@@ -38,6 +38,7 @@ from edustat.results import (
     no_progress,
 )
 from edustat.schema import STAGES
+from edustat.texts import both
 
 if TYPE_CHECKING:
     from edustat.norms import Norms
@@ -279,7 +280,7 @@ def unavailable_reason(problems: list[Problem]) -> Phrase:
     first = errors[0]
     where = {"zh": first.file, "en": first.file}
     if first.row is not None:
-        where = {"zh": f"{where['zh']} 第 {first.row} 行", "en": f"{where['en']} row {first.row}"}
+        where = both("label.file_row", file=first.file, row=first.row)
     if first.column and first.code != "missing_column":
         where = {lang: f"{text} {first.column}" for lang, text in where.items()}
     message = _phrase(f"problem.{first.code}", **first.params)

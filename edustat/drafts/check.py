@@ -39,6 +39,8 @@ def check_draft(draft_path: str | Path, tables: Sequence[str | Path] = (), *,
     arithmetic = check_arithmetic(mentions)
     if not findings:
         notes.append(Note(code="no_figures"))
+    if draft.unread:
+        notes.append(unread_note(draft.unread))
     return DraftCheckReport(draft=str(draft_path), tables=data.tables, findings=findings,
                             arithmetic=arithmetic, summary=summarise(findings, arithmetic),
                             notes=_unique_notes(notes), problems=data.problems)
@@ -179,3 +181,16 @@ def _judge_verdict(mention: Mention, data: DraftData, base: dict[str, Any], note
     base.update(county=base["county"] or (data.counties[0] if len(data.counties) == 1 else None))
     actual = all(values) if verdict.holds else not any(values)
     return Finding(**base, computed=all(values), verdict="match" if actual else "mismatch")
+
+
+def unread_note(unread: list[tuple[str, str]]) -> Note:
+    """The note naming the headers, footers and text boxes whose figures were not checked."""
+    from edustat.texts import both
+
+    def shown(lang: str) -> str:
+        listed = [both(f"draft.part.{part}", text=text[:40])[lang] for part, text in unread[:5]]
+        return both("label.list_separator")[lang].join(listed) + ("…" if len(unread) > 5
+                                                                   else "")
+
+    return Note(code="parts_not_checked", params={"parts": {"zh": shown("zh"),
+                                                            "en": shown("en")}})

@@ -9,9 +9,11 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from edustat.problems import InputError, Problem
 from edustat.reader import load_source
+from edustat.texts import both
 
 DRAFT_SUFFIXES = (".docx", ".txt", ".md")
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -58,6 +60,9 @@ class Draft:
     file: str
     kind: str  # docx, txt, md
     blocks: list[Block]
+    # Parts of a .docx whose figures are not checked (page headers and footers, text boxes):
+    # (part, its text), for a note that names them; only those holding a digit.
+    unread: list[tuple[str, str]] = field(default_factory=list)
 
 
 def is_draft(path: Path) -> bool:
@@ -96,7 +101,8 @@ def read_draft(path: str | Path) -> Draft:
     file = str(path)
     raw = load_source(path).raw
     if path.suffix.lower() == ".docx":
-        return Draft(file=file, kind="docx", blocks=_docx_blocks(path, raw, file))
+        blocks, unread = _docx_blocks(path, raw, file)
+        return Draft(file=file, kind="docx", blocks=blocks, unread=unread)
     text = _decode(raw, file)
     kind = "md" if path.suffix.lower() == ".md" else "txt"
     return Draft(file=file, kind=kind, blocks=_text_blocks(text, markdown=kind == "md"))
@@ -152,12 +158,13 @@ def _text_blocks(text: str, markdown: bool) -> list[Block]:
     return blocks
 
 
-def _docx_blocks(path: Path, raw: bytes, file: str) -> list[Block]:
-    """Paragraphs and tables of the document body, in order (python-docx)."""
+def _docx_blocks(path: Path, raw: bytes, file: str
+                 ) -> tuple[list[Block], list[tuple[str, str]]]:
+    """Paragraphs and tables of the document body, in order (python-docx), and the text of the
+    parts not read as blocks (headers, footers, text boxes) that holds figures."""
     if not raw.startswith(_ZIP_MAGIC):
         raise InputError([Problem(file=file, code="draft_not_docx",
-                                  params={"reason": {"zh": "不是 ZIP 压缩包",
-                                                     "en": "not a ZIP package"}})])
+                                  params={"reason": both("problem.why.not_zip")})])
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
@@ -198,4 +205,31 @@ def _docx_blocks(path: Path, raw: bytes, file: str) -> list[Block]:
                     seen.append(cell._tc)
                     block.cells.append(Cell(row=r, column=c, text=cell.text.strip()))
             blocks.append(block)
-    return blocks
+    return blocks, _unread_parts(document)
+
+
+_DIGIT = re.compile(r"[0-9０-９]")
+
+
+def _unread_parts(document: Any) -> list[tuple[str, str]]:
+    """(part, text) of every page header, footer and text box holding a digit: their figures
+    are not checked, and the report says so rather than pass them over in silence."""
+    from docx.oxml.ns import qn
+
+    found: list[tuple[str, str]] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(part: str, element: Any) -> None:
+        text = "".join(node.text or "" for node in element.iter(qn("w:t"))).strip()
+        # A text box is stored twice (DrawingML and its VML fallback): name it once.
+        if text and _DIGIT.search(text) and (part, text) not in seen:
+            seen.add((part, text))
+            found.append((part, text))
+
+    for box in document.element.body.iter(qn("w:txbxContent")):
+        add("textbox", box)
+    for rel in document.part.rels.values():
+        kind = rel.reltype.rsplit("/", 1)[-1]
+        if kind in ("header", "footer") and not rel.is_external:
+            add(kind, rel.target_part.element)
+    return found

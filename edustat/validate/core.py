@@ -21,6 +21,7 @@ from edustat.schema import (
     TableSpec,
     normalize_header,
 )
+from edustat.texts import t
 from edustat.vectors import map_values
 
 if TYPE_CHECKING:
@@ -253,7 +254,8 @@ def _why(indicator_key: str | None) -> dict[str, str] | str:
 
     indicator = BY_KEY.get(indicator_key)
     zh_name = indicator.zh if indicator else indicator_key
-    return {"zh": f"（计算“{zh_name}”需要）", "en": f" (needed for {indicator_key})"}
+    return {"zh": t("problem.why.needed_for", "zh", name=zh_name),
+            "en": t("problem.why.needed_for", "en", name=indicator_key)}
 
 
 def _check_subsets(frame: pd.DataFrame, table: TableSpec, checker: _FileChecker) -> None:

@@ -17,6 +17,7 @@ from edustat.schema import (
 
 if TYPE_CHECKING:
     pass
+from edustat.texts import both, t
 from edustat.validate.core import (
     ValidTable,
     _already_reported,
@@ -60,8 +61,7 @@ def _exam_candidates(valid: ValidTable) -> None:
     blank = np.isnan(candidates) & ~_in_files_without(valid, "candidates")
     blank &= ~_already_reported(valid, "candidates", blank)
     _frame_problems(valid, "candidates", blank, "missing_value",
-                    params={"why": {"zh": "（考生数是各比率的分母）",
-                                    "en": " (candidates is the denominator of every rate)"}})
+                    params={"why": both("problem.why.candidates")})
 
 
 def _exam_counts(valid: ValidTable) -> None:
@@ -77,8 +77,8 @@ def _exam_counts(valid: ValidTable) -> None:
         rows_of = exam == exam_key
         if not rows_of.any():
             continue
-        why = {"zh": f"（{EXAM_ZH[exam_key]}的行必须填写，没有请填 0）",
-               "en": f" ({exam_key} rows need it; write 0 if none)"}
+        why = {"zh": t("problem.why.exam_rows", "zh", exam=EXAM_ZH[exam_key]),
+               "en": t("problem.why.exam_rows", "en", exam=exam_key)}
         for column in columns:
             spec = EXAMS.column(column)
             lacking = _in_files_without(valid, column)
@@ -138,15 +138,12 @@ def _exam_duplicates(valid: ValidTable) -> None:
     mixed = named.groupby(keys, dropna=False).transform("any").to_numpy(dtype=bool)
     anonymous = (identity == "").to_numpy(dtype=bool) & mixed
     _frame_problems(valid, "school_name", anonymous, "missing_value",
-                    params={"why": {"zh": "（同一考试的其他行都写明了学校；"
-                                          "请填写学校，合计行请删除）",
-                                    "en": " (other rows of this exam name their school: name this"
-                                          " one, or delete it if it is a total)"}})
+                    params={"why": both("problem.why.unnamed_exam_row")})
     frame["_school"] = identity.astype(object)
     shown = "school_id" if any("school_id" in w for w in valid.written.values()) else "school_name"
     try:
         check_duplicates(valid, ["county", "year", "exam", "_school"], shown, "duplicate_key",
-                         params={"what": {"zh": "学校的同一考试", "en": "school and exam"}})
+                         params={"what": both("problem.what.school_and_exam")})
     finally:
         del frame["_school"]
 

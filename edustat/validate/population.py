@@ -15,6 +15,7 @@ from edustat.schema import (
 
 if TYPE_CHECKING:
     import numpy as np
+from edustat.texts import both
 from edustat.validate.core import (
     STUDENT_COLUMNS,
     ValidTable,
@@ -133,8 +134,7 @@ def validate_population(paths: list[Path], *, encoding: str | None = None,
     valid.problems[:0] = read_problems
     if not len(valid.frame):
         return valid
-    why = {"zh": "（人口表至少要有一列适龄人口）", "en": " (a population table needs at least one "
-           "school-age population column)"}
+    why = both("problem.why.population_column")
     for raw in raws:
         if not any(column in raw.written for column in _POPULATION_COLUMNS):
             for column in _POPULATION_COLUMNS:
@@ -148,14 +148,12 @@ def validate_population(paths: list[Path], *, encoding: str | None = None,
             valid.problems.append(Problem(
                 file=raw.file, row=None, column=spec.zh, code="missing_column",
                 params={"zh": spec.zh, "name": spec.name,
-                        "why": {"zh": "（文件名中也没有四位年份）",
-                                "en": " (nor a 4-digit year in the file name)"}}))
+                        "why": both("problem.why.no_year_in_name")}))
     blank_year = np.isnan(valid.frame["year"].to_numpy(dtype=float)) & column_present(valid, "year")
     _frame_problems(valid, "year", blank_year, "missing_value",
-                    params={"why": {"zh": "（人口按县区和年份对应）",
-                                    "en": " (population is matched by county and year)"}})
+                    params={"why": both("problem.why.population_key")})
     check_duplicates(valid, ["county", "year"], "year", "duplicate_key",
-                     params={"what": {"zh": "县区", "en": "county"}})
+                     params={"what": both("problem.what.county")})
     return valid
 
 

@@ -14,6 +14,7 @@ from edustat.schema import (
     SCHOOLS,
     STAGE_ZH,
 )
+from edustat.texts import both
 from edustat.validate.core import (
     STUDENT_COLUMNS,
     ValidTable,
@@ -182,8 +183,7 @@ def _school_types(valid: ValidTable) -> None:
         stated = ~blank_type & allowed & np.isnan(counts[stage])
         stated &= ~_already_reported(valid, column, stated)  # e.g. text: not blank
         _frame_problems(valid, column, stated, "missing_value",
-                        params={"why": {"zh": "（学校类型包含该学段）",
-                                        "en": " (the school type includes this stage)"}})
+                        params={"why": both("problem.why.type_has_stage")})
 
 
 def _needed_values(valid: ValidTable, needed: dict[str, str]) -> None:
