@@ -456,11 +456,13 @@ def plan(paths: Sequence[str | Path], *, standard: Method = "quality",
          prices_file: str | Path | None = None, stages: Sequence[str] = STAGES,
          counties: Sequence[str] = (), move_teachers: bool = False,
          standards_file: str | Path | None = None, encoding: str | None = None,
-         sheet: str | None = None) -> Any:
+         sheet: str | None = None, stream: bool = False) -> Any:
     """The least-cost additions for each county and stage to meet `standard` (SPEC §8);
-    a PlanReport, verified by recomputing with the additions made."""
+    a PlanReport, verified by recomputing with the additions made. `stream=True` leaves
+    `report.results` empty for writing JSON or CSV (built when read: `report.full()`)."""
     from edustat.planning.entry import plan_files
 
     return plan_files(paths, standard=standard, prices_file=prices_file, stages=stages,
                       counties=counties, move_teachers=move_teachers,
-                      standards_file=standards_file, encoding=encoding, sheet=sheet)
+                      standards_file=standards_file, encoding=encoding, sheet=sheet,
+                      stream=stream)
