@@ -13,9 +13,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic import Field
 
 from edustat.coefficients import CoefficientReport, compute_coefficients
-from edustat.enrolment import EnrolmentReport
-from edustat.enrolment import System as EnrolmentSystem
-from edustat.exams import ExamReport, compute_exams
 from edustat.indicators import Method, needed_columns
 from edustat.norms import Norms, load_norms
 from edustat.problems import InputError, Problem, has_errors
@@ -30,14 +27,17 @@ from edustat.results import (
     no_progress,
 )
 from edustat.schema import STAGES
-from edustat.standards import StandardsReport, compute_standards
 from edustat.texts import Lang, both
 from edustat.units import school_units
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # each family's module is imported by its command only (start-up time)
     from edustat.audit import AuditReport
     from edustat.audit.listing import AuditRulesReport
     from edustat.checks import CheckReport, FiguresReport, RulesReport
+    from edustat.enrolment import EnrolmentReport
+    from edustat.enrolment import System as EnrolmentSystem
+    from edustat.exams import ExamReport
+    from edustat.standards import StandardsReport
 
 from edustat.validate import (
     ValidTable,
@@ -237,6 +237,8 @@ def _standards(valid: ValidTable, norms: Norms, stages: tuple[str, ...],
         raise InputError(valid.problems)
     schools = _only_counties(valid.frame, counties, paths)
     units = school_units(schools, norms, stages)
+    from edustat.standards import compute_standards
+
     report = compute_standards(units, schools, norms, per_school=per_school, stream=stream)
     report.problems = valid.problems
     return report
@@ -256,6 +258,8 @@ def _exams(valid: ValidTable, schools: bool) -> ExamReport:
     """Exam rates of validated exam rows."""
     if not valid.ok:
         raise InputError(valid.problems)
+    from edustat.exams import compute_exams
+
     report = compute_exams(valid.frame, with_schools=schools)
     report.problems = valid.problems
     return report
@@ -461,11 +465,13 @@ def plan(paths: Sequence[str | Path], *, standard: Method = "quality",
          prices_file: str | Path | None = None, stages: Sequence[str] = STAGES,
          counties: Sequence[str] = (), move_teachers: bool = False,
          standards_file: str | Path | None = None, encoding: str | None = None,
-         sheet: str | None = None) -> Any:
+         sheet: str | None = None, stream: bool = False) -> Any:
     """The least-cost additions for each county and stage to meet `standard` (SPEC §8);
-    a PlanReport, verified by recomputing with the additions made."""
+    a PlanReport, verified by recomputing with the additions made. `stream=True` leaves
+    `report.results` empty for writing JSON or CSV (built when read: `report.full()`)."""
     from edustat.planning.entry import plan_files
 
     return plan_files(paths, standard=standard, prices_file=prices_file, stages=stages,
                       counties=counties, move_teachers=move_teachers,
-                      standards_file=standards_file, encoding=encoding, sheet=sheet)
+                      standards_file=standards_file, encoding=encoding, sheet=sheet,
+                      stream=stream)

@@ -281,24 +281,17 @@ def judge(resource: np.ndarray, students: np.ndarray, standard: np.ndarray, per:
             "below_floor": below(value, standard * floor_share), "shortfall": shortfall}
 
 
-def compute_standards(units: pd.DataFrame, schools: pd.DataFrame, norms: Norms, *,
-                      per_school: bool = True, stream: bool = False) -> StandardsReport:
-    """Every school unit against the per-school standards, and shortfall totals per county;
-    `per_school=False` gives the totals alone (a province's figures, without 200 000 records).
-    `stream=True` keeps the units as columns: `report.results` stays empty, and the report's
-    writers (`write_json`, `csv_rows`, `sheets`) produce them a chunk at a time."""
+def judge_units(units: pd.DataFrame, norms: Norms
+                ) -> tuple[dict[str, dict[str, np.ndarray]], np.ndarray, np.ndarray]:
+    """Every unit against each standard (`judge`), how many it meets, and whether it passes
+    (SPEC §4: at least min_met met, none below the floor share)."""
     import numpy as np
 
-    if units.empty:
-        return StandardsReport(standards=norms.name, pass_rule=norms.school_pass, results=[],
-                               totals=[])
     stages = units["stage"].to_numpy(dtype=object)
     students = units["students"].to_numpy(dtype=float)
     rule = norms.school_pass
-
-    indicators = indicators_for("quality")
     columns: dict[str, dict[str, np.ndarray]] = {}
-    for indicator in indicators:
+    for indicator in indicators_for("quality"):
         standard = _by_stage(stages, {s: v[indicator.key]
                                       for s, v in norms.school_standards.items()})
         share = (units["share"].to_numpy(dtype=float)
@@ -308,7 +301,21 @@ def compute_standards(units: pd.DataFrame, schools: pd.DataFrame, norms: Norms, 
                                        share)
     met = sum(c["meets"].astype(int) for c in columns.values())
     below_floor = np.logical_or.reduce([c["below_floor"] for c in columns.values()])
-    passes = (met >= rule.min_met) & ~below_floor
+    return columns, met, (met >= rule.min_met) & ~below_floor
+
+
+def compute_standards(units: pd.DataFrame, schools: pd.DataFrame, norms: Norms, *,
+                      per_school: bool = True, stream: bool = False) -> StandardsReport:
+    """Every school unit against the per-school standards, and shortfall totals per county;
+    `per_school=False` gives the totals alone (a province's figures, without 200 000 records).
+    `stream=True` keeps the units as columns: `report.results` stays empty, and the report's
+    writers (`write_json`, `csv_rows`, `sheets`) produce them a chunk at a time."""
+    if units.empty:
+        return StandardsReport(standards=norms.name, pass_rule=norms.school_pass, results=[],
+                               totals=[])
+    stages = units["stage"].to_numpy(dtype=object)
+    students = units["students"].to_numpy(dtype=float)
+    columns, met, passes = judge_units(units, norms)
 
     order = _result_order(units, passes, met)
     totals = _totals(units, columns, passes, order)

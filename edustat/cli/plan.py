@@ -51,7 +51,9 @@ def plan(
         report = api.plan(files, standard=standard,  # type: ignore[arg-type]
                           prices_file=prices, stages=tuple(stage or ("primary", "junior")),
                           counties=county or (), move_teachers=move_teachers,
-                          standards_file=standards_file, encoding=encoding, sheet=sheet)
+                          standards_file=standards_file, encoding=encoding, sheet=sheet,
+                          # JSON is written from the plan's columns, never held whole
+                          stream=output is not None or fmt in ("json", "csv"))
         return emit(report, lang=lang_, fmt=fmt, output=output, decimals=decimals,
                     strict=strict)
 

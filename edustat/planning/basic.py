@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING, Any
 from edustat.indicators import indicators_for
 from edustat.norms import Norms
 from edustat.planning import waterfill
-from edustat.planning.targets import AIM, Target, column_price, step_size, unit_groups
+from edustat.planning.targets import (
+    AIM,
+    Groups,
+    Target,
+    column_price,
+    step_size,
+    unit_groups,
+)
 from edustat.verdicts import at_most, noise_variance
 
 if TYPE_CHECKING:
@@ -110,12 +117,13 @@ def _group_levels(curves: list[_Curve], limit: float) -> list[float]:
     return levels
 
 
-def basic_targets(units: pd.DataFrame, norms: Norms, prices: dict[str, float]
-                  ) -> dict[str, Target]:
-    """Whole steps per unit for each basic indicator's resource, in groups over their limit."""
+def basic_targets(units: pd.DataFrame, norms: Norms, prices: dict[str, float],
+                  groups: Groups | None = None) -> dict[str, Target]:
+    """Whole steps per unit for each basic indicator's resource, in groups over their limit
+    (`groups`: the units' unit_groups, when the caller has them already)."""
     import numpy as np
 
-    groups = unit_groups(units)
+    groups = groups if groups is not None else unit_groups(units)
     indicators = indicators_for("basic")
     students = units["students"].to_numpy(dtype=float)
     steps = {i.resource: np.zeros(len(units)) for i in indicators}

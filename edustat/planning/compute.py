@@ -17,11 +17,10 @@ from typing import TYPE_CHECKING, Any
 from edustat.coefficients import CoefficientReport, compute_coefficients
 from edustat.indicators import FACILITY_COLUMNS, Method, indicators_for
 from edustat.norms import Norms
-from edustat.planning.prices import price_of
-from edustat.planning.report import Move, PlanReport, column_unit
-from edustat.planning.targets import GRANULARITY, Target, quality_targets
+from edustat.planning.report import Move, PlanReport
+from edustat.planning.targets import GRANULARITY, Groups, Target, quality_targets, unit_groups
 from edustat.reader import FILE, ROW
-from edustat.standards import StandardsReport, compute_standards
+from edustat.standards import judge_units
 from edustat.units import school_units
 from edustat.vectors import row_positions
 
@@ -41,7 +40,6 @@ class Verdicts:
     """Coefficients and per-school standards of one state of the data, per group."""
 
     coefficients: CoefficientReport
-    standards: StandardsReport | None
     meets: dict[GroupKey, bool] = field(default_factory=dict)
     failing: dict[GroupKey, int] = field(default_factory=dict)
 
@@ -52,21 +50,30 @@ def _key(county: Any, year: Any, stage: str) -> GroupKey:
     return (county, year, stage)
 
 
-def verdicts(schools: pd.DataFrame, norms: Norms, method: Method, stages: tuple[str, ...]
-             ) -> Verdicts:
-    """The county verdicts of the data as `coefficient` and `standards` compute them."""
-    units = school_units(schools, norms, stages)
+def verdicts(schools: pd.DataFrame, norms: Norms, method: Method, stages: tuple[str, ...],
+             units: pd.DataFrame | None = None, groups: Groups | None = None) -> Verdicts:
+    """The county verdicts of the data as `coefficient` and `standards` compute them: the
+    coefficients by compute_coefficients, each unit's standards by judge_units (what
+    compute_standards counts as failing per county, year and stage). `units` and `groups`:
+    the school rows' school_units and their unit_groups, when the caller has them."""
+    import numpy as np
+
+    units = units if units is not None else school_units(schools, norms, stages)
     coefficients = compute_coefficients(units, method, norms)
-    standards = (compute_standards(units, schools, norms, per_school=False)
-                 if method == "quality" else None)
-    out = Verdicts(coefficients=coefficients, standards=standards)
+    out = Verdicts(coefficients=coefficients)
     for result in coefficients.results:
         out.meets[_key(result.county, result.year, result.stage)] = result.meets
-    if standards is not None:
-        for total in standards.totals:
-            key = _key(total.county, total.year, total.stage)
-            out.failing[key] = total.failing
-            out.meets[key] = out.meets.get(key, True) and total.failing == 0
+    if method == "quality" and len(units):
+        _, _, passes = judge_units(units, norms)
+        groups = groups if groups is not None else unit_groups(units)
+        failing = np.bincount(groups.codes, weights=~passes, minlength=groups.count)
+        counties = units["county"].to_numpy(dtype=object)[groups.first].tolist()
+        years = units["year"].to_numpy(dtype=object)[groups.first].tolist()
+        for county, year, stage, count in zip(counties, years, groups.stages.tolist(),
+                                              failing.astype(np.int64).tolist(), strict=True):
+            key = _key(county, year, stage)
+            out.failing[key] = count
+            out.meets[key] = out.meets.get(key, True) and count == 0
     return out
 
 
@@ -129,8 +136,10 @@ def _book(ledger: Ledger, schools_n: int, positions: np.ndarray, units: pd.DataF
             np.maximum.at(floor_whole, positions, np.where(mask, target.floor_steps, 0.0))
             # Listed under the stage that needs the most (the last write of a sorted order
             # wins), unless an earlier round listed it already.
-            order = np.argsort(steps, kind="stable")
-            order = order[steps[order] > 0]
+            # (Only the units that need something are sorted: the same order as sorting all
+            # and dropping the zeros, since the sort is stable.)
+            needing = np.flatnonzero(steps > 0)
+            order = needing[np.argsort(steps[needing], kind="stable")]
             owner = np.full(schools_n, None, dtype=object)
             owner[positions[order]] = stages[order]
             unset = np.equal(ledger.stage[column], None)
@@ -159,13 +168,21 @@ def plan_columns(method: Method, stages: tuple[str, ...]) -> list[str]:
 
 def compute_plan(schools: pd.DataFrame, norms: Norms, method: Method,
                  prices: dict[str, float], stages: tuple[str, ...], *,
-                 move_teachers: bool = False) -> PlanReport:
-    """The least-cost plan for every county, year and stage of the school rows (SPEC §8)."""
+                 move_teachers: bool = False, stream: bool = False) -> PlanReport:
+    """The least-cost plan for every county, year and stage of the school rows (SPEC §8);
+    `stream=True` leaves `report.results` empty for writing (its JSON is written from
+    columns, and whatever reads the results gets them built)."""
+    from edustat.planning.additions import addition_table
     from edustat.planning.moves import plan_moves
     from edustat.planning.results import assemble
 
     schools = schools.reset_index(drop=True)
-    before = verdicts(schools, norms, method, stages)
+    # Students do not change, so neither do the units, their order nor their groups: computed
+    # once (each round recomputes the units' resources from the data with the plan so far).
+    units = school_units(schools, norms, stages)
+    groups = unit_groups(units)
+    positions = _school_positions(schools, units)
+    before = verdicts(schools, norms, method, stages, units, groups)
     columns = plan_columns(method, stages)
     ledger = _new_ledger(len(schools), columns)
     moved: dict[str, np.ndarray] = {}
@@ -174,99 +191,46 @@ def compute_plan(schools: pd.DataFrame, norms: Norms, method: Method,
         moved, moves = plan_moves(schools, norms, method, stages)
     base = applied(schools, moved)
     notes: list[str] = []
-    state = before if not moved else verdicts(base, norms, method, stages)
+    state = before if not moved else verdicts(base, norms, method, stages, groups=groups)
     # Each round asks every unit what it still needs on the data with the plan so far, and
     # books it; when nothing more is asked for, the plan is verified by recomputing the
     # coefficients and the standards. A limit still missed then is reported, not hidden.
     pending: dict[str, Target] | None = None
-    # Students do not change, so neither do the units nor their order: computed once.
-    units = school_units(schools, norms, stages)
-    positions = _school_positions(schools, units)
     for _round in range(MAX_ROUNDS):
         if pending is None:
             if all(state.meets.values()):
                 break
-            pending = _targets(base, ledger, norms, method, prices, stages)
+            _, pending = _targets(base, ledger, norms, method, prices, stages, groups)
         if not _book(ledger, len(schools), positions, units, pending, method):
             notes.append("no_progress")
             pending = None
             break
-        pending = _targets(base, ledger, norms, method, prices, stages)
+        # `now`: the units of the data with every addition so far (nothing is added between
+        # here and a verification below, which recomputes from them).
+        now, pending = _targets(base, ledger, norms, method, prices, stages, groups)
         if not any(target.steps.any() for target in pending.values()):
             pending = None
-            state = verdicts(applied(base, ledger.amounts), norms, method, stages)
+            state = verdicts(applied(base, ledger.amounts), norms, method, stages, now, groups)
     if pending is not None:
         notes.append("rounds")
-        state = verdicts(applied(base, ledger.amounts), norms, method, stages)
+        state = verdicts(applied(base, ledger.amounts), norms, method, stages, now, groups)
     # The verdicts after the plan: `state` is recomputed from the data with every addition
     # and move made (never assumed), and nothing was added since.
     after = state
-    additions = _additions(schools, ledger, prices)
-    return assemble(method, prices, before, after, additions, moves, notes)
-
-
-def _units_of(base: pd.DataFrame, ledger: Ledger, norms: Norms, stages: tuple[str, ...]
-              ) -> pd.DataFrame:
-    """The stage units of the data with the plan so far."""
-    return school_units(applied(base, ledger.amounts), norms, stages)
+    additions = addition_table(schools, ledger, prices)
+    return assemble(method, prices, before, after, additions, moves, notes, stream=stream)
 
 
 def _targets(base: pd.DataFrame, ledger: Ledger, norms: Norms, method: Method,
-             prices: dict[str, float], stages: tuple[str, ...]) -> dict[str, Target]:
-    """What every unit still needs, in whole steps, on the data with the plan so far."""
+             prices: dict[str, float], stages: tuple[str, ...], groups: Groups
+             ) -> tuple[pd.DataFrame, dict[str, Target]]:
+    """The stage units of the data with the plan so far, and what every unit still needs,
+    in whole steps."""
     from edustat.planning.basic import basic_targets
 
-    units = _units_of(base, ledger, norms, stages)
-    return (quality_targets(units, norms, prices) if method == "quality"
-            else basic_targets(units, norms, prices))
-
-
-def _additions(schools: pd.DataFrame, ledger: Ledger, prices: dict[str, float]
-               ) -> dict[GroupKey, list[dict[str, Any]]]:
-    """Every non-zero addition as a record, by the group (county, year, stage) it is listed
-    under; within a group school by school in the order of the input, columns in the order
-    of the returns. Built from arrays: a province's plan has hundreds of thousands."""
-    import numpy as np
-    import pandas as pd
-
-    parts = [(index, column, np.flatnonzero(amounts > 0))
-             for index, (column, amounts) in enumerate(ledger.amounts.items())]
-    parts = [part for part in parts if part[2].size]
-    if not parts:
-        return {}
-    positions = np.concatenate([where for _, _, where in parts])
-    column_index = np.concatenate([np.full(where.size, i) for i, _, where in parts])
-    amount = np.round(np.concatenate([ledger.amounts[c][w] for _, c, w in parts]), 2)
-    hired = np.concatenate([ledger.hires[c][w] for _, c, w in parts])
-    price = np.concatenate([np.full(w.size, price_of(c, prices)) for _, c, w in parts])
-    driven = np.concatenate([ledger.cv_driven[c][w] for _, c, w in parts])
-    stage_codes, stage_names = pd.factorize(
-        np.concatenate([ledger.stage[c][w] for _, c, w in parts]).astype(str))
-    costed = amount - hired  # hires on subset columns are costed there
-    cost = np.round(np.maximum(costed, 0.0) * price, 2)
-    reason = np.where(costed <= 0, "count", np.where(driven, "cv", "standard"))
-    place_codes, _ = pd.factorize(pd.MultiIndex.from_arrays(
-        [schools["county"].astype(object).fillna("\0"), schools["year"].fillna(-1)]))
-    group = place_codes[positions] * len(stage_names) + stage_codes
-    order = np.lexsort((column_index, positions, group))
-    starts = np.flatnonzero(np.r_[True, np.diff(group[order]) != 0])
-    columns = list(ledger.amounts)
-    units = [column_unit(c) for c in columns]
-    ids = _texts(schools["school_id"])
-    names = _texts(schools["school_name"])
-    counties = schools["county"].to_numpy(dtype=object)
-    years = schools["year"].to_numpy(dtype=object)
-    rows = list(zip(positions[order].tolist(), column_index[order].tolist(),
-                    amount[order].tolist(), price[order].tolist(), cost[order].tolist(),
-                    reason[order].tolist(), strict=True))
-    out: dict[GroupKey, list[dict[str, Any]]] = {}
-    for start, end in zip(starts.tolist(), [*starts[1:].tolist(), len(order)], strict=True):
-        first = rows[start][0]
-        key = _key(counties[first], years[first], str(stage_names[stage_codes[order[start]]]))
-        out[key] = [{"school_id": ids[pos], "school_name": names[pos],
-                     "column": columns[ci], "amount": a, "unit": units[ci], "price": p,
-                     "cost": c, "reason": r} for pos, ci, a, p, c, r in rows[start:end]]
-    return out
+    units = school_units(applied(base, ledger.amounts), norms, stages)
+    return units, (quality_targets(units, norms, prices, groups) if method == "quality"
+                   else basic_targets(units, norms, prices, groups))
 
 
 def _texts(column: pd.Series) -> list[str | None]:

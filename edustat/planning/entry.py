@@ -18,8 +18,9 @@ def plan_files(paths: Sequence[str | Path], *, standard: Method = "quality",
                prices_file: str | Path | None = None, stages: Sequence[str] = STAGES,
                counties: Sequence[str] = (), move_teachers: bool = False,
                standards_file: str | Path | None = None, encoding: str | None = None,
-               sheet: str | None = None) -> PlanReport:
-    """The plan of the school tables in `paths`; raises InputError for unusable input."""
+               sheet: str | None = None, stream: bool = False) -> PlanReport:
+    """The plan of the school tables in `paths`; raises InputError for unusable input.
+    `stream=True`: see compute_plan (for writing JSON or CSV)."""
     from edustat.planning.compute import compute_plan
 
     files = [Path(p) for p in paths]
@@ -41,6 +42,7 @@ def plan_files(paths: Sequence[str | Path], *, standard: Method = "quality",
                                       params={"counties": "、".join(sorted(present)[:20])})
                               for name in missing])
         frame = frame[frame["county"].isin(list(counties))]
-    report = compute_plan(frame, norms, standard, prices, stages, move_teachers=move_teachers)
+    report = compute_plan(frame, norms, standard, prices, stages, move_teachers=move_teachers,
+                          stream=stream)
     report.problems = valid.problems
     return report

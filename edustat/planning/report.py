@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 from typing_extensions import TypedDict  # pydantic needs this one before Python 3.12
 
 from edustat.indicators import Method
 from edustat.results import Report, Sheets
 from edustat.texts import Lang, t
+
+if TYPE_CHECKING:
+    from edustat.planning.results import PlanTable
 
 Reason = Literal["cv", "standard", "count"]
 
@@ -93,12 +96,59 @@ class PlanReport(Report):
     results: list[PlanResult]
     cost: float  # the total over every county, year and stage, yuan
 
+    # The results as records and the additions as columns (edustat.planning.results): the JSON
+    # is written from them. A streamed report (compute_plan(stream=True)) leaves `results`
+    # empty; whatever reads them then gets them built (`full`).
+    _table: PlanTable | None = PrivateAttr(default=None)
+
+    def _streamed(self) -> bool:
+        return self._table is not None and not self.results and bool(self._table.records)
+
+    def full(self) -> PlanReport:
+        """The report with its results as models (itself unless it is streamed)."""
+        from edustat.planning.results import materialize
+
+        if not self._streamed():
+            return self
+        assert self._table is not None
+        return materialize(self, self._table)
+
     def failed(self) -> bool:
         """True when some county or stage still misses a limit after the plan."""
+        if self._streamed():
+            assert self._table is not None
+            return any(not record["meets_after"] for record in self._table.records)
         return any(not result.meets_after for result in self.results)
+
+    def to_dict(self, lang: Lang = "zh") -> dict[str, Any]:
+        """The documented JSON as Python objects."""
+        full = self.full()
+        return full.model_dump(context={"lang": lang})
+
+    def to_json_bytes(self, indent: int | None = 1, *, lang: Lang = "zh") -> bytes:
+        """The documented JSON as UTF-8 bytes (a streamed report writes it from its columns)."""
+        if indent == 1 and self._streamed():
+            import io
+
+            buffer = io.BytesIO()
+            self.write_json(buffer, lang)
+            return buffer.getvalue()[:-1]
+        return super(PlanReport, self.full()).to_json_bytes(indent, lang=lang)
+
+    def write_json(self, out: BinaryIO, lang: Lang = "zh") -> None:
+        """The JSON and a final newline, byte for byte `to_json_bytes()` of the whole report,
+        written a chunk of results at a time, the additions from their columns."""
+        from edustat.planning.results import write_plan_json
+
+        if self._table is None:
+            super().write_json(out, lang)
+            return
+        write_plan_json(self, self._table, out)
 
     def sheets(self, lang: Lang = "zh") -> Sheets:
         """Additions (what a school adds, to hand to finance), CVs, and teacher moves."""
+        if self._streamed():
+            return self.full().sheets(lang)
         additions, indicators, moves = [], [], []
         for r in self.results:
             place = {"county": r.county, "year": r.year, "stage": r.stage}

@@ -48,13 +48,14 @@ class Groups:
     codes: np.ndarray
     count: int
     stages: np.ndarray  # stage of each group
+    first: np.ndarray  # each group's first unit
 
 
 def unit_groups(units: pd.DataFrame) -> Groups:
     """Group codes of the units by county, year and stage (as `coefficient` groups them)."""
     codes, first = group_codes([units["county"], units["year"], units["stage"]])
     return Groups(codes=codes, count=len(first),
-                  stages=units["stage"].to_numpy(dtype=object)[first])
+                  stages=units["stage"].to_numpy(dtype=object)[first], first=first)
 
 
 def step_size(units: pd.DataFrame, indicator: Indicator) -> np.ndarray:
@@ -105,18 +106,19 @@ def fill_to_limit(units: pd.DataFrame, groups: Groups, indicator: Indicator,
     return steps
 
 
-def quality_targets(units: pd.DataFrame, norms: Norms, prices: dict[str, float]
-                    ) -> dict[str, Target]:
-    """Whole steps per unit for each quality indicator's resource (SPEC §8, quality)."""
+def quality_targets(units: pd.DataFrame, norms: Norms, prices: dict[str, float],
+                    groups: Groups | None = None) -> dict[str, Target]:
+    """Whole steps per unit for each quality indicator's resource (SPEC §8, quality);
+    `groups`: the units' unit_groups, when the caller has them already (the plan's rounds
+    keep the same units)."""
     import numpy as np
 
-    groups = unit_groups(units)
+    groups = groups if groups is not None else unit_groups(units)
     indicators = indicators_for("quality")
     students = units["students"].to_numpy(dtype=float)
-    stages = units["stage"].to_numpy(dtype=object)
     limits = np.array([norms.indicator_limits[s] for s in groups.stages], dtype=float)
     current = {i.key: units[i.resource].to_numpy(dtype=float) / students for i in indicators}
-    standard = {i.key: _per_stage(stages, {s: v[i.key] / i.per
+    standard = {i.key: _per_stage(groups, {s: v[i.key] / i.per
                                            for s, v in norms.school_standards.items()})
                 for i in indicators}
     # Yuan per whole step (one step gives the unit `steps[key]` of the resource).
@@ -171,18 +173,20 @@ def _choose_floors(indicators: list[Indicator], current: dict[str, np.ndarray],
     savings = np.vstack(saving)  # indicators × units
     exempt = np.zeros_like(savings, dtype=bool)
     if free > 0:
-        # The `free` largest savings per unit, ties to the first listed indicator.
-        order = np.argsort(-savings, axis=0, kind="stable")[:free]
+        # The `free` largest savings per unit, ties to the first listed indicator (for one,
+        # as the national rule has, argmax: the first largest, without sorting every unit).
+        order = (np.argmax(savings, axis=0)[None, :] if free == 1
+                 else np.argsort(-savings, axis=0, kind="stable")[:free])
         np.put_along_axis(exempt, order, True, axis=0)
         exempt &= savings > 0
     return {ind.key: np.where(exempt[k], standard[ind.key] * floor_share, standard[ind.key])
             for k, ind in enumerate(indicators)}
 
 
-def _per_stage(stages: np.ndarray, values: dict[str, float]) -> np.ndarray:
+def _per_stage(groups: Groups, values: dict[str, float]) -> np.ndarray:
+    """Each unit's value of its stage (0 for a stage without one), by its group's stage."""
     import numpy as np
 
-    out = np.zeros(len(stages))
-    for stage, value in values.items():
-        out[stages == stage] = value
-    return out
+    by_group = np.array([values.get(stage, 0.0) for stage in groups.stages.tolist()],
+                        dtype=float)
+    return by_group[groups.codes]
