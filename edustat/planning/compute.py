@@ -241,6 +241,3 @@ def _texts(column: pd.Series) -> list[str | None]:
     texts: list[str | None] = np.where(column.isna().to_numpy(), None, values.astype(str)).tolist()
     return texts
 
-
-def _text(value: Any) -> str | None:
-    return None if value is None or value != value else str(value)
