@@ -303,6 +303,17 @@ def _enrolment(valid: ValidTable, people: ValidTable | None, norms: Norms,
                system: EnrolmentSystem) -> EnrolmentReport:
     """Enrolment rates of validated school rows and an optional validated population table."""
     from edustat.enrolment import compute_enrolment
+
+    frame, missing, present, population, problems = _enrolment_inputs(valid, people, system)
+    report = compute_enrolment(frame, missing, present, population, system, norms)
+    report.problems = problems
+    return report
+
+
+def _enrolment_inputs(valid: ValidTable, people: ValidTable | None, system: EnrolmentSystem
+                      ) -> tuple[Any, dict[str, Any], dict[str, Any], Any, list[Problem]]:
+    """What the rates are computed from: the school rows with the derived columns, which
+    values are missing and which files have each column, the population rows, the problems."""
     from edustat.enrolment_inputs import dropout_columns, transfer_columns
     from edustat.validate import check_enrolment, column_present
 
@@ -318,10 +329,8 @@ def _enrolment(valid: ValidTable, people: ValidTable | None, norms: Norms,
     problems = list(valid.problems) + (people.problems if people is not None else [])
     if has_errors(problems):
         raise InputError(problems)
-    report = compute_enrolment(valid.frame.assign(**derived), missing, present,
-                               people.frame if people is not None else None, system, norms)
-    report.problems = problems
-    return report
+    return (valid.frame.assign(**derived), missing, present,
+            people.frame if people is not None else None, problems)
 
 
 # ---------------------------------------------------------------------------------------------

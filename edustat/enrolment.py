@@ -11,7 +11,7 @@ where the tables give the cohort's transfers the retention rates also come adjus
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, Field
 
@@ -22,6 +22,7 @@ from edustat.enrolment_inputs import (
     population_lookup,
 )
 from edustat.norms import Norms
+from edustat.problems import Problem
 from edustat.results import JoinedPhrases, Phrase, Report, Sheets
 from edustat.schema import SCHOOLS, SYSTEM_GRADES, grade_column
 from edustat.texts import Lang, t
@@ -216,6 +217,10 @@ class _Context:
                  population: dict[CountyYear, dict[str, float]] | None) -> None:
         self.totals = totals
         self.population = population
+        # Phrases made once per run: 2 850 counties share nine rate names and, without a
+        # population table, the same few notes (see `_rate`).
+        self.names: dict[str, Phrase] = {}
+        self.notes: dict[str, list[Phrase]] = {}
 
     def column_name(self, column: str) -> dict[str, str]:
         """A column as each language's note names it: its Chinese header, its canonical name."""
@@ -362,8 +367,20 @@ def _count(value: float | None) -> int | None:
     return None if value is None else int(round(value))
 
 
-def _rate(spec: RateSpec, ctx: _Context, key: CountyYear, norms: Norms, system: System
-          ) -> RateResult:
+class Rate(NamedTuple):
+    """One rate of one county and year as computed: what a RateResult and a figure show."""
+
+    key: str
+    name: Phrase
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    over_100: bool
+    notes: list[tuple[str, dict[str, Any]]]  # codes and parameters
+    note: list[Phrase] | None  # the same as phrases (None when there are none)
+
+
+def _rate(spec: RateSpec, ctx: _Context, key: CountyYear, system: System) -> Rate:
     numerator, denominator = _parts(spec, ctx, key, system)
     notes = numerator.notes + denominator.notes
     value = None
@@ -375,21 +392,48 @@ def _rate(spec: RateSpec, ctx: _Context, key: CountyYear, norms: Norms, system: 
     over_100 = value is not None and bool(above(value, 1.0))
     if over_100:
         notes.append(("over_100_gross" if "gross" in spec.key else "over_100", {}))
-    minimum = norms.rate_minimums.get(spec.key)
+    name = ctx.names.get(spec.key)
+    if name is None:
+        name = ctx.names[spec.key] = spec.name()
+    phrases = None
+    if notes:
+        # The repr of codes and parameters names the words: equal reprs, equal phrases.
+        written = repr(notes)
+        phrases = ctx.notes.get(written)
+        if phrases is None:
+            phrases = ctx.notes[written] = [
+                Phrase(code=f"note.enrolment.{code}", params=params) for code, params in notes]
+    return Rate(spec.key, name, value, numerator.value, denominator.value, over_100, notes,
+                phrases)
+
+
+def _result(rate: Rate, norms: Norms) -> RateResult:
+    """A computed rate with its minimum and verdict, as the enrolment report shows it."""
+    minimum = norms.rate_minimums.get(rate.key)
+    value = rate.value
     meets = None if minimum is None or value is None else bool(at_least(value, minimum))
-    reasons = [code for code, _ in notes if code not in FLAG_CODES]
-    return RateResult(key=spec.key, name=spec.name(), value=value,
-                      numerator=_count(numerator.value), denominator=_count(denominator.value),
-                      minimum=minimum, meets=meets, over_100=over_100,
+    reasons = [code for code, _ in rate.notes if code not in FLAG_CODES]
+    return RateResult(key=rate.key, name=rate.name, value=value,
+                      numerator=_count(rate.numerator), denominator=_count(rate.denominator),
+                      minimum=minimum, meets=meets, over_100=rate.over_100,
                       reason=reasons[0] if value is None and reasons else None,
-                      note=[Phrase(code=f"note.enrolment.{code}", params=params)
-                            for code, params in notes] or None, notes=notes)
+                      note=rate.note, notes=rate.notes)
 
 
-def compute_enrolment(schools: pd.DataFrame, missing: dict[str, np.ndarray],
-                      present: dict[str, np.ndarray], population: pd.DataFrame | None,
-                      system: System, norms: Norms) -> EnrolmentReport:
-    """Every rate of SPEC §5 for each county and year of the school tables.
+@dataclass
+class CountyRates:
+    """Every rate of each county and year, in county and year order (what `edustat figures`
+    lists; `compute_enrolment` makes the enrolment report of the same rates)."""
+
+    adjusted: bool  # the `…_adjusted` retention rates are among them
+    places: list[tuple[str | None, int | None, list[Rate]]]
+    problems: list[Problem] = field(default_factory=list)
+
+
+def county_rates(schools: pd.DataFrame, missing: dict[str, np.ndarray],
+                 present: dict[str, np.ndarray], population: pd.DataFrame | None,
+                 system: System) -> CountyRates:
+    """Every rate of SPEC §5 for each county and year of the school tables, as computed.
 
     `missing` marks, per column, the schools whose stages need a value they do not have;
     `present` marks the schools whose file has the column at all (for the reason's wording).
@@ -398,18 +442,28 @@ def compute_enrolment(schools: pd.DataFrame, missing: dict[str, np.ndarray],
     # derived columns of edustat.enrolment_inputs are then among the columns.
     adjusted = TRANSFER_MARK in missing
     if schools.empty:
-        return EnrolmentReport(system=system, results=[], adjusted=adjusted)
+        return CountyRates(adjusted, [])
     totals = county_totals(schools, missing, present)
     counties = {county for county, _ in totals}
     ctx = _Context(totals, population_lookup(population, counties)
                    if population is not None else None)
     specs = rate_specs(system, adjusted=adjusted)
+    places = sorted(totals, key=lambda p: (p[0] is None, p[0] or "", p[1] is None, p[1] or 0))
+    return CountyRates(adjusted, [(county, year, [_rate(spec, ctx, (county, year), system)
+                                                  for spec in specs])
+                                  for county, year in places])
+
+
+def compute_enrolment(schools: pd.DataFrame, missing: dict[str, np.ndarray],
+                      present: dict[str, np.ndarray], population: pd.DataFrame | None,
+                      system: System, norms: Norms) -> EnrolmentReport:
+    """Every rate of SPEC §5 for each county and year of the school tables, against the
+    minimums of `norms` (`missing` and `present` as `county_rates` takes them)."""
+    rates = county_rates(schools, missing, present, population, system)
     results = [EnrolmentResult(county=county, year=year,
-                               rates=[_rate(spec, ctx, (county, year), norms, system)
-                                      for spec in specs])
-               for county, year in totals]
-    results.sort(key=lambda r: (r.county is None, r.county or "", r.year is None, r.year or 0))
-    return EnrolmentReport(system=system, results=results, adjusted=adjusted)
+                               rates=[_result(rate, norms) for rate in computed])
+               for county, year, computed in rates.places]
+    return EnrolmentReport(system=system, results=results, adjusted=rates.adjusted)
 
 
 def _year_words(year: int | None, code: str) -> Phrase | str:

@@ -35,11 +35,15 @@ Columns = dict[str, "np.ndarray"]
 def _stages(valid: ValidTable) -> tuple[Columns, np.ndarray]:
     """Per compulsory stage the rows teaching it, and how many stages (senior too) each teaches."""
     import numpy as np
+    import pandas as pd
 
-    types = valid.frame["school_type"].astype(object).to_numpy()
+    # Per distinct school type, then spread to the rows: a national file has 200 000 rows but
+    # a dozen types. A blank type (code -1) teaches nothing: the last entry of each lookup.
+    codes, types = pd.factorize(valid.frame["school_type"].astype(object).to_numpy())
     taught = [SCHOOL_TYPE_STAGES.get(t, ()) if isinstance(t, str) else () for t in types]
-    teaches = {stage: np.array([stage in s for s in taught], dtype=bool) for stage in COMPULSORY}
-    return teaches, np.array([len(s) for s in taught], dtype=int)
+    teaches = {stage: np.array([stage in s for s in taught] + [False], dtype=bool)[codes]
+               for stage in COMPULSORY}
+    return teaches, np.array([len(s) for s in taught] + [0], dtype=int)[codes]
 
 
 def _blank_warnings(valid: ValidTable, column: str, mask: np.ndarray) -> None:
@@ -67,7 +71,8 @@ def dropout_columns(valid: ValidTable) -> tuple[Columns, Columns, Columns]:
     frame = valid.frame
     teaches, n_stages = _stages(valid)
     types = frame["school_type"].astype(object).to_numpy()
-    type_zh = np.array([SCHOOL_TYPE_ZH.get(t, t) for t in types], dtype=object)
+    zh = {t: SCHOOL_TYPE_ZH.get(t, t) for t in set(types)}  # each distinct type looked up once
+    type_zh = np.array([zh[t] for t in types], dtype=object)
     single = frame["dropouts"].to_numpy(dtype=float)
     has_single = column_present(valid, "dropouts")
     mixed = ~np.isnan(single) & (n_stages > 1)

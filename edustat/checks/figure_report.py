@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from typing import Any, BinaryIO, Literal
+from typing import Annotated, Any, BinaryIO, Literal, NamedTuple
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SkipValidation
 
+from edustat.jsonstream import scalar
 from edustat.problems import Problem
 from edustat.results import JoinedPhrases, Phrase, Report, Sheets, joined
 from edustat.texts import Lang
@@ -41,8 +42,12 @@ def stage_name(stage: str) -> Phrase:
     return _phrase(f"stage_title.{stage}")
 
 
-class Figure(BaseModel):
-    """One computed figure of one county and year, under its key."""
+class Figure(NamedTuple):
+    """One computed figure of one county and year, under its key.
+
+    A plain tuple, not a validated model: a national file has 270 000 figures, and building
+    each as a pydantic model cost about a second. The families build them from values that are
+    already of these types (value a Python float, year an int)."""
 
     key: str
     county: str | None
@@ -50,7 +55,35 @@ class Figure(BaseModel):
     value: float | None  # None: the data cannot give it (see note)
     kind: FigureKind
     name: Phrase
+    note: list[Phrase] | None = None  # worded and joined in the JSON, null when none
+
+    def model_dump(self, context: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The figure's record as pydantic validates and dumps it (FigureRecord): what the JSON
+        holds, name and note worded in `context["lang"]`."""
+        return FigureRecord(**self._asdict()).model_dump(context=context)
+
+
+class FigureRecord(BaseModel):
+    """A figure as a validated model: the documented record of the JSON (`Figure.model_dump`;
+    the report writes the same bytes from the tuples directly)."""
+
+    key: str
+    county: str | None
+    year: int | None
+    value: float | None
+    kind: FigureKind
+    name: Phrase
     note: JoinedPhrases = None
+
+
+# Figures written per chunk: a national report's JSON is not built whole in memory.
+_CHUNK = 20_000
+# A figure's record as json.dumps(indent=1) writes it two levels deep, around its seven texts;
+# cut into the pieces around the key, around county and year, and around kind, name and note.
+_TEXTS = ("\n  {\n" + ",\n".join(f'   "{key}": \0' for key in Figure._fields)
+          + "\n  }").split("\0")
+_PIECES = ((_TEXTS[0], _TEXTS[1]), (_TEXTS[2], _TEXTS[3]), (_TEXTS[4], _TEXTS[5], _TEXTS[6],
+                                                           _TEXTS[7]))
 
 
 class Unavailable(BaseModel):
@@ -79,7 +112,8 @@ class FiguresReport(Report):
     json_from_dict = True
 
     files: list[InputFile]
-    results: list[Figure]
+    # Figures are built by edustat.checks.figures from computed results: not validated again.
+    results: Annotated[list[Figure], SkipValidation]
     unavailable: list[Unavailable]
 
     def to_dict(self, lang: Lang = "zh") -> dict[str, Any]:
@@ -102,8 +136,11 @@ class FiguresReport(Report):
             return text
 
         for figure in self.results:
+            value = figure.value
+            if value is not None and value.__class__ is not float:  # as pydantic made it
+                value = float(value)
             yield {"key": figure.key, "county": figure.county, "year": figure.year,
-                   "value": figure.value, "kind": figure.kind, "name": worded(figure.name),
+                   "value": value, "kind": figure.kind, "name": worded(figure.name),
                    "note": joined(figure.note, lang) if figure.note else None}
 
     def write_json(self, out: BinaryIO, lang: Lang = "zh") -> None:
@@ -114,34 +151,57 @@ class FiguresReport(Report):
                             "unavailable": [u.record(lang) for u in self.unavailable]},
                            ensure_ascii=False, indent=1).encode("utf-8")
         head, tail = split_frame(frame, "results")
-        write_list(out, head, self._json_items(lang), tail + b"\n")
+        write_list(out, head, self._json_chunks(lang), tail + b"\n")
 
-    def _json_items(self, lang: Lang) -> Iterator[bytes]:
-        """Each figure's record as the json module writes it two levels deep (what
-        jsonstream.python_json_items gives for `records()`), from a template: every record has
-        the same seven keys, and keys, places and names repeat across 270 000 figures."""
-        from edustat.jsonstream import scalar
+    def _json_chunks(self, lang: Lang) -> Iterator[bytes]:
+        """The figures' records as the json module writes them two levels deep (what
+        jsonstream.python_json_items gives for `records()`), comma-separated, a chunk at a time.
 
-        template = ("\n  {{\n" + ",\n".join(
-            f'   "{key}": {{}}' for key in Figure.model_fields) + "\n  }}")
-        texts: dict[Any, str] = {}  # a key, county, year, kind or name (by id) -> its JSON
+        Column by column: a record is four texts joined, its key's, its place's, its value and
+        the rest (kind, name, note); keys, places and the rest repeat across 270 000 figures
+        and are each written once."""
+        head, place, tail = _PIECES
+        words: dict[int, str] = {}  # id of a Phrase or a note list -> its JSON; kept alive
+        heads: dict[str, str] = {}
+        places: dict[tuple[str | None, int | None], str] = {}
+        tails: dict[tuple[str, int, int], str] = {}
+        written = float.__repr__  # what json.dumps writes for a finite float
+        for start in range(0, len(self.results), _CHUNK):
+            chunk = self.results[start:start + _CHUNK]
+            keys, counties, years, values, kinds, phrases, notes = zip(*chunk, strict=True)
+            for key in set(keys) - heads.keys():
+                heads[key] = head[0] + scalar(key) + head[1]
+            wheres = list(zip(counties, years, strict=True))
+            for county, year in set(wheres) - places.keys():
+                places[(county, year)] = (scalar(county) + place[0] + scalar(year)
+                                          + place[1])
+            rests = list(zip(kinds, map(id, phrases), map(id, notes), strict=True))
+            new = set(rests) - tails.keys()
+            if new:
+                made: dict[int, Any] = dict(zip(map(id, phrases), phrases, strict=True))
+                made.update(zip(map(id, notes), notes, strict=True))
+                for kind, phrase, note in new:
+                    tails[(kind, phrase, note)] = (
+                        tail[0] + scalar(kind) + tail[1] + self._words(words, made[phrase], lang)
+                        + tail[2] + self._words(words, made[note], lang) + tail[3])
+            yield ",".join(map("".join, zip(
+                [heads[k] for k in keys], [places[w] for w in wheres],
+                [written(v) if v.__class__ is float and v - v == 0.0 else _value(v)
+                 for v in values],
+                [tails[r] for r in rests], strict=True))).encode("utf-8")
 
-        def cached(value: Any, key: Any) -> str:
-            text = texts.get(key)
-            if text is None:
-                text = texts[key] = scalar(value)
-            return text
-
-        for figure in self.results:
-            name = figure.name
-            named = texts.get(id(name))
-            if named is None:
-                named = texts[id(name)] = scalar(name.word(lang))
-            yield template.format(
-                cached(figure.key, figure.key), cached(figure.county, ("c", figure.county)),
-                cached(figure.year, ("y", figure.year)), scalar(figure.value),
-                cached(figure.kind, figure.kind), named,
-                scalar(joined(figure.note, lang)) if figure.note else "null").encode("utf-8")
+    @staticmethod
+    def _words(words: dict[int, str], phrase: Phrase | list[Phrase] | None, lang: Lang
+               ) -> str:
+        """A name, or a note list joined, as JSON (null for no note), each worded once."""
+        text = words.get(id(phrase))
+        if text is None:
+            if isinstance(phrase, Phrase):
+                text = scalar(phrase.word(lang))
+            else:
+                text = scalar(joined(phrase, lang)) if phrase else "null"
+            words[id(phrase)] = text
+        return text
 
     def csv_rows(self, lang: Lang = "zh") -> Iterator[dict[str, Any]]:
         """One flat record per figure (values unrounded), as they are worded."""
@@ -154,3 +214,14 @@ class FiguresReport(Report):
     def sheets(self, lang: Lang = "zh") -> Sheets:
         """One table: every figure."""
         return {"figures": self.to_rows(lang)}
+
+
+def _written(column: tuple[Any, ...]) -> list[str]:
+    """A column of hashable scalars as JSON, each distinct value written once."""
+    texts = {value: scalar(value) for value in set(column)}
+    return [texts[value] for value in column]
+
+
+def _value(value: float | None) -> str:
+    """A figure's value as json.dumps writes it (an int as the float pydantic made of it)."""
+    return "null" if value is None else scalar(float(value))

@@ -62,6 +62,18 @@ class Tables:
     people: ValidTable | None
     norms: Norms
     system: str
+    # The stage units of the school rows, made once for the coefficients and the standards.
+    units: Any = None
+
+    def school_units(self, valid: ValidTable) -> Any:
+        """The stage units of `valid` (the school rows with one family's column problems)."""
+        from edustat.units import school_units
+
+        if not valid.ok:
+            raise InputError(valid.problems)
+        if self.units is None:
+            self.units = school_units(valid.frame, self.norms, STAGES)
+        return self.units
 
 
 @dataclass(frozen=True)
@@ -88,13 +100,16 @@ def family(name: str, table: Literal["schools", "exams"], compute: Callable[[Tab
 
 def _coefficient(method: Method) -> Callable[[Tables], Any]:
     def compute(tables: Tables) -> Any:
-        from edustat.api import _coefficient
+        # What api._coefficient does, from the units the standards use too.
+        from edustat.coefficients import compute_coefficients
         from edustat.indicators import needed_columns
         from edustat.validate import require_columns
 
         assert tables.schools is not None
-        return _coefficient(require_columns(tables.schools, needed_columns(method)),
-                            tables.norms, method, STAGES)
+        valid = require_columns(tables.schools, needed_columns(method))
+        report = compute_coefficients(tables.school_units(valid), method, tables.norms)
+        report.problems = valid.problems
+        return report
     return compute
 
 
@@ -103,7 +118,8 @@ def coefficient_figures(report: Any) -> list[Figure]:
     method = report.standard
     names = PhraseNames()
     method_name = names(f"method.{method}")
-    figures = []
+    figures: list[Figure] = []
+    add = figures.append
     # (stage, indicator) -> the keys and names of its two figures, the same in every county
     labels: dict[tuple[str, str], tuple[str, Phrase, str, Phrase]] = {}
 
@@ -120,21 +136,18 @@ def coefficient_figures(report: Any) -> list[Figure]:
                 names("figure.mean", stage=stage, indicator=indicator))
 
     for result in report.results:
-        place = {"county": result.county, "year": result.year}
-        composite = labels.get((result.stage, ""))
+        county, year, stage = result.county, result.year, result.stage
+        composite = labels.get((stage, ""))
         if composite is None:
-            composite = labels[(result.stage, "")] = label(result.stage, "")
-        figures.append(Figure(key=composite[0], value=result.composite, kind="number",
-                              name=composite[1], note=list(result.notes) or None, **place))
+            composite = labels[(stage, "")] = label(stage, "")
+        add(Figure(composite[0], county, year, result.composite, "number", composite[1],
+                   list(result.notes) or None))
         for item in result.indicators:
-            names_of = labels.get((result.stage, item.key))
+            names_of = labels.get((stage, item.key))
             if names_of is None:
-                names_of = labels[(result.stage, item.key)] = label(result.stage, item.key)
-            cv_key, cv_name, mean_key, mean_name = names_of
-            figures.append(Figure(key=cv_key, value=item.cv, kind="number", name=cv_name,
-                                  **place))
-            figures.append(Figure(key=mean_key, value=item.mean, kind="number", name=mean_name,
-                                  **place))
+                names_of = labels[(stage, item.key)] = label(stage, item.key)
+            add(Figure(names_of[0], county, year, item.cv, "number", names_of[1]))
+            add(Figure(names_of[2], county, year, item.mean, "number", names_of[3]))
     return figures
 
 
@@ -143,56 +156,84 @@ for _method in METHODS:
 
 
 def _standards(tables: Tables) -> Any:
-    from edustat.api import _standards
+    # What api._standards does, from the units the coefficients use too.
     from edustat.indicators import needed_columns
+    from edustat.standards import compute_standards
     from edustat.validate import require_columns
 
     assert tables.schools is not None
+    valid = require_columns(tables.schools, needed_columns("quality"))
     # Figures are county totals: the per-school records are not built.
-    return _standards(require_columns(tables.schools, needed_columns("quality")), tables.norms,
-                      STAGES, per_school=False)
+    report = compute_standards(tables.school_units(valid), valid.frame, tables.norms,
+                               per_school=False)
+    report.problems = valid.problems
+    return report
 
 
 @family("standards", "schools", _standards)
 def standards_figures(report: Any) -> list[Figure]:
     """How many units pass the per-school standards, and what the failing ones lack."""
-    figures = []
+    figures: list[Figure] = []
+    add = figures.append
     names = PhraseNames()
+    # The keys and names of a stage's figures, the same in every county (made once each).
+    counted: dict[str, tuple[tuple[str, Phrase], ...]] = {}
+    lacking: dict[tuple[str, str, str], tuple[str, Phrase]] = {}
     for total in report.totals:
-        place = {"county": total.county, "year": total.year}
-        prefix = f"standards.{total.stage}"
-        stage = names(f"stage_title.{total.stage}")
-        counts = {"schools": total.schools, "passing_schools": total.passing,
-                  "failing_schools": total.failing}
-        for part, count in counts.items():
-            figures.append(Figure(key=f"{prefix}.{part}", value=float(count), kind="count",
-                                  name=names(f"figure.std_{part}", stage=stage), **place))
-        figures.append(Figure(key=f"{prefix}.passing_share", kind="share",
-                              value=total.passing / total.schools if total.schools else None,
-                              name=names("figure.std_passing_share", stage=stage), **place))
+        county, year, stage_key = total.county, total.year, total.stage
+        labels = counted.get(stage_key)
+        if labels is None:
+            stage = names(f"stage_title.{stage_key}")
+            labels = counted[stage_key] = tuple(
+                (f"standards.{stage_key}.{part}", names(f"figure.std_{part}", stage=stage))
+                for part in ("schools", "passing_schools", "failing_schools", "passing_share"))
+        for (key, name), count in zip(labels, (total.schools, total.passing, total.failing),
+                                      strict=False):
+            add(Figure(key, county, year, float(count), "count", name))
+        add(Figure(labels[3][0], county, year,
+                   total.passing / total.schools if total.schools else None, "share",
+                   labels[3][1]))
         for item in total.shortfalls:
-            figures.append(Figure(
-                key=f"{prefix}.{item.key}.shortfall", value=float(item.shortfall), kind="count",
-                name=names("figure.std_shortfall", stage=stage,
-                           indicator=names(f"indicator.{item.key}.name"),
-                           unit=names(f"unit_figure.{item.unit}")), **place))
+            shortfall = lacking.get((stage_key, item.key, item.unit))
+            if shortfall is None:
+                shortfall = lacking[(stage_key, item.key, item.unit)] = (
+                    f"standards.{stage_key}.{item.key}.shortfall",
+                    names("figure.std_shortfall", stage=names(f"stage_title.{stage_key}"),
+                          indicator=names(f"indicator.{item.key}.name"),
+                          unit=names(f"unit_figure.{item.unit}")))
+            add(Figure(shortfall[0], county, year, float(item.shortfall), "count",
+                       shortfall[1]))
     return figures
 
 
 def _enrolment(tables: Tables) -> Any:
-    from edustat.api import _enrolment
+    # The rates as computed, without the enrolment report's validated records and verdicts.
+    from edustat.api import _enrolment_inputs
+    from edustat.enrolment import county_rates
 
     assert tables.schools is not None
-    return _enrolment(tables.schools, tables.people, tables.norms, tables.system)  # type: ignore[arg-type]
+    frame, missing, present, population, problems = _enrolment_inputs(
+        tables.schools, tables.people, tables.system)  # type: ignore[arg-type]
+    rates = county_rates(frame, missing, present, population, tables.system)  # type: ignore[arg-type]
+    rates.problems = problems
+    return rates
 
 
 @family("enrolment", "schools", _enrolment)
-def enrolment_figures(report: Any) -> list[Figure]:
+def enrolment_figures(rates: Any) -> list[Figure]:
     """Every rate of SPEC §5 per county and year; a rate that cannot be computed keeps its
     reason as the note."""
-    return [Figure(key=f"enrolment.{rate.key}", county=result.county, year=result.year,
-                   value=rate.value, kind="share", name=rate.name, note=rate.note)
-            for result in report.results for rate in result.rates]
+    keys: dict[str, str] = {}
+    figures: list[Figure] = []
+    add = figures.append
+    for county, year, computed in rates.places:
+        for rate in computed:
+            key = keys.get(rate.key)
+            if key is None:
+                key = keys[rate.key] = f"enrolment.{rate.key}"
+            # A rate's note is its phrases as county_rates made them once per distinct note.
+            add(Figure(key, county, year, rate.value, "share", rate.name, rate.note))
+    return figures
 
 
 def _exams(tables: Tables) -> Any:
@@ -205,26 +246,24 @@ def _exams(tables: Tables) -> Any:
 @family("exams", "exams", _exams)
 def exam_figures(report: Any) -> list[Figure]:
     """County totals of every exam: candidates, each rate and its count."""
-    figures = []
+    figures: list[Figure] = []
     names = PhraseNames()
     for result in report.results:
         if not result.is_total:
             continue
-        place = {"county": result.county, "year": result.year}
+        county, year = result.county, result.year
         exam = names(f"exam.{result.exam}")
         prefix = f"exams.{result.exam}"
-        figures.append(Figure(key=f"{prefix}.candidates", value=float(result.candidates),
-                              kind="count", name=names("figure.candidates", exam=exam), **place))
+        figures.append(Figure(f"{prefix}.candidates", county, year, float(result.candidates),
+                              "count", names("figure.candidates", exam=exam)))
         for rate in result.rates:
             name = names(f"exam_rate.{rate.key}.name")
-            figures.append(Figure(key=f"{prefix}.{rate.key}", value=rate.value, kind="share",
-                                  name=names("figure.exam_rate", exam=exam, rate=name),
-                                  **place))
-            figures.append(Figure(key=f"{prefix}.{rate.key}.count", value=float(rate.count),
-                                  kind="count",
-                                  name=names("figure.exam_count", exam=exam,
-                                             count=names(f"exam_rate.{rate.key}.count")),
-                                  **place))
+            figures.append(Figure(f"{prefix}.{rate.key}", county, year, rate.value, "share",
+                                  names("figure.exam_rate", exam=exam, rate=name)))
+            figures.append(Figure(f"{prefix}.{rate.key}.count", county, year,
+                                  float(rate.count), "count",
+                                  names("figure.exam_count", exam=exam,
+                                        count=names(f"exam_rate.{rate.key}.count"))))
     return figures
 
 
@@ -260,9 +299,20 @@ def catalogue() -> dict[str, str]:
 
 def order_figures(figures: list[Figure]) -> list[Figure]:
     """County, then year, then the families in their fixed order (stable within each)."""
+    import numpy as np
+
+    # Each distinct place and key ranked once (a national file has 270 000 figures but a few
+    # thousand places and a few hundred keys), then one stable sort of the ranks.
+    places = list(zip([f.county for f in figures], [f.year for f in figures], strict=True))
+    ranked = sorted(set(places), key=lambda p: (p[0] is None, p[0] or "", p[1] is None,
+                                                p[1] or 0))
+    place_rank = {place: i for i, place in enumerate(ranked)}
     family_order = {name: i for i, name in enumerate(FAMILIES)}
-    return sorted(figures, key=lambda f: (f.county is None, f.county or "", f.year is None,
-                                          f.year or 0, family_order[family_of(f.key)]))
+    keys = [f.key for f in figures]
+    key_rank = {key: family_order[family_of(key)] for key in set(keys)}
+    order = np.lexsort((np.array([key_rank[k] for k in keys], dtype=np.int64),
+                        np.array([place_rank[p] for p in places], dtype=np.int64)))
+    return [figures[i] for i in order.tolist()]
 
 
 @lru_cache(maxsize=4096)  # a few hundred keys, each met thousands of times nationally
