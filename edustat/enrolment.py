@@ -11,6 +11,7 @@ where the tables give the cohort's transfers the retention rates also come adjus
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, Field
@@ -466,6 +467,7 @@ def compute_enrolment(schools: pd.DataFrame, missing: dict[str, np.ndarray],
     return EnrolmentReport(system=system, results=results, adjusted=rates.adjusted)
 
 
+@cache  # one phrase per year and wording: a national file asks for it per county and column
 def _year_words(year: int | None, code: str) -> Phrase | str:
     """A note's year ("2022 年"), or nothing for a table that has none."""
     return Phrase(code=code, params={"year": year}) if year is not None else ""
