@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from edustat.problems import Problem
+from edustat.render.fill import Filled
 from edustat.texts import Lang, t
 
 PROBLEM_DISPLAY_LIMIT = 500
@@ -86,7 +87,7 @@ def problems_renderable(problems: Sequence[Problem], lang: Lang, *,
     if not problems:
         return Group()
     if notes_as_lines and all(p.severity == "note" for p in problems):
-        return Group(*(Text(note_line(p, lang), style="dim") for p in problems))
+        return Group(*(Filled(note_line(p, lang), style="dim") for p in problems))
     ordered = ordered_problems(problems)
     shown = ordered[:PROBLEM_DISPLAY_LIMIT]
     parts: list[Any] = [problems_table(shown, lang)]

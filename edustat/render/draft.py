@@ -16,6 +16,7 @@ from edustat.drafts.report import (
     arithmetic_detail,
     reason_text,
 )
+from edustat.render.fill import Filled
 from edustat.render.registry import RenderOptions, renderer
 from edustat.texts import Lang, t
 
@@ -126,5 +127,5 @@ def draft_table(report: DraftCheckReport, options: RenderOptions) -> RenderableT
         parts += [Text(""), _arithmetic_table(report.arithmetic, lang,
                                               t("draft.arithmetic_title", lang))]
     for note in report.notes:
-        parts.append(Text(t(f"draft.note.{note.code}", lang, **note.params), style="dim"))
+        parts.append(Filled(t(f"draft.note.{note.code}", lang, **note.params), style="dim"))
     return Group(*parts)

@@ -13,6 +13,7 @@ from rich.text import Text
 from edustat.enrolment import EnrolmentReport, EnrolmentResult, RateResult
 from edustat.numbers import rate_percent
 from edustat.render.common import colon, narrow, verdict
+from edustat.render.fill import Filled
 from edustat.render.registry import RenderOptions, renderer
 from edustat.texts import Lang, t
 
@@ -157,8 +158,8 @@ def enrolment_renderable(report: EnrolmentReport, options: RenderOptions) -> Gro
         # Below the table, not as its caption: a caption wraps at the (narrow) table's width.
         lines = enrolment_note_lines(report, results, lang)
         if lines:
-            parts.append(Text("\n".join(lines)))
+            parts.append(Filled("\n".join(lines)))
         parts.append(Text(""))
     if abbreviated and report.results:
-        parts.append(Text(abbreviations_line(report, lang), style="dim"))
+        parts.append(Filled(abbreviations_line(report, lang), style="dim"))
     return Group(*parts)

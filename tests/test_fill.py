@@ -1,0 +1,45 @@
+"""Filling Chinese notes to the terminal's width (edustat/render/fill.py)."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rich.cells import cell_len
+
+from edustat.render.fill import fill_lines
+
+NOTE = ("提示 /data/jibiao-2023.xlsx 第 3 行 计算机（台）/合计：此列未使用：按规定用“计算机（台）/"
+        "其中：教学用”计算（computers）")
+
+
+def test_a_chinese_sentence_after_a_file_name_fills_the_line() -> None:
+    # rich wraps at spaces: the sentence jumped whole to the next line, leaving the first half
+    # empty. Filled, the first line is used to its end: 提示 4 + space 1 + the path 22 + space 1
+    # + 第 2 + " 3 " 3 + 行 2 + space 1 + 计算机（台） 12 + / 1 + 合计： 6 + 此列 4 = 59 cells;
+    # 未 (2 more) would make 61 > 60.
+    lines = list(fill_lines(NOTE, 60))
+    assert lines[0] == "提示 /data/jibiao-2023.xlsx 第 3 行 计算机（台）/合计：此列"
+    assert all(cell_len(line) <= 60 for line in lines)
+    assert "".join(lines).replace(" ", "") == NOTE.replace(" ", "")
+
+
+def test_closing_punctuation_never_starts_a_line_nor_opening_ends_one() -> None:
+    # 10 cells hold five Chinese characters: "一二三四五" then "，" would start the next line;
+    # the 五 moves down with it. An opening （ at a line's end moves down too.
+    assert list(fill_lines("一二三四五，六七", 10)) == ["一二三四", "五，六七"]
+    assert list(fill_lines("一二三四（五）", 10)) == ["一二三四", "（五）"]
+
+
+def test_english_words_stay_whole_and_an_overlong_one_is_cut() -> None:
+    assert list(fill_lines("no year column and no year", 12)) == ["no year",
+                                                                  "column and", "no year"]
+    assert list(fill_lines("a" * 25, 10)) == ["a" * 10, "a" * 10, "a" * 5]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="一二三，。（）“”abc /:0123456789", max_size=120),
+       st.integers(min_value=4, max_value=80))
+def test_lines_fit_and_lose_nothing_but_spaces(text: str, width: int) -> None:
+    lines = list(fill_lines(text, width))
+    assert all(cell_len(line) <= width for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
