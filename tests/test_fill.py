@@ -43,3 +43,22 @@ def test_lines_fit_and_lose_nothing_but_spaces(text: str, width: int) -> None:
     lines = list(fill_lines(text, width))
     assert all(cell_len(line) <= width for line in lines)
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+
+
+def test_a_run_of_closing_marks_moves_down_with_the_character_before_it() -> None:
+    # "一二调整" fill the 8 cells; the "）" after them must not start a line, so "整" moves
+    # down with it. With 10 cells "）" fits and "，" is the one to carry: "整）" moves with it.
+    assert list(fill_lines("一二调整），三", 8)) == ["一二调", "整），三"]
+    assert list(fill_lines("一二三调整），四五", 12)) == ["一二三调", "整），四五"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="一二三四五六，。）（", min_size=1, max_size=60),
+       st.integers(min_value=6, max_value=30))
+def test_no_line_but_the_first_starts_with_closing_punctuation(text: str, width: int) -> None:
+    lines = [line for line in fill_lines(text, width) if line]
+    closing = set("，。、：；！？）》」』】”’%％,.:;!?)]")
+    # Unless the text itself has nothing else to carry (a run of marks longer than a line).
+    if not all(ch in closing for ch in text):
+        assert all(line[0] not in closing for line in lines[1:]) or any(
+            all(ch in closing for ch in line) for line in lines)

@@ -37,10 +37,14 @@ def fill_lines(text: str, width: int) -> Iterator[str]:
             if used + size > width and line.strip():
                 carried = ""
                 line = line.rstrip()
-                if token[0] in _NO_LINE_START and len(line) > 1:
-                    carried, line = line[-1], line[:-1]  # the character before moves down too
+                # The characters before a closing mark move down with it, until the new line
+                # starts with one that may start a line ("整），" moves as a whole).
+                while len(line) > 1 and (carried or token)[0] in _NO_LINE_START:
+                    carried, line = line[-1] + carried, line[:-1]
                 while len(line) > 1 and line[-1] in _NO_LINE_END:
                     carried, line = line[-1] + carried, line[:-1]
+                if carried and cell_len(carried) + min(size, width) > width:
+                    line, carried = line + carried, ""  # no room to carry: the rule yields
                 yield line.rstrip()
                 line, used = carried, cell_len(carried)
             while size > width:  # a path longer than the line: cut it, nothing else can
