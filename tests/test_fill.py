@@ -62,3 +62,18 @@ def test_no_line_but_the_first_starts_with_closing_punctuation(text: str, width:
     if not all(ch in closing for ch in text):
         assert all(line[0] not in closing for line in lines[1:]) or any(
             all(ch in closing for ch in line) for line in lines)
+
+
+def test_a_number_before_a_closing_mark_moves_whole() -> None:
+    # "校际差异系数为 0.4523" is 7 characters × 2 + a space + 6 = 21 cells; the "）" after it
+    # does not fit and must not start a line, so the whole number moves down with it: never
+    # "0.452" on one line and "3）" on the next (as cutting by character did).
+    for width in range(14, 30):
+        for line in fill_lines("校际差异系数为 0.4523），未达标（标准 0.50）。", width):
+            assert not line.startswith(("3", "0）", "）")), (width, line)
+    assert list(fill_lines("校际差异系数为 0.4523），未达标", 21)) == [
+        "校际差异系数为", "0.4523），未达标"]
+
+
+def test_a_width_narrower_than_a_character_still_ends() -> None:
+    assert list(fill_lines("一二三", 1)) == ["一", "二", "三"]

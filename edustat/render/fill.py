@@ -26,37 +26,53 @@ _NO_LINE_END = set("（《「『【“‘([")
 
 def fill_lines(text: str, width: int) -> Iterator[str]:
     """The lines of `text`, each at most `width` cells (a token wider than that is cut)."""
+    width = max(width, 2)  # a wide character takes two cells
     for paragraph in text.split("\n"):
-        line, used = "", 0
+        line: list[str] = []  # the tokens of the line being filled
         for token in _TOKENS.findall(paragraph):
-            size = cell_len(token)
             if token.isspace():
                 if line:
-                    line, used = line + token, used + size
+                    line.append(token)
                 continue
-            if used + size > width and line.strip():
-                carried = ""
-                line = line.rstrip()
-                # The characters before a closing mark move down with it, until the new line
-                # starts with one that may start a line ("整），" moves as a whole).
-                while len(line) > 1 and (carried or token)[0] in _NO_LINE_START:
-                    carried, line = line[-1] + carried, line[:-1]
-                while len(line) > 1 and line[-1] in _NO_LINE_END:
-                    carried, line = line[-1] + carried, line[:-1]
-                if carried and cell_len(carried) + min(size, width) > width:
-                    line, carried = line + carried, ""  # no room to carry: the rule yields
-                yield line.rstrip()
-                line, used = carried, cell_len(carried)
-            while size > width:  # a path longer than the line: cut it, nothing else can
-                cut, taken = "", 0
+            if _cells(line) + cell_len(token) > width and "".join(line).strip():
+                carried = _carry(line, token, width)
+                yield "".join(line).rstrip()
+                line = carried
+            while cell_len(token) > width - _cells(line):  # longer than the line: cut it
+                room = width - _cells(line)
+                cut = ""
                 for char in token:
-                    if taken + cell_len(char) > width - used:
+                    if cell_len(cut + char) > room:
                         break
-                    cut, taken = cut + char, taken + cell_len(char)
-                yield line + cut
-                token, size, line, used = token[len(cut):], size - taken, "", 0
-            line, used = line + token, used + size
-        yield line.rstrip()
+                    cut += char
+                if not cut:  # not even one character fits after the carried ones
+                    yield "".join(line).rstrip()
+                    line = []
+                    continue
+                yield "".join(line) + cut
+                token, line = token[len(cut):], []
+            line.append(token)
+        yield "".join(line).rstrip()
+
+
+def _cells(tokens: list[str]) -> int:
+    return sum(cell_len(token) for token in tokens)
+
+
+def _carry(line: list[str], token: str, width: int) -> list[str]:
+    """The tokens at the end of `line` that move down with `token` (removed from `line`): whole
+    tokens, so a number or a word is never split ("0.4523）" moves as one), as long as the line
+    keeps a token and the carried ones fit beside `token`."""
+    while line and line[-1].isspace():
+        line.pop()
+    carried: list[str] = []
+    while len(line) > 1 and ((carried[0] if carried else token)[0] in _NO_LINE_START
+                             or line[-1][-1] in _NO_LINE_END):
+        carried.insert(0, line.pop())
+    if carried and _cells(carried) + min(cell_len(token), width) > width:
+        line.extend(carried)  # no room to carry: the rule yields
+        return []
+    return carried
 
 
 class Filled:
