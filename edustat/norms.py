@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PositiveFloat, ValidationError, field_validator
 
 from edustat.problems import InputError, Problem
-from edustat.settingsfile import shown, validation_reason
+from edustat.settingsfile import read_json_object, shown, validation_reason
 from edustat.texts import both
 
 _STRICT = ConfigDict(extra="forbid", allow_inf_nan=False)
@@ -105,8 +105,6 @@ def load_norms(path: Path | None = None) -> Norms:
     """The national norms, overlaid with a standards file when one is given; raises InputError."""
     data = _national()
     if path is not None:
-        from edustat.settingsfile import read_json_object
-
         file = str(path)
         override = read_json_object(path, "bad_standards")
         unknown = unknown_keys(override, data)

@@ -37,7 +37,7 @@ def read_json_object(path: Path, code: str, object_code: str | None = None) -> d
     except json.JSONDecodeError as exc:
         raise InputError([Problem(file=file, row=exc.lineno, code=code, params={
             "field": "JSON", "reason": both("problem.setting.syntax", line=exc.lineno,
-                                            column=exc.colno, detail=exc.msg)})]) from None
+                                            column=exc.colno)})]) from None
     if not isinstance(data, dict):
         if object_code:
             raise InputError([Problem(file=file, code=object_code)])
@@ -53,7 +53,8 @@ def validation_reason(error: dict[str, Any]) -> dict[str, str]:
         return {"zh": str(error.get("msg")), "en": str(error.get("msg"))}
     context = {k: v for k, v in (error.get("ctx") or {}).items() if isinstance(v, (int, float))}
     value = next(iter(context.values()), None)
-    bound = "" if value is None else f"{value:g}"  # 0.0 -> "0": the limit as a person writes it
+    # 0.0 -> "0", 0.45 -> "0.45": the limit as a person writes it, never rounded to fewer digits
+    bound = "" if value is None else f"{value:.15g}"
     return both(f"problem.setting.{key}", bound=bound)
 
 

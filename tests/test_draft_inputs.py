@@ -250,6 +250,8 @@ def _docx_with_header_footer_and_text_box(path: Path) -> None:
     section = document.sections[0]
     section.header.paragraphs[0].text = "示例旗教育局 2022年度"
     section.footer.paragraphs[0].text = "初中综合差异系数0.3070"
+    section.first_page_footer.paragraphs[0].text = "第 1 页 共 3 页"  # a page number: no figure
+    section.different_first_page_header_footer = True
     anchor = document.add_paragraph()
     anchor._p.append(parse_xml(
         '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
@@ -273,6 +275,7 @@ def test_figures_in_headers_footers_and_text_boxes_are_named_as_not_checked(tmp_
     for part in ("页眉“示例旗教育局 2022年度”", "页脚“初中综合差异系数0.3070”",
                  "文本框“小学在校生8452人”"):
         assert part in text, text
+    assert "第 1 页" not in text  # a footer holding only the page number is no figure
     # A draft without such parts has no such note.
     plain = tmp_path / "plain.docx"
     import docx

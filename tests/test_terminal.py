@@ -321,14 +321,15 @@ def test_wide_terminals_keep_the_full_tables(cli) -> None:
 
 
 def test_a_closed_pipe_ends_quietly() -> None:
-    # `edustat … | head -c 0`: the reader is gone before edustat writes. Python's advice: exit 1
-    # without a message (before, this said "无法读写文件：Broken pipe" as if a file were wrong).
+    # `edustat … | head -c 0`: the reader is gone before edustat writes. Exit quietly with the
+    # status of a program ended by SIGPIPE (before, this said "无法读写文件：Broken pipe" as if
+    # a file were wrong; exit 1 would say the data has problems).
     proc = subprocess.Popen([sys.executable, "-m", "edustat", "coefficient", str(SAMPLE), "-f",
                              "json"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert proc.stdout is not None and proc.stderr is not None
     proc.stdout.close()
     stderr = proc.stderr.read().decode()
-    assert proc.wait(timeout=60) == 1
+    assert proc.wait(timeout=60) == 141  # 128 + SIGPIPE, as a shell reports such a program
     assert "Broken pipe" not in stderr and "Traceback" not in stderr and "无法" not in stderr
 
 
@@ -347,3 +348,14 @@ def test_the_process_exit_codes_survive_the_fast_exit(tmp_path: Path) -> None:
     strict = run("coefficient", SAMPLE, "--standard", "quality", "--strict")
     assert strict.returncode == 1 and "未达标" in strict.stdout
     assert run("--version").returncode == 0
+
+
+def test_standard_input_leaves_no_temporary_copy(tmp_path: Path) -> None:
+    # `edustat coefficient - < f.csv` copies standard input to a temporary folder; the fast exit
+    # (os._exit, which runs no atexit function) must still remove it.
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    with SAMPLE.open("rb") as stdin:
+        done = subprocess.run([sys.executable, "-m", "edustat", "coefficient", "-", "-f", "json"],
+                              cwd=ROOT, stdin=stdin, capture_output=True, env=env, timeout=120)
+    assert done.returncode == 0 and json.loads(done.stdout)["results"]
+    assert not list(tmp_path.glob("edustat-stdin-*"))

@@ -207,6 +207,10 @@ def _max_input_bytes() -> int:
     return (int(value) if value.isdigit() else MAX_INPUT_MB) * 1024 * 1024
 
 
+EXIT_BROKEN_PIPE = 141
+_TEMPORARY: list[Path] = []  # folders made for this run, removed at its end
+
+
 def _stdin_file(lang: Lang) -> Path:
     """Standard input saved to a temporary file (removed at exit), so it is read like a file."""
     import atexit
@@ -214,7 +218,8 @@ def _stdin_file(lang: Lang) -> Path:
     import tempfile
 
     folder = Path(tempfile.mkdtemp(prefix="edustat-stdin-"))
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    _TEMPORARY.append(folder)  # removed by _hard_exit, which skips atexit
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)  # an in-process run (tests)
     data = sys.stdin.buffer.read()
     # The reader tells a workbook by its content; the name only says where it came from.
     target = folder / ("stdin.xlsx" if data[:2] == b"PK" else "stdin.csv")
@@ -321,9 +326,11 @@ def guard(debug: bool, lang: Lang, action: Callable[[], int], fmt: str | None = 
         raise typer.Exit(EXIT_USAGE if _is_usage(exc.problems) else EXIT_DATA) from None
     except BrokenPipeError:
         # The reader of the output stopped (edustat … | head): nothing is wrong with the data and
-        # there is no one to tell; exit 1 quietly, as Python's documentation advises.
+        # there is no one to tell. Exit quietly with the status of a program ended by SIGPIPE
+        # (128 + 13), which shells and `set -o pipefail` scripts already know; 1 would say
+        # "the data has problems".
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115  (the stream must outlive this frame)
-        raise typer.Exit(EXIT_DATA) from None
+        raise typer.Exit(EXIT_BROKEN_PIPE) from None
     except OSError as exc:  # the output could not be written (disk full, permissions)
         usage_error(t("usage.os_error", lang, path=exc.filename or "", reason=exc.strerror or exc))
     except typer.Exit:
@@ -430,6 +437,10 @@ def _hard_exit(code: object) -> NoReturn:
     else:  # sys.exit("message"): Python prints it and exits 1
         sys.stderr.write(f"{code}\n")
         status = 1
+    import shutil
+
+    for folder in _TEMPORARY:  # os._exit runs no atexit function
+        shutil.rmtree(folder, ignore_errors=True)
     if sys.getprofile() is not None or sys.gettrace() is not None:
         sys.exit(status)  # a profiler or coverage writes its data at the normal exit
     for stream in (sys.stdout, sys.stderr):

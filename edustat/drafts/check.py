@@ -188,7 +188,8 @@ def unread_note(unread: list[tuple[str, str]]) -> Note:
     from edustat.texts import both
 
     def shown(lang: str) -> str:
-        listed = [both(f"draft.part.{part}", text=text[:40])[lang] for part, text in unread[:5]]
+        listed = [both(f"draft.part.{part}", text=text if len(text) <= 40 else text[:40] + "…"
+                       )[lang] for part, text in unread[:5]]
         return both("label.list_separator")[lang].join(listed) + ("…" if len(unread) > 5
                                                                    else "")
 

@@ -209,6 +209,11 @@ def _docx_blocks(path: Path, raw: bytes, file: str
 
 
 _DIGIT = re.compile(r"[0-9０-９]")
+# A header or footer that is only a page number (第 3 页 共 12 页, - 3 -, 3/12, Page 3 of 12)
+# holds no figure of the report.
+_PAGE_NUMBER = re.compile(r"^\s*(?:第\s*\d+\s*页(?:\s*[,，/／]?\s*共\s*\d+\s*页)?"
+                          r"|[-—]?\s*\d+\s*[-—]?|\d+\s*[/／]\s*\d+"
+                          r"|(?i:page)\s*\d+(?:\s*(?i:of)\s*\d+)?)\s*$")
 
 
 def _unread_parts(document: Any) -> list[tuple[str, str]]:
@@ -222,7 +227,8 @@ def _unread_parts(document: Any) -> list[tuple[str, str]]:
     def add(part: str, element: Any) -> None:
         text = "".join(node.text or "" for node in element.iter(qn("w:t"))).strip()
         # A text box is stored twice (DrawingML and its VML fallback): name it once.
-        if text and _DIGIT.search(text) and (part, text) not in seen:
+        if (text and _DIGIT.search(text) and not _PAGE_NUMBER.match(text)
+                and (part, text) not in seen):
             seen.add((part, text))
             found.append((part, text))
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from edustat.indicators import FACILITY_COLUMNS, TEACHER_RESOURCES
 from edustat.problems import InputError, Problem
-from edustat.settingsfile import read_json_object
+from edustat.settingsfile import read_json_object, shown
 
 PRICE_KEYS = (*FACILITY_COLUMNS, "teacher")
 
@@ -39,11 +39,11 @@ def load_prices(path: Path | None = None) -> dict[str, float]:
     problems = []
     for key, value in data.items():
         if key not in PRICE_KEYS:
-            problems.append(Problem(file=file, column=key, value=_shown(value),
+            problems.append(Problem(file=file, column=key, value=shown(value),
                                     code="unknown_price", params={"keys": ", ".join(PRICE_KEYS)}))
         elif (isinstance(value, bool) or not isinstance(value, (int, float))
               or not math.isfinite(value) or value <= 0):
-            problems.append(Problem(file=file, column=key, value=_shown(value),
+            problems.append(Problem(file=file, column=key, value=shown(value),
                                     code="bad_price"))
         else:
             prices[key] = float(value)
@@ -60,6 +60,3 @@ def price_of(column: str, prices: dict[str, float]) -> float:
         return prices["teacher"]
     raise KeyError(column)
 
-
-def _shown(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False)[:60]
