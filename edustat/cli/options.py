@@ -129,7 +129,9 @@ HeaderRowsOpt = Annotated[str | None, typer.Option(
     "--header-rows", parser=_header_rows, metavar="3-5", help=help_text("header_rows"))]
 TeachingPointsOpt = Annotated[str | None, typer.Option(
     "--teaching-points", parser=_teaching_points,
-    metavar="[merge|separate|exclude|exclude-below N]", help=help_text("teaching_points"))]
+    # The help text lists the four rules; a long metavar would squeeze every help text at 80
+    # columns.
+    metavar=help_text("type_rule"), help=help_text("teaching_points"))]
 
 
 DecimalsOpt = Annotated[int, typer.Option("--decimals", min=0, max=12, help=help_text("decimals"))]
