@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from edustat.cli.app import EXIT_OK, _stderr, app, guard, lang_code, usage_error
+from edustat.cli.app import (
+    EXIT_OK,
+    _stderr,
+    app,
+    check_writable,
+    guard,
+    lang_code,
+    usage_error,
+)
 from edustat.cli.options import TABLES, DebugOpt, LangOpt, choice_option, help_text
 from edustat.texts import t
 
@@ -26,17 +33,11 @@ def template(
     from edustat.schema import template_header
 
     lang_ = lang_code(lang)
-    if output.is_dir():
-        usage_error(f"{output}: {t('usage.output_is_folder', lang_)}")
+    check_writable(output, [], lang_)  # a folder, a missing or read-only folder
     if output.suffix.lower() not in (".csv", ".xlsx"):
         usage_error(f"{output}: {t('problem.bad_output_ext', lang_, ext=output.suffix or '?')}")
     if output.exists() and not force:
         usage_error(f"{output}: {t('usage.exists', lang_)}")
-    folder = output.resolve().parent
-    if not folder.is_dir():
-        usage_error(f"{output}: {t('usage.output_folder_missing', lang_)}")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        usage_error(f"{output}: {t('usage.output_folder_not_writable', lang_)}")
 
     def action() -> int:
         from edustat.output import write_header_only
