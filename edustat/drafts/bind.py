@@ -12,9 +12,8 @@ from typing import Any
 from edustat.drafts.document import Block, Draft
 from edustat.drafts.phrases import Phrase, Phrases, Verdict, load
 from edustat.drafts.scan import Found, find_figures, fold, sentences
+from edustat.schema import EXAM_ZH, STAGE_ZH
 
-STAGE_ZH = {"primary": "小学", "junior": "初中"}
-EXAM_ZH = {"gaokao": "高考", "zhongkao": "中考"}
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 _PARENS = re.compile(r"（[^（）]*）|\([^()]*\)")
 _CLAUSE_END = "，,。；;！？!?\n"

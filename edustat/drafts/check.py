@@ -149,8 +149,8 @@ def _choose(mention: Mention, data: DraftData, notes: list[Note], with_tables: b
 def _judge_verdict(mention: Mention, data: DraftData, base: dict[str, Any], notes: list[Note],
                    with_tables: bool) -> Finding:
     """均达到基本均衡标准: every stage the sentence names (or both) within its limit."""
-    from edustat.drafts.bind import STAGE_ZH
     from edustat.drafts.phrases import load
+    from edustat.schema import STAGE_ZH
 
     verdict = mention.verdict
     assert verdict is not None
@@ -185,13 +185,11 @@ def _judge_verdict(mention: Mention, data: DraftData, base: dict[str, Any], note
 
 def unread_note(unread: list[tuple[str, str]]) -> Note:
     """The note naming the headers, footers and text boxes whose figures were not checked."""
-    from edustat.texts import both
+    from edustat.texts import LANGS, Lang, t
 
-    def shown(lang: str) -> str:
-        listed = [both(f"draft.part.{part}", text=text if len(text) <= 40 else text[:40] + "…"
-                       )[lang] for part, text in unread[:5]]
-        return both("label.list_separator")[lang].join(listed) + ("…" if len(unread) > 5
-                                                                   else "")
+    def shown(lang: Lang) -> str:
+        listed = [t(f"draft.part.{part}", lang, text=text if len(text) <= 40 else text[:40] + "…")
+                  for part, text in unread[:5]]
+        return t("label.list_separator", lang).join(listed) + ("…" if len(unread) > 5 else "")
 
-    return Note(code="parts_not_checked", params={"parts": {"zh": shown("zh"),
-                                                            "en": shown("en")}})
+    return Note(code="parts_not_checked", params={"parts": {lang: shown(lang) for lang in LANGS}})
