@@ -430,6 +430,8 @@ def _hard_exit(code: object) -> NoReturn:
     Tearing the interpreter down frees every object of the run one by one: a quarter of a second
     after a national file, spent on nothing the user sees. Every file edustat writes is complete
     and closed before this point (write_atomic), so only the standard streams need flushing."""
+    import shutil
+
     if code is None:
         status = 0
     elif isinstance(code, int):
@@ -437,8 +439,6 @@ def _hard_exit(code: object) -> NoReturn:
     else:  # sys.exit("message"): Python prints it and exits 1
         sys.stderr.write(f"{code}\n")
         status = 1
-    import shutil
-
     for folder in _TEMPORARY:  # os._exit runs no atexit function
         shutil.rmtree(folder, ignore_errors=True)
     if sys.getprofile() is not None or sys.gettrace() is not None:
