@@ -88,8 +88,11 @@ def test_previous_year_for_the_jump_rule(cli, tmp_path: Path) -> None:
 
 
 def test_verdicts_of_coefficients_and_of_every_indicator(tmp_path: Path) -> None:
-    # 示例旗 2022 (as above): 初中 misses the quality limits, its basic composite 0.3070 <= 0.55
-    # meets. 各项指标全部达标 after 差异系数 is the quality claim for every stage it names.
+    # 示例旗 2022, worked by hand from data/2022.csv: 初中 misses the quality limits. Its eight
+    # junior units have 0/180, 3/390, 0/140, 12/1350, 8/1180, 3/860, 11/950, 1/410 county-level
+    # backbone teachers per pupil: X̄ = 38/5460×100 = 0.696 per 100, and the pupil-weighted
+    # S/X̄ = 0.4755 > 0.45. Its basic composite 0.3070 <= 0.55 meets (as above).
+    # 各项指标全部达标 after 差异系数 is the quality claim for every stage it names.
     found = check(tmp_path, "示例旗2022年总结\n小学、初中校际差异系数各项指标全部达标。"
                             "初中校际差异系数未达标。初中综合差异系数达标。", [SAMPLE])
     assert found == [("校际差异系数各项指标全部达标", "verdict", "mismatch", None),
@@ -109,7 +112,8 @@ def test_every_school_meets_every_standard_is_the_standards_verdict(tmp_path: Pa
 
 
 def test_negative_and_partial_verdicts_are_not_read_as_passes(tmp_path: Path) -> None:
-    # 示例旗 2022: 初中 misses the quality limits and meets the basic composite (0.3070 <= 0.55).
+    # 示例旗 2022: 初中 misses the quality limits (backbone teachers S/X̄ = 0.4755 > 0.45, worked
+    # above) and meets the basic composite (0.3070 <= 0.55).
     # A negation or a comma between the subject and 达标 is never a full pass; 其余/除……外 各项
     # is a partial statement; 达标率 is a figure, not a verdict.
     found = check(tmp_path, "示例旗2022年总结\n初中校际差异系数有两项未达标，其余各项均达标。"
