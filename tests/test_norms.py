@@ -78,7 +78,7 @@ def test_settings_file_problems_name_line_key_and_value_in_chinese(tmp_path):
     (problem,) = caught.value.problems
     assert problem.row == 2
     text = t("problem.bad_standards", "zh", **problem.params)
-    assert "第 2 行" in text and "JSON 语法错误" in text
+    assert "JSON：语法错误，第 2 行" in text  # the field (JSON), then where the mistake is
     # Values: each wrong one named by its key, its value as written, and what it should be.
     wrong = tmp_path / "wrong.json"
     wrong.write_text(json.dumps({"composite_limits": {"primry": 0.5, "junior": -1},
