@@ -22,7 +22,7 @@ from edustat.schema import (
     normalize_header,
 )
 from edustat.texts import t
-from edustat.vectors import map_values
+from edustat.vectors import frame_of, map_values
 
 if TYPE_CHECKING:
     import numpy as np
@@ -196,9 +196,9 @@ def _clean_file(raw: RawTable, table: TableSpec, needed: dict[str, str]
             clean[spec.name] = text
     clean[ROW] = source[ROW].to_numpy()
     clean[FILE] = np.full(len(source), raw.file, dtype=object)
-    # copy=False keeps one block per column: consolidating 50 columns of a national file into
-    # one 2-D block costs more than all the checks together.
-    frame = pd.DataFrame(clean, copy=False)
+    # One block per column: consolidating 50 columns of a national file into one 2-D block
+    # costs more than all the checks together.
+    frame = frame_of(clean)
     _check_subsets(frame, table, checker)
     if "year" not in source and raw.year_from_name is not None:
         frame["year"] = float(raw.year_from_name)
