@@ -154,13 +154,18 @@ def _clean_file(raw: RawTable, table: TableSpec, needed: dict[str, str]
     checker = _FileChecker(raw)
     source = raw.frame
     clean: dict[str, Any] = {}
+    # Every absent number column is this one blank column: a national file lacks a score of
+    # them, and filling each anew cost 30 ms. It is read-only, so a write into one of them in
+    # place would fail loudly instead of changing them all (a column is replaced, never written).
+    absent = np.full(len(source), np.nan)
+    absent.flags.writeable = False
     for spec in table.columns:
         if spec.name not in source:
             # Columns a computation needs are judged by the table's own validator, which knows
             # which rows need them (a primary-only file needs no junior teacher column).
             if spec.required:
                 checker.problems.append(missing_column(raw.file, spec, "", raw.unknown))
-            clean[spec.name] = (np.full(len(source), np.nan) if spec.kind in NUMERIC_KINDS
+            clean[spec.name] = (absent if spec.kind in NUMERIC_KINDS
                                 else pd.Series([None] * len(source), dtype=object))
             continue
         cells = source[spec.name]
