@@ -358,8 +358,10 @@ def _finish_frame(frame: pd.DataFrame, mapping: dict[int, tuple[str, str, float]
     rows = np.arange(first, len(frame) + first)
     kept = frame[list(mapping)] if mapping else frame.iloc[:, :0]
     kept = kept.set_axis([mapping[i][0] for i in mapping], axis=1)
-    # A column without blanks proves no row is empty; only otherwise look at every cell.
-    if any(not frame[i].hasnans for i in mapping):
+    # A column without blanks proves no row is empty; only otherwise look at every cell. A
+    # column of whole numbers holds no blank at all: asked first, it answers without a look.
+    if any(not frame[i].hasnans
+           for i in sorted(mapping, key=lambda i: frame[i].dtype.kind not in "iub")):
         kept[ROW] = rows
         return kept
     nonempty = (frame.notna().any(axis=1).to_numpy() if frame.shape[1]
