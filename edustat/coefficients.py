@@ -9,11 +9,12 @@ bincount over group codes, so a national file costs a few array passes, not a lo
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
-from edustat.indicators import Indicator, IndicatorName, Method, indicators_for, name_in
+from edustat.indicators import INDICATORS, Indicator, IndicatorName, Method, indicators_for, name_in
 from edustat.norms import Norms
 from edustat.results import Phrase, Report, Sheets
 from edustat.schema import STAGES
@@ -79,47 +80,109 @@ class CoefficientReport(Report):
     standard: Method
     results: list[CoefficientResult]
 
+    # The results as the plain records they are computed as, when the report is streamed
+    # (compute_coefficients(stream=True)): `results` stays empty, and the writers below read
+    # these instead, so that a national file is never validated into 50 000 models.
+    _records: list[dict[str, Any]] | None = PrivateAttr(default=None)
+
+    def _result_maps(self) -> Iterator[Mapping[str, Any]]:
+        """Each result as a mapping of the model's fields (the records, or the models')."""
+        if self._records is not None:
+            yield from self._records
+        else:
+            yield from (vars(result) for result in self.results)
+
     def to_rows(self, lang: Lang = "zh") -> list[dict[str, Any]]:
         """One flat record per (county, year, stage, indicator), for CSV and XLSX."""
-        rows = []
-        for result in self.results:
-            for indicator in result.indicators:
-                rows.append({
-                    "standard": self.standard, "county": result.county, "year": result.year,
-                    "stage": result.stage, "schools": result.schools,
-                    "students": result.students, "key": indicator.key,
-                    "name": name_in(indicator.name, lang), "mean": indicator.mean,
-                    "sd": indicator.sd,
-                    "cv": indicator.cv, "limit": indicator.limit, "meets": indicator.meets,
-                    "composite": result.composite, "composite_limit": result.limit,
-                    "composite_meets": result.meets,
-                    "notes": "; ".join(note.word(lang) for note in result.notes)})
-        return rows
+        return list(self._rows(lang))
+
+    def _rows(self, lang: Lang) -> Iterator[dict[str, Any]]:
+        """One flat record per (county, year, stage, indicator), as they are produced."""
+        for result in self._result_maps():
+            notes = "; ".join(note.word(lang) for note in result["notes"])
+            for indicator in map(_fields, result["indicators"]):
+                yield {
+                    "standard": self.standard, "county": result["county"],
+                    "year": result["year"], "stage": result["stage"],
+                    "schools": result["schools"], "students": result["students"],
+                    "key": indicator["key"], "name": name_in(indicator["name"], lang),
+                    "mean": indicator["mean"], "sd": indicator["sd"], "cv": indicator["cv"],
+                    "limit": indicator["limit"], "meets": indicator["meets"],
+                    "composite": result["composite"], "composite_limit": result["limit"],
+                    "composite_meets": result["meets"], "notes": notes}
 
     def unit_rows(self) -> list[dict[str, Any]]:
         """One record per (county, year, stage, school unit, indicator) of the per-school view."""
-        rows = []
-        for result in self.results:
-            for unit in result.units or []:
-                for item in unit.indicators:
-                    rows.append({"standard": self.standard, "county": result.county,
-                                 "year": result.year, "stage": result.stage,
-                                 "school_id": unit.school_id, "school_name": unit.school_name,
-                                 "students": unit.students, "key": item.key,
-                                 "value": item.value, "gap": item.gap,
-                                 "variance_share": item.variance_share, "drive": unit.drive})
-        return rows
+        return list(self._unit_rows())
+
+    def _unit_rows(self) -> Iterator[dict[str, Any]]:
+        """One record per school unit and indicator, as they are produced."""
+        for result in self._result_maps():
+            for unit in map(_fields, result.get("units") or ()):
+                for item in map(_fields, unit["indicators"]):
+                    yield {"standard": self.standard, "county": result["county"],
+                           "year": result["year"], "stage": result["stage"],
+                           "school_id": unit["school_id"], "school_name": unit["school_name"],
+                           "students": unit["students"], "key": item["key"],
+                           "value": item["value"], "gap": item["gap"],
+                           "variance_share": item["variance_share"], "drive": unit["drive"]}
+
+    def _has_units(self) -> bool:
+        """True when the per-school view was asked for (--schools)."""
+        return any(result.get("units") is not None for result in self._result_maps())
 
     def sheets(self, lang: Lang = "zh") -> Sheets:
         """The coefficients; with the per-school view, its table first (what CSV holds)."""
         tables = {"coefficients": self.to_rows(lang)}
-        if any(result.units is not None for result in self.results):
+        if self._has_units():
             return {"schools": self.unit_rows(), **tables}
         return tables
 
+    def csv_rows(self, lang: Lang = "zh") -> Iterator[dict[str, Any]]:
+        """The first sheet's rows, produced as they are written."""
+        return self._unit_rows() if self._has_units() else self._rows(lang)
+
+    def to_dict(self, lang: Lang = "zh") -> dict[str, Any]:
+        """The documented JSON as Python objects, values unrounded, texts in `lang`."""
+        data = super().to_dict(lang)
+        if self._records is not None:
+            data["results"] = worded_records(self._records, lang)
+        return data
+
+    def to_json_bytes(self, indent: int | None = 1, *, lang: Lang = "zh") -> bytes:
+        """The documented JSON as UTF-8 bytes; a streamed report's records are serialized as
+        they are (pydantic's core writes them as it writes the models: the same bytes)."""
+        if self._records is None:
+            return super().to_json_bytes(indent, lang=lang)
+        import pydantic_core
+
+        # NaN and the infinities as null, as the models' serializer writes them.
+        return pydantic_core.to_json(self.to_dict(lang), indent=indent, inf_nan_mode="null")
+
     def failed(self) -> bool:
         """True when a county, year and stage fails its standard."""
-        return any(not result.meets for result in self.results)
+        return any(not result["meets"] for result in self._result_maps())
+
+
+def _fields(item: Any) -> Mapping[str, Any]:
+    """A record as it is, a model as its fields."""
+    return item if isinstance(item, dict) else vars(item)
+
+
+def worded_records(records: list[dict[str, Any]], lang: Lang) -> list[dict[str, Any]]:
+    """Streamed results as the JSON has them: notes worded, indicator names in `lang`."""
+    pairs = {ind.label("zh"): ind.label(lang) for ind in INDICATORS}
+    # In Chinese the records' own names are the JSON's: nothing to rebuild.
+    names = None if all(zh == other for zh, other in pairs.items()) else pairs
+    worded = []
+    for record in records:
+        if names is not None:
+            record = {**record, "indicators": [{**item, "name": names[item["name"]]}
+                                               for item in record["indicators"]]}
+        if record["notes"]:
+            record = {**record, "notes": [note.word(lang) for note in record["notes"]]}
+        worded.append(record)
+    return worded
 
 
 def _group_codes(units: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
@@ -131,12 +194,15 @@ def _group_codes(units: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
 
 
 def compute_coefficients(units: pd.DataFrame, method: Method, norms: Norms, *,
-                         with_units: bool = False) -> CoefficientReport:
-    """Coefficients of every county, year and stage found in the unit frame."""
+                         with_units: bool = False, stream: bool = False) -> CoefficientReport:
+    """Coefficients of every county, year and stage found in the unit frame.
+
+    `stream=True` keeps the results as plain records: `report.results` stays empty, and the
+    report's writers (`write_json`, `csv_rows`, `sheets`, `failed`) read the records."""
     import numpy as np
 
     if units.empty:
-        return CoefficientReport(standard=method, results=[])
+        return _report(method, [], stream)
     codes, groups = _group_codes(units)
     n_groups = len(groups)
     students = units["students"].to_numpy(dtype=float)
@@ -174,39 +240,59 @@ def compute_coefficients(units: pd.DataFrame, method: Method, norms: Norms, *,
         indicator_meets = at_most(cvs, indicator_limit)
         meets = indicator_meets.all(axis=0)
     any_zero = (means == 0).any(axis=0)
-    columns = [(i.key, i.label("zh"), stats[i.key][0].tolist(),
-                stats[i.key][1].tolist(),
-                stats[i.key][2].tolist()) for i in indicators]
     counties = [None if c is None or c != c else str(c) for c in groups["county"].tolist()]
     years = [None if y != y else int(y) for y in groups["year"].tolist()]
     single_note = Phrase(code="note.coefficient.single_unit")
-    # Results are built as plain dicts and validated once at the end: one pydantic call for a
-    # national file instead of 50 000 model constructions.
+    # Results are built as plain dicts, an indicator at a time over all groups (columns zipped,
+    # not indexed per group), and validated once at the end, or not at all when streamed.
+    per_indicator = []
+    for k, indicator in enumerate(indicators):
+        mean, sd, cv = (stats[indicator.key][j].tolist() for j in range(3))
+        key, name = indicator.key, indicator.label("zh")
+        if indicator_meets is None or indicator_limit is None:
+            per_indicator.append([{"key": key, "name": name, "mean": m, "sd": s, "cv": c,
+                                   "limit": None, "meets": None}
+                                  for m, s, c in zip(mean, sd, cv, strict=True)])
+        else:
+            per_indicator.append([{"key": key, "name": name, "mean": m, "sd": s, "cv": c,
+                                   "limit": lim, "meets": ok}
+                                  for m, s, c, lim, ok in zip(mean, sd, cv,
+                                                              indicator_limit.tolist(),
+                                                              indicator_meets[k].tolist(),
+                                                              strict=True)])
+    items_of = list(zip(*per_indicator, strict=True))
+    group_limits = None if indicator_meets is not None else limit.tolist()
     results: list[dict[str, Any]] = []
-    for g, stage in enumerate(stage_of.tolist()):
-        notes = [single_note] if unit_counts[g] == 1 else []
-        if any_zero[g]:
+    for g, (stage, count, students_g, composite_g, meets_g, zero) in enumerate(zip(
+            stage_of.tolist(), unit_counts.tolist(), total_students.tolist(),
+            composite.tolist(), meets.tolist(), any_zero.tolist(), strict=True)):
+        notes = [single_note] if count == 1 else []
+        if zero:
             notes.extend(Phrase(code="note.coefficient.all_zero",
-                                params={"name": Phrase(code=f"indicator.{key}.name")})
-                         for key, _name, mean, _sd, _cv in columns if mean[g] == 0)
-        items = [{"key": key, "name": name, "mean": mean[g], "sd": sd[g], "cv": cv[g],
-                  "limit": None, "meets": None} for key, name, mean, sd, cv in columns]
-        if indicator_meets is not None and indicator_limit is not None:
-            for k, item in enumerate(items):
-                item["limit"] = float(indicator_limit[g])
-                item["meets"] = bool(indicator_meets[k, g])
-        results.append({
+                                params={"name": Phrase(code=f"indicator.{i.key}.name")})
+                         for i in indicators if stats[i.key][0][g] == 0)
+        result = {
             "county": counties[g], "year": years[g], "stage": stage,
-            "schools": int(unit_counts[g]), "students": int(round(total_students[g])),
-            "indicators": items, "composite": float(composite[g]),
-            "limit": None if indicator_meets is not None else float(limit[g]),
-            "meets": bool(meets[g]), "notes": notes,
-            "units": (None if detail_rows is None
-                      else _unit_details(units, detail_rows[g], g, indicators, stats))})
+            "schools": count, "students": int(round(students_g)),
+            "indicators": list(items_of[g]), "composite": composite_g,
+            "limit": None if group_limits is None else group_limits[g],
+            "meets": meets_g, "notes": notes}
+        if detail_rows is not None:
+            result["units"] = _unit_details(units, detail_rows[g], g, indicators, stats)
+        results.append(result)
     stage_order = {stage: i for i, stage in enumerate(STAGES)}
     results.sort(key=lambda r: (r["county"] is None, r["county"] or "", r["year"] is None,
                                 r["year"] or 0, stage_order.get(r["stage"], 9)))
-    return CoefficientReport.model_validate({"standard": method, "results": results})
+    return _report(method, results, stream)
+
+
+def _report(method: Method, results: list[dict[str, Any]], stream: bool) -> CoefficientReport:
+    """The report of the result records: validated into models, or holding them (streamed)."""
+    if not stream:
+        return CoefficientReport.model_validate({"standard": method, "results": results})
+    report = CoefficientReport(standard=method, results=[])
+    report._records = results
+    return report
 
 
 def _unit_detail_index(codes: np.ndarray, n_groups: int) -> list[np.ndarray]:
