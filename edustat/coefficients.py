@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field, PrivateAttr
 
-from edustat.indicators import INDICATORS, Indicator, IndicatorName, Method, indicators_for, name_in
+from edustat.coefficient_records import IndicatorColumn, ResultColumns
+from edustat.indicators import Indicator, IndicatorName, Method, indicators_for, name_in
 from edustat.norms import Norms
 from edustat.results import Phrase, Report, Sheets
 from edustat.schema import STAGES
@@ -80,15 +81,15 @@ class CoefficientReport(Report):
     standard: Method
     results: list[CoefficientResult]
 
-    # The results as the plain records they are computed as, when the report is streamed
-    # (compute_coefficients(stream=True)): `results` stays empty, and the writers below read
-    # these instead, so that a national file is never validated into 50 000 models.
-    _records: list[dict[str, Any]] | None = PrivateAttr(default=None)
+    # The results as columns when the report is streamed (compute_coefficients(stream=True)):
+    # `results` stays empty, and the writers below build plain records from these instead, so
+    # that a national file is never validated into 50 000 models.
+    _columns: ResultColumns | None = PrivateAttr(default=None)
 
     def _result_maps(self) -> Iterator[Mapping[str, Any]]:
-        """Each result as a mapping of the model's fields (the records, or the models')."""
-        if self._records is not None:
-            yield from self._records
+        """Each result as a mapping of the model's fields (the records', or the models')."""
+        if self._columns is not None:
+            yield from self._columns.records()
         else:
             yield from (vars(result) for result in self.results)
 
@@ -145,14 +146,14 @@ class CoefficientReport(Report):
     def to_dict(self, lang: Lang = "zh") -> dict[str, Any]:
         """The documented JSON as Python objects, values unrounded, texts in `lang`."""
         data = super().to_dict(lang)
-        if self._records is not None:
-            data["results"] = worded_records(self._records, lang)
+        if self._columns is not None:
+            data["results"] = self._columns.records(lang)
         return data
 
     def to_json_bytes(self, indent: int | None = 1, *, lang: Lang = "zh") -> bytes:
-        """The documented JSON as UTF-8 bytes; a streamed report's records are serialized as
-        they are (pydantic's core writes them as it writes the models: the same bytes)."""
-        if self._records is None:
+        """The documented JSON as UTF-8 bytes; a streamed report's records, built in `lang`, are
+        serialized by pydantic's core as it serializes the models: the same bytes."""
+        if self._columns is None:
             return super().to_json_bytes(indent, lang=lang)
         import pydantic_core
 
@@ -161,28 +162,14 @@ class CoefficientReport(Report):
 
     def failed(self) -> bool:
         """True when a county, year and stage fails its standard."""
-        return any(not result["meets"] for result in self._result_maps())
+        if self._columns is not None:
+            return self._columns.failed()
+        return any(not result.meets for result in self.results)
 
 
 def _fields(item: Any) -> Mapping[str, Any]:
     """A record as it is, a model as its fields."""
     return item if isinstance(item, dict) else vars(item)
-
-
-def worded_records(records: list[dict[str, Any]], lang: Lang) -> list[dict[str, Any]]:
-    """Streamed results as the JSON has them: notes worded, indicator names in `lang`."""
-    pairs = {ind.label("zh"): ind.label(lang) for ind in INDICATORS}
-    # In Chinese the records' own names are the JSON's: nothing to rebuild.
-    names = None if all(zh == other for zh, other in pairs.items()) else pairs
-    worded = []
-    for record in records:
-        if names is not None:
-            record = {**record, "indicators": [{**item, "name": names[item["name"]]}
-                                               for item in record["indicators"]]}
-        if record["notes"]:
-            record = {**record, "notes": [note.word(lang) for note in record["notes"]]}
-        worded.append(record)
-    return worded
 
 
 def _group_codes(units: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
@@ -202,7 +189,7 @@ def compute_coefficients(units: pd.DataFrame, method: Method, norms: Norms, *,
     import numpy as np
 
     if units.empty:
-        return _report(method, [], stream)
+        return _report(method, ResultColumns([], []), stream)
     codes, groups = _group_codes(units)
     n_groups = len(groups)
     students = units["students"].to_numpy(dtype=float)
@@ -242,56 +229,50 @@ def compute_coefficients(units: pd.DataFrame, method: Method, norms: Norms, *,
     any_zero = (means == 0).any(axis=0)
     counties = [None if c is None or c != c else str(c) for c in groups["county"].tolist()]
     years = [None if y != y else int(y) for y in groups["year"].tolist()]
+    stages = stage_of.tolist()
+    stage_order = {stage: i for i, stage in enumerate(STAGES)}
+    order = sorted(range(n_groups), key=lambda g: (
+        counties[g] is None, counties[g] or "", years[g] is None, years[g] or 0,
+        stage_order.get(stages[g], 9)))
     single_note = Phrase(code="note.coefficient.single_unit")
-    # Results are built as plain dicts, an indicator at a time over all groups (columns zipped,
-    # not indexed per group), and validated once at the end, or not at all when streamed.
-    per_indicator = []
-    for k, indicator in enumerate(indicators):
-        mean, sd, cv = (stats[indicator.key][j].tolist() for j in range(3))
-        key, name = indicator.key, indicator.label("zh")
-        if indicator_meets is None or indicator_limit is None:
-            per_indicator.append([{"key": key, "name": name, "mean": m, "sd": s, "cv": c,
-                                   "limit": None, "meets": None}
-                                  for m, s, c in zip(mean, sd, cv, strict=True)])
-        else:
-            per_indicator.append([{"key": key, "name": name, "mean": m, "sd": s, "cv": c,
-                                   "limit": lim, "meets": ok}
-                                  for m, s, c, lim, ok in zip(mean, sd, cv,
-                                                              indicator_limit.tolist(),
-                                                              indicator_meets[k].tolist(),
-                                                              strict=True)])
-    items_of = list(zip(*per_indicator, strict=True))
-    group_limits = None if indicator_meets is not None else limit.tolist()
+    # Each result's own fields, in result order; its indicators are built from the columns
+    # below, validated into models once at the end, or not at all when streamed.
+    counts, totals = unit_counts.tolist(), total_students.tolist()
+    composites, verdicts, zeros = composite.tolist(), meets.tolist(), any_zero.tolist()
+    limits = None if indicator_meets is not None else limit.tolist()
     results: list[dict[str, Any]] = []
-    for g, (stage, count, students_g, composite_g, meets_g, zero) in enumerate(zip(
-            stage_of.tolist(), unit_counts.tolist(), total_students.tolist(),
-            composite.tolist(), meets.tolist(), any_zero.tolist(), strict=True)):
-        notes = [single_note] if count == 1 else []
-        if zero:
+    for g in order:
+        notes = [single_note] if counts[g] == 1 else []
+        if zeros[g]:
             notes.extend(Phrase(code="note.coefficient.all_zero",
                                 params={"name": Phrase(code=f"indicator.{i.key}.name")})
                          for i in indicators if stats[i.key][0][g] == 0)
         result = {
-            "county": counties[g], "year": years[g], "stage": stage,
-            "schools": count, "students": int(round(students_g)),
-            "indicators": list(items_of[g]), "composite": composite_g,
-            "limit": None if group_limits is None else group_limits[g],
-            "meets": meets_g, "notes": notes}
+            "county": counties[g], "year": years[g], "stage": stages[g],
+            "schools": counts[g], "students": int(round(totals[g])),
+            "indicators": None, "composite": composites[g],
+            "limit": None if limits is None else limits[g],
+            "meets": verdicts[g], "notes": notes}
         if detail_rows is not None:
             result["units"] = _unit_details(units, detail_rows[g], g, indicators, stats)
         results.append(result)
-    stage_order = {stage: i for i, stage in enumerate(STAGES)}
-    results.sort(key=lambda r: (r["county"] is None, r["county"] or "", r["year"] is None,
-                                r["year"] or 0, stage_order.get(r["stage"], 9)))
-    return _report(method, results, stream)
+    index = np.array(order, dtype=np.intp)
+    columns = [IndicatorColumn(
+        indicator=i, mean=stats[i.key][0][index].tolist(), sd=stats[i.key][1][index].tolist(),
+        cv=stats[i.key][2][index].tolist(),
+        limit=None if indicator_limit is None else indicator_limit[index].tolist(),
+        meets=None if indicator_meets is None else indicator_meets[k][index].tolist())
+        for k, i in enumerate(indicators)]
+    return _report(method, ResultColumns(results, columns), stream)
 
 
-def _report(method: Method, results: list[dict[str, Any]], stream: bool) -> CoefficientReport:
-    """The report of the result records: validated into models, or holding them (streamed)."""
+def _report(method: Method, columns: ResultColumns, stream: bool) -> CoefficientReport:
+    """The report of the results: validated into models, or holding their columns (streamed)."""
     if not stream:
-        return CoefficientReport.model_validate({"standard": method, "results": results})
+        return CoefficientReport.model_validate({"standard": method,
+                                                 "results": columns.records()})
     report = CoefficientReport(standard=method, results=[])
-    report._records = results
+    report._columns = columns
     return report
 
 
