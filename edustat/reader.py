@@ -175,6 +175,18 @@ def read_table(path: Path | str | Source, table: TableSpec, *, encoding: str | N
                sheet: str | None = None, header_rows: tuple[int, int] | None = None) -> RawTable:
     """Read one CSV or workbook and map its headers onto `table`; raises InputError."""
     source = load_source(path)
+    try:
+        return _read_source(source, table, encoding, sheet, header_rows, whole_text=False)
+    except _NotWhollyUtf8:  # the whole text decides the encoding, or names the bad byte
+        return _read_source(source, table, encoding, sheet, header_rows, whole_text=True)
+
+
+class _NotWhollyUtf8(Exception):
+    """A CSV read as UTF-8 on its start holds a byte further on that is not UTF-8."""
+
+
+def _read_source(source: Source, table: TableSpec, encoding: str | None, sheet: str | None,
+                 header_rows: tuple[int, int] | None, *, whole_text: bool) -> RawTable:
     file, raw = source.file, source.raw
     body = raw[len(codecs.BOM_UTF8):] if raw.startswith(codecs.BOM_UTF8) else raw
     if not body or body.isspace():  # Excel saves an empty sheet as a BOM and a line break
@@ -199,7 +211,10 @@ def read_table(path: Path | str | Source, table: TableSpec, *, encoding: str | N
                                                         codecs.BOM_UTF16_BE)):
         raise InputError([Problem(file=file, code="binary")])
     else:
-        used_encoding, text = decode_table(raw, file, encoding)
+        # A UTF-8 file is read on its first 64 KiB: pandas decodes the rest, strictly, and a
+        # byte that is not UTF-8 sends the file back here to be decoded whole (_NotWhollyUtf8).
+        used_encoding, text = ((not whole_text and _utf8_head(raw, encoding))
+                               or decode_table(raw, file, encoding))
         first_rows = _csv_rows(text, HEADER_SEARCH_ROWS)
         block = find_header(first_rows, [table], header_rows)
         cells = None
@@ -210,7 +225,7 @@ def read_table(path: Path | str | Source, table: TableSpec, *, encoding: str | N
         raise InputError(problems)
     if cells is None:
         frame = _read_csv_cells(raw, text, used_encoding or "utf-8", file, mapping,
-                                text_columns, block)
+                                text_columns, block, whole_text)
     else:
         frame = _cells_frame(cells, mapping, text_columns, block.data_start)
     if frame.empty:
@@ -356,8 +371,9 @@ def _finish_frame(frame: pd.DataFrame, mapping: dict[int, tuple[str, str, float]
 
 def _read_csv_cells(raw: bytes, text: str, encoding: str, file: str,
                     mapping: dict[int, tuple[str, str, float]], text_columns: set[int],
-                    block: HeaderBlock) -> pd.DataFrame:
-    """The cells of a CSV whose data starts at row `block.data_start` + 1."""
+                    block: HeaderBlock, whole_text: bool = True) -> pd.DataFrame:
+    """The cells of a CSV whose data starts at row `block.data_start` + 1; `text` is the
+    decoded file, or only its start when not `whole_text` (pandas then decodes the rest)."""
     import pandas as pd
 
     width = len(block.paths)
@@ -376,19 +392,35 @@ def _read_csv_cells(raw: bytes, text: str, encoding: str, file: str,
             header=block.data_start - 1 if block.data_start else None, names=names,
             # Never the first column as the index, whatever the row widths (issue 14.4).
             index_col=False,
-            dtype=dict.fromkeys(text_columns, str),
+            # Texts as Python strings: pandas 3's string dtype checks every cell again (50 ms
+            # on a national file), and the validator makes them objects anyway.
+            dtype=dict.fromkeys(text_columns, object),
             keep_default_na=False, na_values=[""], skip_blank_lines=False, engine="c",
         )
+    except UnicodeDecodeError:
+        if whole_text:  # decoded whole before: cannot happen, but never hide it as a parse error
+            raise
+        raise _NotWhollyUtf8 from None
     except (pd.errors.ParserError, ValueError) as exc:
+        if not whole_text:  # the rows with too many cells are named from the whole text
+            raise _NotWhollyUtf8 from None
         raise InputError(_parser_problems(file, str(exc).strip(), text)) from None
     # Blank-looking cells written as spaces are missing too, not text; a trailing space must not
     # make "示例旗 " a second county. Stripping costs a Python call per cell, so it runs only when
-    # the file holds a space, a tab or an ideographic space at all (a fast scan of the text).
-    if any(space in text for space in _SPACES):
+    # the file holds a space, a tab or an ideographic space at all (a fast scan; of the bytes
+    # when only the start was decoded: a character is in UTF-8 text only if its bytes are).
+    if (any(space in text for space in _SPACES) if whole_text
+            else any(_holds(raw, space.encode("utf-8")) for space in _SPACES)):
         for index in text_columns & set(mapping):
             stripped = frame[index].str.strip()
             frame[index] = stripped.where(stripped != "", None)
     return _finish_frame(frame, mapping, block.data_start)
+
+
+def _holds(raw: bytes, needle: bytes) -> bool:
+    """`needle in raw`, answered at memchr speed when the needle's first byte is absent (a
+    search for several bytes is ten times slower than for one, and these are rare leads)."""
+    return raw.find(needle[:1]) >= 0 and needle in raw
 
 
 _TOO_MANY_FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
@@ -422,6 +454,20 @@ def _cells_frame(cells: list[list[object]], mapping: dict[int, tuple[str, str, f
     for index in text_columns & set(mapping):
         frame[index] = frame[index].map(cell_text)
     return _finish_frame(frame, mapping, data_start)
+
+
+def _utf8_head(raw: bytes, given: str | None) -> tuple[str, str] | None:
+    """(encoding, the decoded start) of a CSV whose first 64 KiB are UTF-8 and whose encoding
+    is not given; None otherwise (the file is then decoded whole). A file that is not UTF-8 all
+    the way through is caught when pandas decodes it."""
+    if given or raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    name = "utf-8-sig" if raw.startswith(codecs.BOM_UTF8) else "utf-8"
+    head = raw[: 1 << 16]
+    try:
+        return name, codecs.getincrementaldecoder(name)().decode(head, final=len(raw) == len(head))
+    except UnicodeDecodeError:
+        return None
 
 
 def _decode_head(head: bytes, given: str | None) -> str | None:

@@ -13,7 +13,7 @@ from edustat.indicators import FACILITY_COLUMNS, TEACHER_RESOURCES
 from edustat.norms import Norms
 from edustat.reader import FILE, ROW
 from edustat.schema import SCHOOL_TYPE_STAGES, STAGES
-from edustat.vectors import Factorized
+from edustat.vectors import Factorized, frame_of
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -46,7 +46,6 @@ def school_units(schools: pd.DataFrame, norms: Norms, stages: tuple[str, ...] = 
                  ) -> pd.DataFrame:
     """One row per school and stage with students in it: students, classes, split resources."""
     import numpy as np
-    import pandas as pd
 
     shares = stage_shares(schools, norms)
     rows: list[np.ndarray] = []  # per stage, the positions of the schools that teach it
@@ -81,5 +80,4 @@ def school_units(schools: pd.DataFrame, norms: Norms, stages: tuple[str, ...] = 
         unit[column] = take(column) * share
     for resource in TEACHER_RESOURCES:
         unit[resource] = per_stage({stage: f"{stage}_{resource}" for stage in kept})
-    # copy=False: one block per column, no consolidation pass over the national file.
-    return pd.DataFrame(unit, copy=False)
+    return frame_of(unit)

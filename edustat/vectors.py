@@ -52,15 +52,32 @@ def group_codes(keys: Sequence[pd.Series | np.ndarray]) -> tuple[np.ndarray, np.
 
     combined = np.zeros(len(keys[0]), dtype=np.int64)
     for key in keys:
-        codes, uniques = pd.factorize(np.asarray(key, dtype=object), use_na_sentinel=True)
+        values = np.asarray(key)
+        if values.dtype.kind not in "fiub":  # numbers are hashed as numbers, not as objects
+            values = values.astype(object)
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
         codes = np.where(codes < 0, len(uniques), codes)
         combined = combined * (len(uniques) + 1) + codes
-    _, first, inverse = np.unique(combined, return_index=True, return_inverse=True)
-    # np.unique numbers groups by sorted key; renumber them by first appearance.
-    order = np.argsort(first, kind="stable")
-    rank = np.empty_like(order)
-    rank[order] = np.arange(len(order))
-    return rank[inverse.ravel()], first[order]
+    # factorize numbers groups in order of first appearance, so a group's first row is where
+    # the running maximum of the codes rises.
+    group, _ = pd.factorize(combined)
+    group = group.astype(np.int64, copy=False)
+    peak = np.maximum.accumulate(group) if len(group) else group
+    first = np.flatnonzero(np.diff(peak, prepend=-1) > 0)
+    return group, first
+
+
+def frame_of(columns: Mapping[str, Any]) -> pd.DataFrame:
+    """A frame of these columns as they are: one block per column, and a column of Python
+    objects stays one (pandas 3 would otherwise scan every text to make it a string column:
+    a twentieth of a second per national frame)."""
+    import numpy as np
+    import pandas as pd
+
+    kept = {name: (pd.Series(values, dtype=object, copy=False)
+                   if isinstance(values, np.ndarray) and values.dtype == object else values)
+            for name, values in columns.items()}
+    return pd.DataFrame(kept, copy=False)
 
 
 def row_positions(rows: pd.DataFrame, wanted: pd.DataFrame, file: str, row: str) -> np.ndarray:

@@ -16,6 +16,7 @@ import pytest
 from conftest import ROOT, SHARED_EXAMPLES
 from edustat import api
 from edustat.problems import InputError
+from edustat.validate.schools import validate_schools
 
 JIBIAO = Path(__file__).resolve().parent / "fixtures" / "jibiao"
 CANONICAL = JIBIAO / "canonical.csv"
@@ -188,6 +189,20 @@ def test_school_without_pupils_is_named(tmp_path: Path) -> None:
     assert [(p.row, p.params["name"]) for p in report.problems if p.code == "no_students"] == [
         (2, "示例县第1学校")]
     assert report.results[0].schools == 11
+
+
+def test_school_without_pupils_or_name_is_named_by_its_id(tmp_path: Path) -> None:
+    lines = CANONICAL.read_text("utf-8").splitlines()
+    cells = lines[1].split(",")
+    school_id, cells[1], cells[4] = cells[0], "", "0"  # no name, 0 primary pupils
+    path = tmp_path / "empty.csv"
+    path.write_text("\n".join([lines[0], ",".join(cells), *lines[2:]]) + "\n", "utf-8")
+    # A blank name is an error of its own (学校名称 is required); the note still names the row.
+    valid = validate_schools([path])
+    assert [(p.row, p.code) for p in valid.problems if p.severity == "error"] == [
+        (2, "missing_value")]
+    assert [(p.row, p.params["name"]) for p in valid.problems if p.code == "no_students"] == [
+        (2, school_id)]
 
 
 def test_did_you_mean_names_the_misspelt_header(cli, tmp_path: Path) -> None:

@@ -70,12 +70,13 @@ def rows_matching(cells: pd.Series, pattern: str, needs: str = "") -> np.ndarray
     judging 200 000 names one by one took seconds."""
     import numpy as np
 
+    # Most columns match nowhere: every cell is looked at once, joined, before the distinct
+    # values are found (hashing 200 000 names costs more than scanning them).
+    if not _any_match(cells.tolist(), pattern, needs):
+        return np.zeros(len(cells), dtype=bool)
     distinct = cells.dropna().unique().tolist()
     texts = list(map(str, distinct))
     joined = "\n".join(texts).lower()
-    # `needs`: a text every match holds; its absence is found faster than the pattern's.
-    if (needs and needs not in joined) or not re.search(pattern, joined, re.MULTILINE):
-        return np.zeros(len(cells), dtype=bool)
     # Offsets map back to values only if lower() kept every length and no value holds a line
     # break; otherwise (rare) the values are judged one by one.
     if (len(joined) != sum(map(len, texts)) + len(texts) - 1
@@ -89,6 +90,17 @@ def rows_matching(cells: pd.Series, pattern: str, needs: str = "") -> np.ndarray
                  for m in re.finditer(pattern, joined, re.MULTILINE)}
         hits = [distinct[k] for k in sorted(found)]
     return cells.isin(hits).to_numpy(dtype=bool) if hits else np.zeros(len(cells), dtype=bool)
+
+
+def _any_match(values: list[Any], pattern: str, needs: str) -> bool:
+    """Whether any cell's case-folded text matches `pattern`, blank cells aside."""
+    try:
+        joined = "\n".join(values)
+    except TypeError:  # a blank (NaN, None) or a number among the texts
+        joined = "\n".join(str(v) for v in values if v is not None and v == v)
+    joined = joined.lower()
+    # `needs`: a text every match holds; its absence is found faster than the pattern's.
+    return not (needs and needs not in joined) and bool(re.search(pattern, joined, re.MULTILINE))
 
 
 def split_totals(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
@@ -107,6 +119,8 @@ def split_totals(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
         if column not in frame:
             continue
         where = np.flatnonzero(unnamed)
+        if not len(where):  # every row named: no id or county cell is looked at
+            break
         cells = frame[column].iloc[where] if len(where) < len(frame) else frame[column]
         maybe = rows_matching(cells, _MARKER_CHARS)
         if maybe.any():

@@ -110,9 +110,15 @@ def _without_pupils(valid: ValidTable) -> np.ndarray:
             continue
         zero = np.logical_and.reduce([counts[s] == 0 for s in stages])
         empty |= of_kind & zero
-    names = frame["school_name"].fillna(frame["school_id"]).astype(str).to_numpy()
+    names, ids = frame["school_name"].to_numpy(dtype=object), frame["school_id"].to_numpy(
+        dtype=object)
+
+    def name(pos: int) -> str:  # only for the rows named: a national file has few
+        given = names[pos]
+        return str(ids[pos] if given is None or given != given else given)
+
     flag_rows(valid, "school_name", empty, "no_students", severity="note",
-              per_row={"name": names})
+              per_row={"name": name})
     return empty
 
 
