@@ -172,12 +172,18 @@ def _fields(item: Any) -> Mapping[str, Any]:
     return item if isinstance(item, dict) else vars(item)
 
 
-def _group_codes(units: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
-    """Group code per unit, and one row per group with its county, year and stage."""
+def _group_codes(units: pd.DataFrame) -> tuple[np.ndarray, list[str | None], list[int | None],
+                                               list[str]]:
+    """Group code per unit, and each group's county, year and stage (from its first unit)."""
+    import pandas as pd
+
     codes, first = group_codes([units["county"], units["year"], units["stage"]])
-    groups = units.iloc[first][["county", "year", "stage"]].reset_index(drop=True)
-    groups["county"] = groups["county"].astype(object).where(groups["county"].notna(), None)
-    return codes, groups
+    # Read from the first units' values directly: a frame of 5 700 group rows cost 10 ms.
+    county = units["county"].to_numpy(dtype=object)[first]
+    counties = [None if missing else str(c)
+                for c, missing in zip(county.tolist(), pd.isna(county).tolist(), strict=True)]
+    years = [None if y != y else int(y) for y in units["year"].to_numpy()[first].tolist()]
+    return codes, counties, years, units["stage"].to_numpy(dtype=object)[first].tolist()
 
 
 def compute_coefficients(units: pd.DataFrame, method: Method, norms: Norms, *,
@@ -190,8 +196,8 @@ def compute_coefficients(units: pd.DataFrame, method: Method, norms: Norms, *,
 
     if units.empty:
         return _report(method, ResultColumns([], []), stream)
-    codes, groups = _group_codes(units)
-    n_groups = len(groups)
+    codes, counties, years, stages = _group_codes(units)
+    n_groups = len(stages)
     students = units["students"].to_numpy(dtype=float)
     total_students = np.bincount(codes, students, n_groups)
     unit_counts = np.bincount(codes, minlength=n_groups)
@@ -217,19 +223,15 @@ def compute_coefficients(units: pd.DataFrame, method: Method, norms: Norms, *,
     means = np.vstack([stats[i.key][0] for i in indicators])
     cvs = np.vstack([stats[i.key][2] for i in indicators])
     composite = cvs.sum(axis=0) / len(indicators)  # the plain mean of the CVs, unrounded
-    stage_of = groups["stage"].to_numpy(dtype=object)
     if method == "basic":
-        limit = np.array([norms.composite_limits[s] for s in stage_of], dtype=float)
+        limit = np.array([norms.composite_limits[s] for s in stages], dtype=float)
         meets = at_most(composite, limit)  # exactly at the limit meets it (SPEC §3)
         indicator_limit = indicator_meets = None
     else:
-        indicator_limit = np.array([norms.indicator_limits[s] for s in stage_of], dtype=float)
+        indicator_limit = np.array([norms.indicator_limits[s] for s in stages], dtype=float)
         indicator_meets = at_most(cvs, indicator_limit)
         meets = indicator_meets.all(axis=0)
     any_zero = (means == 0).any(axis=0)
-    counties = [None if c is None or c != c else str(c) for c in groups["county"].tolist()]
-    years = [None if y != y else int(y) for y in groups["year"].tolist()]
-    stages = stage_of.tolist()
     stage_order = {stage: i for i, stage in enumerate(STAGES)}
     order = sorted(range(n_groups), key=lambda g: (
         counties[g] is None, counties[g] or "", years[g] is None, years[g] or 0,
