@@ -219,6 +219,9 @@ def compute_coefficients(units: pd.DataFrame, method: Method, norms: Norms, *,
         stats[indicator.key] = (mean, sd, cv, values, deviation, weighted_sq)
 
     detail_rows = _unit_detail_index(codes, n_groups) if with_units else None
+    # The per-school view reads these a unit at a time: as arrays, not a frame lookup per unit.
+    school = (units["school_id"].to_numpy(dtype=object),
+              units["school_name"].to_numpy(dtype=object), units["students"].to_numpy())
     # Verdicts for all groups at once; the loop below only assembles the records.
     means = np.vstack([stats[i.key][0] for i in indicators])
     cvs = np.vstack([stats[i.key][2] for i in indicators])
@@ -256,7 +259,7 @@ def compute_coefficients(units: pd.DataFrame, method: Method, norms: Norms, *,
             "limit": None if limits is None else limits[g],
             "meets": verdicts[g], "notes": notes}
         if detail_rows is not None:
-            result["units"] = _unit_details(units, detail_rows[g], g, indicators, stats)
+            result["units"] = _unit_details(school, detail_rows[g], g, indicators, stats)
         results.append(result)
     index = np.array(order, dtype=np.intp)
     columns = [IndicatorColumn(
@@ -286,27 +289,29 @@ def _unit_detail_index(codes: np.ndarray, n_groups: int) -> list[np.ndarray]:
     return [order[bounds[g]:bounds[g + 1]] for g in range(n_groups)]
 
 
-def _unit_details(units: pd.DataFrame, rows: np.ndarray, group: int, indicators: list[Indicator],
-                  stats: dict[str, tuple[Any, ...]]) -> list[dict[str, Any]]:
-    total = float(units["students"].to_numpy()[rows].sum())
-    # Σ (P_i/P)(X_i − X̄)² of this group per indicator, i.e. S² — 0 where the county's S is
-    # (float noise, SPEC §3): no school drives a coefficient of 0.
-    group_variance = {ind.key: (math.fsum(stats[ind.key][5][rows]) / total
-                                if stats[ind.key][1][group] > 0 else 0.0)
-                      for ind in indicators}
+def _unit_details(school: tuple[np.ndarray, np.ndarray, np.ndarray], rows: np.ndarray,
+                  group: int, indicators: list[Indicator], stats: dict[str, tuple[Any, ...]]
+                  ) -> list[dict[str, Any]]:
+    """The group's school units (ids, names and students in `school`), drivers first."""
+    ids, names, students = school
+    total = float(students[rows].sum())
+    # Per indicator, each unit's value, gap and share of S² = Σ (P_i/P)(X_i − X̄)² — 0 where the
+    # county's S is (float noise, SPEC §3): no school drives a coefficient of 0. Taken a group
+    # at a time from the arrays (the same float operations as unit by unit).
+    columns = []
+    for ind in indicators:
+        values, deviation, weighted_sq = stats[ind.key][3:]
+        variance = math.fsum(weighted_sq[rows]) / total if stats[ind.key][1][group] > 0 else 0.0
+        shares = ((weighted_sq[rows] / total / variance).tolist() if variance > 0
+                  else [0.0] * len(rows))
+        columns.append((ind.key, values[rows].tolist(), deviation[rows].tolist(), shares))
     details: list[dict[str, Any]] = []
-    for pos in rows:
-        per_indicator: list[dict[str, Any]] = []
-        for indicator in indicators:
-            values, deviation, weighted_sq = stats[indicator.key][3:]
-            variance = group_variance[indicator.key]
-            share = weighted_sq[pos] / total / variance if variance > 0 else 0.0
-            per_indicator.append({"key": indicator.key, "value": float(values[pos]),
-                                  "gap": float(deviation[pos]), "variance_share": float(share)})
+    for n, pos in enumerate(rows.tolist()):
+        per_indicator = [{"key": key, "value": value[n], "gap": gap[n], "variance_share": share[n]}
+                         for key, value, gap, share in columns]
         details.append({
-            "school_id": _text(units["school_id"].iat[pos]),
-            "school_name": _text(units["school_name"].iat[pos]),
-            "students": int(units["students"].iat[pos]), "indicators": per_indicator,
+            "school_id": _text(ids[pos]), "school_name": _text(names[pos]),
+            "students": int(students[pos]), "indicators": per_indicator,
             "drive": math.fsum(i["variance_share"] for i in per_indicator) / len(per_indicator)})
     details.sort(key=lambda d: -d["drive"])
     return details
