@@ -130,7 +130,10 @@ class CoefficientReport(Report):
 
     def _has_units(self) -> bool:
         """True when the per-school view was asked for (--schools)."""
-        return any(result.get("units") is not None for result in self._result_maps())
+        # A streamed report's own fields say it without building the records.
+        results = (self._columns.results if self._columns is not None
+                   else (vars(result) for result in self.results))
+        return any(result.get("units") is not None for result in results)
 
     def sheets(self, lang: Lang = "zh") -> Sheets:
         """The coefficients; with the per-school view, its table first (what CSV holds)."""
