@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from edustat import texts
 from edustat.results import Phrase
 from edustat.texts import LANGS, UnknownText, catalogue, t
 
@@ -76,3 +77,31 @@ def test_a_phrase_is_worded_in_the_language_asked_and_serialized_so() -> None:
     assert name.word("en") == "Primary composite CV (basic)"
     assert Phrase.__pydantic_serializer__.to_json(name, context={"lang": "en"}) == (
         b'"Primary composite CV (basic)"')
+
+
+def test_compiled_catalogue_is_the_toml_files_parsed() -> None:
+    # compiled.json is what tools/compile_catalogue.py writes for the TOML files as they are:
+    # after editing a TOML file, run it (edustat would still be right, only slower).
+    assert texts.COMPILED.read_bytes() == texts.compiled_catalogue(), (
+        "edustat/catalogue/compiled.json is stale: run python tools/compile_catalogue.py")
+    assert catalogue() == texts.parse_catalogue(texts.catalogue_sources())
+
+
+@pytest.mark.parametrize("content", [
+    # made from other TOML files: its fingerprint is not theirs
+    b'{"fingerprint": "15-1-00000000", "texts": {"label.year": {"zh": "X", "en": "X"}}}',
+    b"{not json",  # damaged
+    None,  # missing
+])
+def test_a_stale_or_damaged_compiled_catalogue_is_not_used(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes | None) -> None:
+    compiled = tmp_path / "compiled.json"
+    if content is not None:
+        compiled.write_bytes(content)
+    monkeypatch.setattr(texts, "COMPILED", compiled)
+    catalogue.cache_clear()
+    try:
+        assert catalogue() == texts.parse_catalogue(texts.catalogue_sources())
+        assert t("label.year", "zh") != "X"
+    finally:
+        catalogue.cache_clear()

@@ -22,7 +22,7 @@ from edustat.schema import (
     normalize_header,
 )
 from edustat.texts import t
-from edustat.vectors import frame_of, map_values
+from edustat.vectors import Factorized, frame_of
 
 if TYPE_CHECKING:
     import numpy as np
@@ -154,13 +154,18 @@ def _clean_file(raw: RawTable, table: TableSpec, needed: dict[str, str]
     checker = _FileChecker(raw)
     source = raw.frame
     clean: dict[str, Any] = {}
+    # Every absent number column is this one blank column: a national file lacks a score of
+    # them, and filling each anew cost 30 ms. It is read-only, so a write into one of them in
+    # place would fail loudly instead of changing them all (a column is replaced, never written).
+    absent = np.full(len(source), np.nan)
+    absent.flags.writeable = False
     for spec in table.columns:
         if spec.name not in source:
             # Columns a computation needs are judged by the table's own validator, which knows
             # which rows need them (a primary-only file needs no junior teacher column).
             if spec.required:
                 checker.problems.append(missing_column(raw.file, spec, "", raw.unknown))
-            clean[spec.name] = (np.full(len(source), np.nan) if spec.kind in NUMERIC_KINDS
+            clean[spec.name] = (absent if spec.kind in NUMERIC_KINDS
                                 else pd.Series([None] * len(source), dtype=object))
             continue
         cells = source[spec.name]
@@ -330,17 +335,27 @@ def validate_table(raws: list[RawTable], table: TableSpec, needed: dict[str, str
 
 
 def check_categories(valid: ValidTable, column: str, values: dict[str, str], code: str,
-                     params: dict[str, Any] | None = None) -> None:
-    """Map a category column onto canonical values in place; unknown values are errors."""
+                     params: dict[str, Any] | None = None) -> tuple[np.ndarray, list[str]]:
+    """Map a category column onto canonical values in place; unknown values are errors. Returns
+    each row's canonical value as a position in the returned list (-1: blank or unknown), for
+    checks that look at the column again without hashing its texts again."""
     import numpy as np
     import pandas as pd
 
     lookup = {normalize_header(k): v for k, v in values.items()}
-    mapped = map_values(valid.frame[column], lambda v: lookup.get(normalize_header(v), "?"))
-    unknown = mapped == "?"
+    canonical = list(dict.fromkeys(values.values()))
+    position = {value: i for i, value in enumerate(canonical)}
+    factorized = Factorized(valid.frame[column])
+    unknown_code = len(canonical)  # a value that is none of them
+    per_value = [position.get(lookup.get(normalize_header(v), ""), unknown_code)
+                 for v in factorized.uniques]
+    codes = np.array([*per_value, -1], dtype=np.int64)[factorized.codes]  # blank: -1
+    unknown = codes == unknown_code
     _frame_problems(valid, column, unknown, code, params=params)
-    valid.frame[column] = pd.Series(np.where(unknown, None, mapped), index=valid.frame.index,
-                                    dtype=object)
+    codes[unknown] = -1
+    shown = np.array([*canonical, None], dtype=object)  # code -1: the last slot
+    valid.frame[column] = pd.Series(shown[codes], index=valid.frame.index, dtype=object)
+    return codes, canonical
 
 
 def flag_rows(valid: ValidTable, column: str, mask: np.ndarray, code: str,

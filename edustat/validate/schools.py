@@ -36,7 +36,6 @@ from edustat.validate.teaching import (
     parse_rule,
     point_rows,
 )
-from edustat.vectors import Factorized
 
 if TYPE_CHECKING:
     import numpy as np
@@ -147,24 +146,27 @@ def _school_types(valid: ValidTable) -> None:
     import pandas as pd
 
     frame = valid.frame
-    check_categories(valid, "school_type", SCHOOL_TYPE_VALUES, "bad_school_type",
-                     params={"values": {
-                         "zh": "小学、初中、九年一贯制学校、完全中学、十二年一贯制学校、高级中学，"
-                               "或办学类型代码 211/218/311/312/341/342/345",
-                         "en": "primary, junior, nine_year, complete_secondary, twelve_year, "
-                               "senior (or the Chinese names), or the codes "
-                               "211/218/311/312/341/342/345"}})
+    # Types are kept as positions in `canonical` (-1: none): a national file's 200 000 type
+    # cells are hashed once, here, and every later look is an array lookup.
+    codes, canonical = check_categories(
+        valid, "school_type", SCHOOL_TYPE_VALUES, "bad_school_type",
+        params={"values": {
+            "zh": "小学、初中、九年一贯制学校、完全中学、十二年一贯制学校、高级中学，"
+                  "或办学类型代码 211/218/311/312/341/342/345",
+            "en": "primary, junior, nine_year, complete_secondary, twelve_year, "
+                  "senior (or the Chinese names), or the codes 211/218/311/312/341/342/345"}})
     counts = {stage: frame[col].to_numpy(dtype=float) for stage, col in STUDENT_COLUMNS.items()}
     has = {stage: np.nan_to_num(values) > 0 for stage, values in counts.items()}
     # Which stages have students, as a 3-bit code, indexes the type those stages imply.
     stage_bits = has["primary"] * 1 + has["junior"] * 2 + has["senior"] * 4
-    by_bits = np.array([_INFERRED_TYPE.get(tuple(s for i, s in enumerate(STUDENT_COLUMNS)
-                                                 if bits >> i & 1)) for bits in range(8)],
-                       dtype=object)
-    inferred = by_bits[stage_bits]
-    given = frame["school_type"]
-    blank_type = given.isna().to_numpy()
-    cannot_infer = blank_type & pd.isna(inferred) & (stage_bits > 0)
+    inferred_by_bits = np.array(
+        [canonical.index(kind) if kind is not None else -1
+         for kind in (_INFERRED_TYPE.get(tuple(s for i, s in enumerate(STUDENT_COLUMNS)
+                                                if bits >> i & 1)) for bits in range(8))],
+        dtype=np.int64)
+    inferred = inferred_by_bits[stage_bits]
+    blank_type = codes < 0  # blank, or a value none of the types (already an error)
+    cannot_infer = blank_type & (inferred < 0) & (stage_bits > 0)
 
     def stages_text(pos: int) -> str:
         return "/".join(f"{STAGE_ZH[s]}{display_value(float(counts[s][pos])) or '空'}"
@@ -172,19 +174,18 @@ def _school_types(valid: ValidTable) -> None:
 
     _frame_problems(valid, "school_type", cannot_infer, "type_unknown",
                     per_row={"stages": stages_text})
-    resolved = pd.Series(np.where(blank_type, inferred, given.to_numpy(dtype=object)),
-                         index=frame.index, dtype=object)
-    frame["school_type"] = resolved
-    known = resolved.notna().to_numpy()
-    types = Factorized(resolved)
+    resolved_codes = np.where(blank_type, inferred, codes)
+    resolved = np.array([*canonical, None], dtype=object)[resolved_codes]
+    frame["school_type"] = pd.Series(resolved, index=frame.index, dtype=object)
+    known = resolved_codes >= 0
     for stage, column in STUDENT_COLUMNS.items():
-        allowed_types = {t: stage in stages for t, stages in SCHOOL_TYPE_STAGES.items()}
-        allowed = types.map(allowed_types, default=False, dtype=bool)
+        allowed = np.array([stage in SCHOOL_TYPE_STAGES.get(kind, ()) for kind in canonical]
+                           + [False])[resolved_codes]
         conflict = known & ~allowed & has[stage]
         _frame_problems(valid, column, conflict, "type_conflict",
                         params={"stage_zh": STAGE_ZH[stage], "stage_en": stage},
-                        per_row={"type_zh": lambda pos: SCHOOL_TYPE_ZH[resolved.iat[pos]],
-                                 "type_en": lambda pos: resolved.iat[pos],
+                        per_row={"type_zh": lambda pos: SCHOOL_TYPE_ZH[resolved[pos]],
+                                 "type_en": lambda pos: resolved[pos],
                                  "count": counts[stage]})
         stated = ~blank_type & allowed & np.isnan(counts[stage])
         stated &= ~_already_reported(valid, column, stated)  # e.g. text: not blank
