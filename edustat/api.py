@@ -163,12 +163,13 @@ def coefficient(paths: Sequence[Path | str] | Path | str, *, standard: Method = 
                 encoding: str | None = None, sheet: str | None = None,
                 schools: bool = False, counties: Sequence[str] = (),
                 header_rows: tuple[int, int] | None = None,
-                teaching_points: str | None = None,
+                teaching_points: str | None = None, stream: bool = False,
                 progress: Progress = no_progress) -> CoefficientReport:
     """Difference coefficients of the school tables in `paths` (SPEC §3); `counties` keeps
     only those counties (all when empty). Teaching points follow `teaching_points`, else the
-    standards file, else merge (SPEC §2.1). `progress(step, done, total)` hears how far it
-    got."""
+    standards file, else merge (SPEC §2.1). `stream=True` keeps the results as plain records
+    for writing (`report.results` stays empty; `write_json`/`csv_rows`/`sheets` produce them).
+    `progress(step, done, total)` hears how far it got."""
     paths = _paths(paths)
     norms = load_norms(_path(standards_file))
     progress("read", 0, 0)
@@ -177,17 +178,18 @@ def coefficient(paths: Sequence[Path | str] | Path | str, *, standard: Method = 
                              teaching_points=teaching_points or norms.teaching_points)
     _refuse_other_tables(valid, paths, "schools", encoding, sheet)
     progress("compute", 0, 0)
-    return _coefficient(valid, norms, standard, tuple(stages), schools, counties, paths)
+    return _coefficient(valid, norms, standard, tuple(stages), schools, counties, paths,
+                        stream=stream)
 
 
 def _coefficient(valid: ValidTable, norms: Norms, standard: Method, stages: tuple[str, ...],
                  schools: bool = False, counties: Sequence[str] = (),
-                 paths: Sequence[Path] = ()) -> CoefficientReport:
+                 paths: Sequence[Path] = (), *, stream: bool = False) -> CoefficientReport:
     """Coefficients of validated school rows (which carry the needed-column problems)."""
     if not valid.ok:
         raise InputError(valid.problems)
     units = school_units(_only_counties(valid.frame, counties, paths), norms, stages)
-    report = compute_coefficients(units, standard, norms, with_units=schools)
+    report = compute_coefficients(units, standard, norms, with_units=schools, stream=stream)
     report.problems = valid.problems
     return report
 

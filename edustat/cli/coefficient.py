@@ -58,7 +58,10 @@ def coefficient(
                                      standards_file=standards_file, encoding=encoding,
                                      sheet=sheet, counties=county or (), schools=schools,
                                      header_rows=parse_header_rows(header_rows),
-                                     teaching_points=teaching_points, progress=progress)
+                                     teaching_points=teaching_points, progress=progress,
+                                     # A table needs the models; a file or JSON/CSV is written
+                                     # from the plain records, never validated into models.
+                                     stream=output is not None or fmt in ("json", "csv"))
             return emit(report, lang=lang_, fmt=fmt, output=output, decimals=decimals,
                         strict=strict, progress=progress, extra={"summary": summary})
 
