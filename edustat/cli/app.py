@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 
 import typer
-from rich.console import Console
 from typer.core import TyperGroup
 
 from edustat.cli.options import USAGE_LANG, help_text
@@ -26,6 +25,8 @@ from edustat.results import EXIT_DATA, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, USAGE
 from edustat.texts import Lang, t
 
 if TYPE_CHECKING:  # the core's types only; importing them at run time would load pandas
+    from rich.console import Console
+
     from edustat.cli.progress import ProgressBar
     from edustat.results import Report
 
@@ -68,7 +69,7 @@ class EdustatGroup(TyperGroup):
             show_usage_error(exc, _argv_lang(argv))
             code = exc.exit_code
         except typer.Abort:
-            Console(stderr=True).print(t("usage.aborted", _argv_lang(argv)))
+            _stderr().print(t("usage.aborted", _argv_lang(argv)))
             code = 1
         if not standalone_mode:
             return code
@@ -177,11 +178,17 @@ def root(version: Annotated[bool, typer.Option("--version", "-V", callback=_vers
     """The commands below; `edustat COMMAND -h` for each one's options."""
 
 
+# rich is imported when something is drawn: a run that writes its result to a file and has
+# nothing to say but "written" never loads it.
 def _stdout() -> Console:
+    from rich.console import Console
+
     return Console(width=_width(), soft_wrap=False)
 
 
 def _stderr() -> Console:
+    from rich.console import Console
+
     return Console(stderr=True, width=_width())
 
 
@@ -361,9 +368,9 @@ def _is_usage(problems: list[Problem]) -> bool:
 
 def print_problems(problems: Sequence[Problem], lang: Lang) -> None:
     """The input's problems on standard error."""
-    from edustat.render.common import problems_renderable
-
     if problems:
+        from edustat.render.common import problems_renderable
+
         _stderr().print(problems_renderable(problems, lang))
 
 
@@ -375,7 +382,6 @@ def emit(report: Report, *, lang: Lang, fmt: str | None, output: Path | None,
     then the input's warnings and notes on standard error (unless the report shows them).
     A progress bar is taken away before anything is printed."""
     from edustat.output import write_csv, write_report
-    from edustat.render.registry import RenderOptions, render
 
     chosen = "file" if output is not None else resolve_format(fmt)
     if progress is not None and output is not None:
@@ -386,7 +392,8 @@ def emit(report: Report, *, lang: Lang, fmt: str | None, output: Path | None,
     if output is not None:
         if progress is None:
             write_report(output, report, lang)
-        _stderr().print(t("label.written", lang, path=output), highlight=False)
+        # Plain text: a path is not markup ("结果[2022].json" must be shown as it is).
+        sys.stderr.write(t("label.written", lang, path=output) + "\n")
     elif chosen == "json":
         sys.stdout.flush()
         report.write_json(sys.stdout.buffer, lang)
@@ -394,6 +401,8 @@ def emit(report: Report, *, lang: Lang, fmt: str | None, output: Path | None,
     elif chosen == "csv":
         write_csv(sys.stdout, report.csv_rows(lang))
     else:
+        from edustat.render.registry import RenderOptions, render
+
         console = _stdout()
         options = RenderOptions(lang=lang, decimals=decimals, width=console.width,
                                 extra=extra or {})

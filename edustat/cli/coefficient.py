@@ -25,7 +25,7 @@ from edustat.cli.options import (
     decimals_option,
     help_text,
 )
-from edustat.render.coefficient import SUMMARY_ABOVE
+from edustat.render import SUMMARY_ABOVE
 
 
 @app.command(help=help_text("coefficient"))

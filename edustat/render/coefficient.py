@@ -9,13 +9,13 @@ from rich.table import Table
 from rich.text import Text
 
 from edustat.coefficients import CoefficientReport, CoefficientResult
+from edustat.render import SUMMARY_ABOVE
 from edustat.render.common import fmt, narrow, place_label, stage_label, verdict
 from edustat.render.registry import RenderOptions, renderer
 from edustat.texts import Lang, t
 
 # A province file gives thousands of county results: past this many, the table shows one line
 # each (--detail shows every indicator table anyway).
-SUMMARY_ABOVE = 40
 
 
 def _result_title(result: CoefficientResult, standard: str, lang: Lang) -> str:

@@ -11,11 +11,11 @@ from rich.text import Text
 from edustat.indicators import BY_KEY
 from edustat.numbers import round_half_up
 from edustat.planning.report import PlanReport, PlanResult, column_key
+from edustat.render import SUMMARY_ABOVE
 from edustat.render.registry import RenderOptions, renderer
 from edustat.texts import Lang, t
 
 # Past this many county stages the table lists one line each (a province file).
-SUMMARY_ABOVE = 40
 UNIT_KEYS = {"平方米": "m2", "元": "yuan", "台": "pcs", "册": "vol", "间": "rooms", "名": "people"}
 
 
