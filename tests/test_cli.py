@@ -81,6 +81,14 @@ def test_coefficient_csv_one_row_per_indicator(cli):
     assert float(rows[0]["cv"]) == json_data["results"][0]["indicators"][0]["cv"]
 
 
+def test_written_names_a_path_with_brackets_as_it_is(cli, tmp_path):
+    # [2022] and [red] would be markup to rich: the line is plain text.
+    out = tmp_path / "结果[2022][red].json"
+    result = cli("coefficient", SAMPLE, "-o", out)
+    assert result.exit_code == 0 and out.exists()
+    assert result.stderr == f"已写入 {out}\n"
+
+
 @pytest.mark.parametrize("suffix", [".json", ".csv", ".xlsx"])
 def test_output_file_written_whole(cli, tmp_path, suffix):
     out = tmp_path / f"result{suffix}"
