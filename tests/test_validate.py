@@ -236,6 +236,20 @@ def test_implausibly_large_numbers_are_errors(cli, tmp_path) -> None:
     assert sorted((p["row"], p["column"], p["code"]) for p in problems
                   if p["row"] is not None) == [
         (2, "图书册数", "too_large"), (3, "教学仪器设备值（万元）", "too_large")]
+    # Each is shown with its value as read, not the blank it becomes for the arithmetic.
+    assert sorted(p["value"] for p in problems if p["code"] == "too_large") == [
+        "2000000000", "9" * 40]
+
+
+def test_a_large_number_read_as_a_number_is_shown_as_read(cli, tmp_path) -> None:
+    # 2e12 in a column pandas reads as numbers (no unit to convert): the error names the cell's
+    # value; making it blank for the arithmetic must not blank the cell it was read from.
+    header = "学校标识码,学校名称,学校类型,小学在校生数,体育运动场馆面积（平方米）"
+    path = tmp_path / "large-2022.csv"
+    path.write_text(header + "\n1,甲小学,小学,100,2e12\n2,乙小学,小学,200,3000.5\n", "utf-8")
+    problems = validate_json(cli, path, exit_code=1)
+    assert [(p["row"], p["code"], p["value"]) for p in problems if p["row"] is not None] == [
+        (2, "too_large", "2000000000000")]
 
 
 _SAMPLE_LINES = (Path(__file__).resolve().parent.parent / "data" / "2022.csv").read_text(

@@ -172,7 +172,9 @@ def _clean_file(raw: RawTable, table: TableSpec, needed: dict[str, str]
         if spec.kind in NUMERIC_KINDS:
             numbers, bad = parse_numbers(cells, spec.kind)
             checker.cells(spec.name, bad, "not_number")
-            numbers = numbers * raw.factors.get(spec.name, 1.0)
+            factor = raw.factors.get(spec.name, 1.0)
+            if factor != 1.0:  # a unit to convert (万元 -> 元); else no 200 000-value copy
+                numbers = numbers * factor
             negative = numbers < 0
             checker.cells(spec.name, negative, "negative")
             if spec.kind in (Kind.COUNT, Kind.YEAR):
@@ -185,8 +187,12 @@ def _clean_file(raw: RawTable, table: TableSpec, needed: dict[str, str]
             if ceiling is not None:
                 # A 40-digit "count" is a paste error, and past 2^53 a float is no longer exact.
                 huge = numbers > ceiling
-                checker.cells(spec.name, huge, "too_large", params={"ceiling": f"{ceiling:.0e}"})
-                numbers[huge] = np.nan
+                if huge.any():
+                    checker.cells(spec.name, huge, "too_large",
+                                  params={"ceiling": f"{ceiling:.0e}"})
+                    # A copy: `numbers` may be the cells' own array, which must keep the value
+                    # as written for the problem above.
+                    numbers = np.where(huge, np.nan, numbers)
             clean[spec.name] = numbers
         else:
             missing = cells.isna().to_numpy()

@@ -151,7 +151,8 @@ def split_totals(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
                                 code="total_row_by_sum" if by_sum[pos] else "total_row_left_out",
                                 severity="note", params={"name": name}))
     totals = frame.loc[out].copy()
-    raw.frame = frame.loc[~out].reset_index(drop=True)
+    if out.any():  # else the rows stay as they are: a copy of a national frame is 40 MB
+        raw.frame = frame.loc[~out].reset_index(drop=True)
     return totals, problems
 
 
