@@ -341,17 +341,20 @@ def validate_table(raws: list[RawTable], table: TableSpec, needed: dict[str, str
 
 
 def check_categories(valid: ValidTable, column: str, values: dict[str, str], code: str,
-                     params: dict[str, Any] | None = None) -> tuple[np.ndarray, list[str]]:
+                     params: dict[str, Any] | None = None, factorized: Factorized | None = None
+                     ) -> tuple[np.ndarray, list[str]]:
     """Map a category column onto canonical values in place; unknown values are errors. Returns
     each row's canonical value as a position in the returned list (-1: blank or unknown), for
-    checks that look at the column again without hashing its texts again."""
+    checks that look at the column again without hashing its texts again. `factorized`: the
+    column as it is, when the caller has factorized it already."""
     import numpy as np
     import pandas as pd
 
     lookup = {normalize_header(k): v for k, v in values.items()}
     canonical = list(dict.fromkeys(values.values()))
     position = {value: i for i, value in enumerate(canonical)}
-    factorized = Factorized(valid.frame[column])
+    if factorized is None:
+        factorized = Factorized(valid.frame[column])
     unknown_code = len(canonical)  # a value that is none of them
     per_value = [position.get(lookup.get(normalize_header(v), ""), unknown_code)
                  for v in factorized.uniques]

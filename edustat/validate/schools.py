@@ -36,6 +36,7 @@ from edustat.validate.teaching import (
     parse_rule,
     point_rows,
 )
+from edustat.vectors import Factorized
 
 if TYPE_CHECKING:
     import numpy as np
@@ -67,14 +68,17 @@ def validate_schools(paths: list[Any], *, needed: dict[str, str] | None = None,
     if not len(valid.frame):
         return valid
     _counties_by_file(valid, raws)
-    points = point_rows(valid)  # before the 办学类型 codes are mapped (218 is a primary unit)
-    _school_types(valid)
+    # The type column as written, hashed once for the teaching points and the types.
+    written_types = Factorized(valid.frame["school_type"])
+    # Before the 办学类型 codes are mapped (218 is a primary unit).
+    points = point_rows(valid, written_types)
+    types = _school_types(valid, written_types)
     _needed_values(valid, needed or {})
     mangled = _mangled_ids(valid)
     check_duplicates(valid, ["year", "school_id"], "school_id", "duplicate_id", skip=mangled)
     # Named, not removed: the stage units leave it out (no pupils, no unit), and it adds 0 to
     # the enrolment sums, where a county of such schools is "zero denominator", not "no data".
-    _without_pupils(valid)
+    _without_pupils(valid, types)
     apply_rule(valid, points, parse_rule(teaching_points))
     return valid
 
@@ -94,17 +98,18 @@ def _mangled_ids(valid: ValidTable) -> np.ndarray:
     return mangled
 
 
-def _without_pupils(valid: ValidTable) -> np.ndarray:
+def _without_pupils(valid: ValidTable, types: tuple[np.ndarray, list[str]]) -> np.ndarray:
     """Schools with 0 pupils in every stage their type teaches: left out with a note naming
-    each (a blank count is not 0: that is reported as missing elsewhere)."""
+    each (a blank count is not 0: that is reported as missing elsewhere). `types`: each row's
+    resolved type as a position in the list of types, as `_school_types` returns it."""
     import numpy as np
 
     frame = valid.frame
-    types = frame["school_type"].to_numpy(dtype=object)
+    codes, canonical = types
     empty = np.zeros(len(frame), dtype=bool)
     counts = {s: frame[c].to_numpy(dtype=float) for s, c in STUDENT_COLUMNS.items()}
     for kind, stages in SCHOOL_TYPE_STAGES.items():
-        of_kind = types == kind
+        of_kind = codes == canonical.index(kind)
         if not of_kind.any():
             continue
         zero = np.logical_and.reduce([counts[s] == 0 for s in stages])
@@ -140,8 +145,11 @@ def _counties_by_file(valid: ValidTable, raws: list[RawTable]) -> None:
                                           params={"county": name}))
 
 
-def _school_types(valid: ValidTable) -> None:
-    """Resolve school_type (given or inferred) and check that it agrees with the counts."""
+def _school_types(valid: ValidTable, written: Factorized | None = None
+                  ) -> tuple[np.ndarray, list[str]]:
+    """Resolve school_type (given or inferred) and check that it agrees with the counts; each
+    row's type as a position in the returned list of types (-1: none). `written`: the column
+    as written, factorized already."""
     import numpy as np
     import pandas as pd
 
@@ -149,7 +157,7 @@ def _school_types(valid: ValidTable) -> None:
     # Types are kept as positions in `canonical` (-1: none): a national file's 200 000 type
     # cells are hashed once, here, and every later look is an array lookup.
     codes, canonical = check_categories(
-        valid, "school_type", SCHOOL_TYPE_VALUES, "bad_school_type",
+        valid, "school_type", SCHOOL_TYPE_VALUES, "bad_school_type", factorized=written,
         params={"values": {
             "zh": "小学、初中、九年一贯制学校、完全中学、十二年一贯制学校、高级中学，"
                   "或办学类型代码 211/218/311/312/341/342/345",
@@ -191,6 +199,7 @@ def _school_types(valid: ValidTable) -> None:
         stated &= ~_already_reported(valid, column, stated)  # e.g. text: not blank
         _frame_problems(valid, column, stated, "missing_value",
                         params={"why": both("problem.why.type_has_stage")})
+    return resolved_codes, canonical
 
 
 def _needed_values(valid: ValidTable, needed: dict[str, str]) -> None:

@@ -12,11 +12,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from edustat.problems import Problem
 from edustat.reader import FILE, ROW
 from edustat.schema import SCHOOL_TYPE_STAGES, normalize_header
+from edustat.vectors import Factorized
 
 if TYPE_CHECKING:
     import numpy as np
@@ -58,21 +59,22 @@ def parse_rule(text: str | TeachingPointRule | None) -> TeachingPointRule:
     return TeachingPointRule(mode=match.group(1))  # type: ignore[arg-type]
 
 
-def point_rows(valid: ValidTable) -> np.ndarray:
+def point_rows(valid: ValidTable, types: Factorized | None = None) -> np.ndarray:
     """Rows that are teaching points, by 办学类型 (218, 教学点) or 是否计校数 (否, 0); call
-    before the school types are mapped onto canonical values."""
-    import numpy as np
-
+    before the school types are mapped onto canonical values. `types`: the 办学类型 column
+    factorized already, if it is."""
     frame = valid.frame
-    marked = np.zeros(len(frame), dtype=bool)
-    for column, values in (("school_type", _POINT_TYPES), ("counts_as_school", _NOT_COUNTED)):
-        cells = frame[column]
-        folded = {normalize_header(x) for x in values}
-        hits = [v for v in cells.dropna().unique().tolist()
-                if normalize_header(str(v)) in folded]
-        if hits:
-            marked |= cells.isin(hits).to_numpy(dtype=bool)
+    marked = Factorized(frame["counts_as_school"]).map(
+        _is_in(_NOT_COUNTED), default=False, dtype=bool)
+    marked |= (types or Factorized(frame["school_type"])).map(
+        _is_in(_POINT_TYPES), default=False, dtype=bool)
     return marked
+
+
+def _is_in(values: frozenset[str]) -> Callable[[Any], bool]:
+    """Whether a cell's text, normalized as headers are, is one of `values`."""
+    folded = {normalize_header(x) for x in values}
+    return lambda value: normalize_header(str(value)) in folded
 
 
 def apply_rule(valid: ValidTable, points: np.ndarray, rule: TeachingPointRule) -> None:
