@@ -163,6 +163,15 @@ class CoefficientReport(Report):
         # NaN and the infinities as null, as the models' serializer writes them.
         return pydantic_core.to_json(self.to_dict(lang), indent=indent, inf_nan_mode="null")
 
+    def result_records(self) -> list[dict[str, Any]]:
+        """Each result as its fields, its indicators as theirs (names in Chinese, notes as
+        phrases), for computations that read a report: a streamed report's records are built
+        without validating a model."""
+        if self._columns is not None:
+            return self._columns.records()
+        return [{**vars(result), "indicators": [vars(i) for i in result.indicators]}
+                for result in self.results]
+
     def failed(self) -> bool:
         """True when a county, year and stage fails its standard."""
         if self._columns is not None:

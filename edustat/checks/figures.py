@@ -107,7 +107,9 @@ def _coefficient(method: Method) -> Callable[[Tables], Any]:
 
         assert tables.schools is not None
         valid = require_columns(tables.schools, needed_columns(method))
-        report = compute_coefficients(tables.school_units(valid), method, tables.norms)
+        # Read for its figures, never shown: records, not 5 700 validated models.
+        report = compute_coefficients(tables.school_units(valid), method, tables.norms,
+                                      stream=True)
         report.problems = valid.problems
         return report
     return compute
@@ -135,19 +137,20 @@ def coefficient_figures(report: Any) -> list[Figure]:
                 f"{prefix}.{key}.mean",
                 names("figure.mean", stage=stage, indicator=indicator))
 
-    for result in report.results:
-        county, year, stage = result.county, result.year, result.stage
+    for result in report.result_records():
+        county, year, stage = result["county"], result["year"], result["stage"]
         composite = labels.get((stage, ""))
         if composite is None:
             composite = labels[(stage, "")] = label(stage, "")
-        add(Figure(composite[0], county, year, result.composite, "number", composite[1],
-                   list(result.notes) or None))
-        for item in result.indicators:
-            names_of = labels.get((stage, item.key))
+        add(Figure(composite[0], county, year, result["composite"], "number", composite[1],
+                   list(result["notes"]) or None))
+        for item in result["indicators"]:
+            key = item["key"]
+            names_of = labels.get((stage, key))
             if names_of is None:
-                names_of = labels[(stage, item.key)] = label(stage, item.key)
-            add(Figure(names_of[0], county, year, item.cv, "number", names_of[1]))
-            add(Figure(names_of[2], county, year, item.mean, "number", names_of[3]))
+                names_of = labels[(stage, key)] = label(stage, key)
+            add(Figure(names_of[0], county, year, item["cv"], "number", names_of[1]))
+            add(Figure(names_of[2], county, year, item["mean"], "number", names_of[3]))
     return figures
 
 

@@ -49,28 +49,29 @@ def assemble(method: Method, prices: dict[str, float], before: Verdicts, after: 
     moves_by_group: dict[GroupKey, list[Move]] = {}
     for key, move in moves:
         moves_by_group.setdefault(key, []).append(move)
-    after_by_key = {_key(r.county, r.year, r.stage): r for r in after.coefficients.results}
-    listed = {_key(r.county, r.year, r.stage) for r in before.coefficients.results}
+    after_by_key = {_key(r["county"], r["year"], r["stage"]): r for r in after.coefficients}
+    listed = {_key(r["county"], r["year"], r["stage"]) for r in before.coefficients}
     check_groups(additions, listed)
     if not set(moves_by_group) <= listed:
         raise RuntimeError(f"plan moves for unknown groups: {set(moves_by_group) - listed}")
     records: list[dict[str, Any]] = []
     groups: list[int | None] = []
-    for result in before.coefficients.results:
-        key = _key(result.county, result.year, result.stage)
+    for result in before.coefficients:
+        key = _key(result["county"], result["year"], result["stage"])
         later = after_by_key[key]
-        later_indicators = {i.key: i for i in later.indicators}
-        items = [{"key": i.key, "cv_before": i.cv, "cv_after": later_indicators[i.key].cv,
-                  "limit": i.limit, "meets_before": i.meets,
-                  "meets_after": later_indicators[i.key].meets} for i in result.indicators]
+        later_indicators = {i["key"]: i for i in later["indicators"]}
+        items = [{"key": i["key"], "cv_before": i["cv"],
+                  "cv_after": later_indicators[i["key"]]["cv"], "limit": i["limit"],
+                  "meets_before": i["meets"], "meets_after": later_indicators[i["key"]]["meets"]}
+                 for i in result["indicators"]]
         group = by_group.get(key)
         groups.append(group)
         # The keys in PlanResult's order: the JSON is written from these records.
         records.append({
-            "county": key[0], "year": key[1], "stage": key[2], "schools": result.schools,
+            "county": key[0], "year": key[1], "stage": key[2], "schools": result["schools"],
             "meets_before": before.meets[key], "meets_after": after.meets[key],
-            "indicators": items, "composite_before": result.composite,
-            "composite_after": later.composite, "composite_limit": result.limit,
+            "indicators": items, "composite_before": result["composite"],
+            "composite_after": later["composite"], "composite_limit": result["limit"],
             "schools_failing_before": before.failing.get(key) if method == "quality" else None,
             "schools_failing_after": after.failing.get(key) if method == "quality" else None,
             "additions": [], "moves": moves_by_group.get(key, []),
