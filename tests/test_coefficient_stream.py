@@ -39,6 +39,12 @@ def assert_streamed_is_whole(paths: Any, **options: Any) -> CoefficientReport:
         assert buffer.getvalue() == csv_text(whole.csv_rows(lang)), lang
         assert streamed.sheets(lang) == whole.sheets(lang)
     assert streamed.failed() == whole.failed()
+    # What plan and figures read: the same records, with or without models behind them.
+    records = streamed.result_records()
+    assert records == whole.result_records()
+    assert [r["meets"] for r in records] == [r.meets for r in whole.results]
+    assert [[i["cv"] for i in r["indicators"]] for r in records] == [
+        [i.cv for i in r.indicators] for r in whole.results]
     assert streamed.problems == whole.problems
     for strict in (False, True):
         assert streamed.exit_code(strict) == whole.exit_code(strict)
