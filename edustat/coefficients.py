@@ -165,12 +165,19 @@ class CoefficientReport(Report):
 
     def result_records(self) -> list[dict[str, Any]]:
         """Each result as its fields, its indicators as theirs (names in Chinese, notes as
-        phrases), for computations that read a report: a streamed report's records are built
-        without validating a model."""
+        phrases; "units" only with the per-school view, as in the JSON), for computations that
+        read a report: a streamed report's records are built without validating a model."""
         if self._columns is not None:
             return self._columns.records()
-        return [{**vars(result), "indicators": [vars(i) for i in result.indicators]}
-                for result in self.results]
+        records = []
+        for result in self.results:
+            record = {**vars(result), "indicators": [vars(i) for i in result.indicators]}
+            if record["units"] is None:
+                del record["units"]
+            else:
+                record["units"] = [unit.model_dump() for unit in record["units"]]
+            records.append(record)
+        return records
 
     def failed(self) -> bool:
         """True when a county, year and stage fails its standard."""
