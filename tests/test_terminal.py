@@ -204,6 +204,16 @@ def test_usage_errors_in_chinese_and_in_english_with_lang_en(cli) -> None:
     assert english.exit_code == 2 and "No such option: --nope" in english.stderr
     missing = cli("coefficient")
     assert missing.exit_code == 2 and "缺少参数" in missing.stderr
+    # The usage line as the help screen words it, not typer's English ([OPTIONS] [files]).
+    assert "coefficient [选项] {文件}..." in chinese.stderr and "OPTIONS" not in chinese.stderr
+    assert "[OPTIONS]" in english.stderr
+
+
+def test_unknown_command_is_named_with_the_one_meant(cli) -> None:
+    result = cli("coefficent", SAMPLE)
+    assert result.exit_code == 2
+    assert "没有这个命令：coefficent（是否指：coefficient？）" in result.stderr
+    assert "Did you mean" not in result.stderr and "'" not in result.stderr.splitlines()[-1]
 
 
 def _help(*args: str, lang: str | None = None, columns: int = 120) -> str:

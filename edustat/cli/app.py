@@ -91,7 +91,14 @@ def show_usage_error(exc: Any, lang: Lang) -> None:
     ctx = getattr(exc, "ctx", None)
     console = _stderr()
     if ctx is not None:
-        usage = ctx.get_usage().removeprefix("Usage:").strip()
+        if lang == USAGE_LANG:
+            # The usage line as the help screen words it ([选项] {文件}, not [OPTIONS] [files]);
+            # in another language than the help's, typer's own words are the English ones.
+            from edustat.cli.help import prepare_help
+
+            prepare_help(ctx.command, ctx)
+        usage = (ctx.get_usage().removeprefix(help_text("usage_prefix")).removeprefix("Usage:")
+                 .strip())
         console.print(t("usage.usage", lang, usage=usage), highlight=False, markup=False)
         console.print(t("usage.try_help", lang, command=ctx.command_path), highlight=False,
                       markup=False)
@@ -132,7 +139,16 @@ def usage_message(exc: Any, lang: Lang) -> str:
         return t("usage.extra_argument", lang, args=message.split("(", 1)[-1].rstrip(")")
                  if "(" in message else message)
     if message.startswith("No such command"):
-        return t("usage.no_such_command", lang, name=message.split(" ", 3)[-1].strip("'."))
+        import re
+
+        # "No such command 'coefficent'. Did you mean 'coefficient'?" (the hint is optional)
+        name = re.match(r"No such command '(.*?)'\.", message)
+        text = t("usage.no_such_command", lang,
+                 name=name.group(1) if name else message.split(" ", 3)[-1].strip("'."))
+        near = re.search(r"Did you mean '(.*?)'\?", message)
+        if near:
+            text += t("usage.did_you_mean", lang, possibilities=near.group(1))
+        return text
     return t("usage.other", lang, message=message)
 
 
