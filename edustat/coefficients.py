@@ -163,6 +163,16 @@ class CoefficientReport(Report):
         # NaN and the infinities as null, as the models' serializer writes them.
         return pydantic_core.to_json(self.to_dict(lang), indent=indent, inf_nan_mode="null")
 
+    def materialized(self) -> CoefficientReport:
+        """The report with its results as models: itself, or a streamed report validated from
+        its records (for what reads `results`, such as a table)."""
+        if self._columns is None:
+            return self
+        full = CoefficientReport.model_validate(
+            {"standard": self.standard, "results": self._columns.records()})
+        full.problems = self.problems
+        return full
+
     def result_records(self) -> list[dict[str, Any]]:
         """Each result as its fields, its indicators as theirs (names in Chinese, notes as
         phrases; "units" only with the per-school view, as in the JSON), for computations that

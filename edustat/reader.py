@@ -17,6 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from edustat.encoding import (
+    OLE_MAGIC,
+    NotWhollyUtf8,
+    decode_head,
+    decode_table,
+    holds,
+    utf8_head,
+)
 from edustat.headers import HEADER_SEARCH_ROWS, HeaderBlock, cell_text, find_header, match_path
 from edustat.problems import InputError, Problem
 from edustat.schema import Kind, TableSpec, UnknownUnit, accepted_units
@@ -28,7 +36,7 @@ ROW = "_row"  # spreadsheet row number of each record
 FILE = "_file"  # the file a record came from
 
 _ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
+_OLE_MAGIC = OLE_MAGIC
 # Whitespace a cell might be padded with (str.strip removes each of them).
 _SPACES = " \t\u3000\xa0"
 
@@ -118,71 +126,14 @@ def year_in_file_name(path: Path) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def detect_encoding(raw: bytes, file: str, given: str | None = None) -> str:
-    """The encoding of a CSV's bytes: UTF-8 (with or without BOM), then GB18030; strict."""
-    return decode_table(raw, file, given)[0]
-
-
-def decode_table(raw: bytes, file: str, given: str | None = None) -> tuple[str, str]:
-    """A CSV's bytes decoded strictly: (encoding, text). UTF-16 with a BOM, else UTF-8 (with
-    or without BOM), then GB18030; `given` overrides. Raises InputError naming the byte."""
-    if given:
-        try:
-            codec = codecs.lookup(given).name
-        except LookupError:
-            raise InputError([Problem(file=file, code="unknown_encoding",
-                                      params={"encoding": given})]) from None
-        if codec == "utf-8" and raw.startswith(codecs.BOM_UTF8):
-            given = "utf-8-sig"  # else the BOM sticks to the first header and hides it
-        text, offset = _decode(raw, given)
-        if text is None:
-            raise InputError([Problem(file=file, row=raw[:offset].count(b"\n") + 1,
-                                      code="bad_encoding_given",
-                                      params={"encoding": given, "offset": offset})])
-        return given, text
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates: tuple[str, ...] = ("utf-16",)  # Excel's "Unicode text" (tab-separated)
-    elif raw.startswith(codecs.BOM_UTF8):
-        candidates = ("utf-8-sig", "gb18030")
-    else:
-        candidates = ("utf-8", "gb18030")
-    failures: list[int] = []
-    for name in candidates:
-        text, offset = _decode(raw, name)
-        if text is not None:
-            return name, text
-        failures.append(offset)
-    # The candidate that decoded furthest is the file's encoding with one bad byte: name that
-    # byte. (A GBK file fails as UTF-8 at its first Chinese character, which is no help.)
-    offset = max(failures)
-    line = raw[:offset].count(b"\n") + 1
-    raise InputError([Problem(file=file, row=line, code="bad_encoding",
-                              params={"offset": offset})])
-
-
-def _decode(raw: bytes, encoding: str) -> tuple[str | None, int]:
-    """(text, 0) when `encoding` decodes all of `raw`, else (None, byte offset of the failure)."""
-    try:
-        return raw.decode(encoding), 0
-    except UnicodeDecodeError as exc:
-        # utf-8-sig counts from after the BOM it strips.
-        skipped = 3 if codecs.lookup(encoding).name == "utf-8-sig" and raw.startswith(
-            codecs.BOM_UTF8) else 0
-        return None, exc.start + skipped
-
-
 def read_table(path: Path | str | Source, table: TableSpec, *, encoding: str | None = None,
                sheet: str | None = None, header_rows: tuple[int, int] | None = None) -> RawTable:
     """Read one CSV or workbook and map its headers onto `table`; raises InputError."""
     source = load_source(path)
     try:
         return _read_source(source, table, encoding, sheet, header_rows, whole_text=False)
-    except _NotWhollyUtf8:  # the whole text decides the encoding, or names the bad byte
+    except NotWhollyUtf8:  # the whole text decides the encoding, or names the bad byte
         return _read_source(source, table, encoding, sheet, header_rows, whole_text=True)
-
-
-class _NotWhollyUtf8(Exception):
-    """A CSV read as UTF-8 on its start holds a byte further on that is not UTF-8."""
 
 
 def _read_source(source: Source, table: TableSpec, encoding: str | None, sheet: str | None,
@@ -212,8 +163,8 @@ def _read_source(source: Source, table: TableSpec, encoding: str | None, sheet: 
         raise InputError([Problem(file=file, code="binary")])
     else:
         # A UTF-8 file is read on its first 64 KiB: pandas decodes the rest, strictly, and a
-        # byte that is not UTF-8 sends the file back here to be decoded whole (_NotWhollyUtf8).
-        used_encoding, text = ((not whole_text and _utf8_head(raw, encoding))
+        # byte that is not UTF-8 sends the file back here to be decoded whole (NotWhollyUtf8).
+        used_encoding, text = ((not whole_text and utf8_head(raw, encoding))
                                or decode_table(raw, file, encoding))
         first_rows = _csv_rows(text, HEADER_SEARCH_ROWS)
         block = find_header(first_rows, [table], header_rows)
@@ -402,27 +353,21 @@ def _read_csv_cells(raw: bytes, text: str, encoding: str, file: str,
     except UnicodeDecodeError:
         if whole_text:  # decoded whole before: cannot happen, but never hide it as a parse error
             raise
-        raise _NotWhollyUtf8 from None
+        raise NotWhollyUtf8 from None
     except (pd.errors.ParserError, ValueError) as exc:
         if not whole_text:  # the rows with too many cells are named from the whole text
-            raise _NotWhollyUtf8 from None
+            raise NotWhollyUtf8 from None
         raise InputError(_parser_problems(file, str(exc).strip(), text)) from None
     # Blank-looking cells written as spaces are missing too, not text; a trailing space must not
     # make "示例旗 " a second county. Stripping costs a Python call per cell, so it runs only when
     # the file holds a space, a tab or an ideographic space at all (a fast scan; of the bytes
     # when only the start was decoded: a character is in UTF-8 text only if its bytes are).
     if (any(space in text for space in _SPACES) if whole_text
-            else any(_holds(raw, space.encode("utf-8")) for space in _SPACES)):
+            else any(holds(raw, space.encode("utf-8")) for space in _SPACES)):
         for index in text_columns & set(mapping):
             stripped = frame[index].str.strip()
             frame[index] = stripped.where(stripped != "", None)
     return _finish_frame(frame, mapping, block.data_start)
-
-
-def _holds(raw: bytes, needle: bytes) -> bool:
-    """`needle in raw`, answered at memchr speed when the needle's first byte is absent (a
-    search for several bytes is ten times slower than for one, and these are rare leads)."""
-    return raw.find(needle[:1]) >= 0 and needle in raw
 
 
 _TOO_MANY_FIELDS = re.compile(r"Expected (\d+) fields in line (\d+), saw (\d+)")
@@ -458,37 +403,6 @@ def _cells_frame(cells: list[list[object]], mapping: dict[int, tuple[str, str, f
     return _finish_frame(frame, mapping, data_start)
 
 
-def _utf8_head(raw: bytes, given: str | None) -> tuple[str, str] | None:
-    """(encoding, the decoded start) of a CSV whose first 64 KiB are UTF-8 and whose encoding
-    is not given; None otherwise (the file is then decoded whole). A file that is not UTF-8 all
-    the way through is caught when pandas decodes it."""
-    if given or raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return None
-    name = "utf-8-sig" if raw.startswith(codecs.BOM_UTF8) else "utf-8"
-    head = raw[: 1 << 16]
-    try:
-        return name, codecs.getincrementaldecoder(name)().decode(head, final=len(raw) == len(head))
-    except UnicodeDecodeError:
-        return None
-
-
-def _decode_head(head: bytes, given: str | None) -> str | None:
-    """The start of a CSV as text, in the first encoding that reads it (a character cut at the
-    end of `head` is fine); None for binary content or no encoding."""
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        candidates: tuple[str, ...] = ("utf-16",)
-    elif head.startswith(_OLE_MAGIC) or b"\x00" in head[:8192]:
-        return None
-    else:
-        candidates = (given,) if given else ("utf-8-sig", "gb18030")
-    for name in candidates:
-        try:
-            return codecs.getincrementaldecoder(name)().decode(head, final=False)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return None
-
-
 def read_header(path: Path | str | Source, *, encoding: str | None = None,
                 sheet: str | None = None) -> list[str] | None:
     """The header of a CSV or workbook as written (paths joined by "/"), or None when it cannot
@@ -516,7 +430,7 @@ def read_header(path: Path | str | Source, *, encoding: str | None = None,
         except Exception:  # a broken workbook: read_table says why
             return None
     else:
-        text = _decode_head(raw, encoding)
+        text = decode_head(raw, encoding)
         if text is None:
             return None
         rows = _csv_rows(text, HEADER_SEARCH_ROWS)

@@ -70,12 +70,19 @@ def catalogue_sources() -> list[tuple[str, bytes]]:
     return [(path.name, path.read_bytes()) for path in sorted(CATALOGUE_DIR.glob("*.toml"))]
 
 
+# Raised whenever the way the TOML files are read into texts changes (_flatten's rules, the
+# JSON's layout): a compiled.json made by the old way then no longer matches.
+COMPILED_FORMAT = 1
+
+
 def fingerprint(sources: list[tuple[str, bytes]]) -> str:
-    """A checksum of the catalogue files' names and bytes: `compiled.json` is theirs if equal."""
+    """A checksum of the catalogue files' names and bytes and of the compiled format:
+    `compiled.json` is theirs if equal."""
     checksum = 0
     for name, data in sources:
         checksum = zlib.crc32(data, zlib.crc32(name.encode(), checksum))
-    return f"{len(sources)}-{sum(len(d) for _, d in sources)}-{checksum:08x}"
+    return (f"v{COMPILED_FORMAT}-{len(sources)}-{sum(len(d) for _, d in sources)}"
+            f"-{checksum:08x}")
 
 
 def parse_catalogue(sources: list[tuple[str, bytes]]) -> dict[str, dict[str, str]]:

@@ -81,12 +81,15 @@ def test_coefficient_csv_one_row_per_indicator(cli):
     assert float(rows[0]["cv"]) == json_data["results"][0]["indicators"][0]["cv"]
 
 
-def test_written_names_a_path_with_brackets_as_it_is(cli, tmp_path):
-    # [2022] and [red] would be markup to rich: the line is plain text.
-    out = tmp_path / "结果[2022][red].json"
-    result = cli("coefficient", SAMPLE, "-o", out)
-    assert result.exit_code == 0 and out.exists()
-    assert result.stderr == f"已写入 {out}\n"
+@pytest.mark.parametrize("command", ["coefficient", "template", "audit"])
+def test_written_names_a_path_with_brackets_as_it_is(cli, tmp_path, command):
+    # [2022] and [red] would be markup to rich: the line is plain text, in every command.
+    out = tmp_path / ("结果[2022][red]" + (".xlsx" if command == "audit" else ".csv"))
+    args = {"coefficient": [SAMPLE, "-o", out], "template": [out],
+            "audit": [*sorted((ROOT / "data" / "audit").glob("20*.csv")), "-o", out]}[command]
+    result = cli(command, *args)
+    assert result.exit_code in (0, 1) and out.exists()  # audit: 1 for the issues it lists
+    assert f"已写入 {out}\n" in result.stderr
 
 
 @pytest.mark.parametrize("suffix", [".json", ".csv", ".xlsx"])

@@ -21,6 +21,17 @@ from edustat.output import write_csv as write_csv_rows
 BOTH_STAGES = ("primary", "junior")
 
 
+def _table(report: CoefficientReport) -> str:
+    """The report's table as the command line prints it, at 120 columns."""
+    from rich.console import Console
+
+    from edustat.render.registry import RenderOptions, render
+
+    console = Console(width=120, record=True, file=io.StringIO())
+    console.print(render(report, RenderOptions(lang="zh", width=120)))
+    return console.export_text()
+
+
 def assert_streamed_is_whole(paths: Any, **options: Any) -> CoefficientReport:
     """The streamed report's every output equals the whole report's; returns the whole one."""
     whole = api.coefficient(paths, **options)
@@ -46,6 +57,8 @@ def assert_streamed_is_whole(paths: Any, **options: Any) -> CoefficientReport:
     assert [[i["cv"] for i in r["indicators"]] for r in records] == [
         [i.cv for i in r.indicators] for r in whole.results]
     assert streamed.problems == whole.problems
+    # A table of a streamed report is the whole report's table (not "no schools").
+    assert _table(streamed) == _table(whole)
     for strict in (False, True):
         assert streamed.exit_code(strict) == whole.exit_code(strict)
     return whole

@@ -32,8 +32,9 @@ from bad_input import (
     where,
 )
 from conftest import ROOT
+from edustat.encoding import detect_encoding
 from edustat.problems import InputError
-from edustat.reader import detect_encoding, read_table, year_in_file_name
+from edustat.reader import read_table, year_in_file_name
 from edustat.schema import SCHOOLS
 
 

@@ -89,7 +89,7 @@ def test_compiled_catalogue_is_the_toml_files_parsed() -> None:
 
 @pytest.mark.parametrize("content", [
     # made from other TOML files: its fingerprint is not theirs
-    b'{"fingerprint": "15-1-00000000", "texts": {"label.year": {"zh": "X", "en": "X"}}}',
+    b'{"fingerprint": "v1-15-1-00000000", "texts": {"label.year": {"zh": "X", "en": "X"}}}',
     b"{not json",  # damaged
     None,  # missing
 ])

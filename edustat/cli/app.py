@@ -408,8 +408,7 @@ def emit(report: Report, *, lang: Lang, fmt: str | None, output: Path | None,
     if output is not None:
         if progress is None:
             write_report(output, report, lang)
-        # Plain text: a path is not markup ("结果[2022].json" must be shown as it is).
-        sys.stderr.write(t("label.written", lang, path=output) + "\n")
+        say_written(output, lang)
     elif chosen == "json":
         sys.stdout.flush()
         report.write_json(sys.stdout.buffer, lang)
@@ -426,6 +425,12 @@ def emit(report: Report, *, lang: Lang, fmt: str | None, output: Path | None,
     if chosen not in report.problems_shown_in:
         print_problems(report.problems, lang)
     return report.exit_code(strict)
+
+
+def say_written(path: Path, lang: Lang) -> None:
+    """Say on standard error that `path` was written: plain text, for a path is not markup
+    (rich would take "结果[2022].json" for a style and drop it)."""
+    sys.stderr.write(t("label.written", lang, path=path) + "\n")
 
 
 def lang_code(value: str) -> Lang:

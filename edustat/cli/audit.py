@@ -7,7 +7,15 @@ from typing import Annotated
 
 import typer
 
-from edustat.cli.app import _stderr, app, check_paths, emit, guard, lang_code, usage_error
+from edustat.cli.app import (
+    app,
+    check_paths,
+    emit,
+    guard,
+    lang_code,
+    say_written,
+    usage_error,
+)
 from edustat.cli.options import (
     DebugOpt,
     EncodingOpt,
@@ -67,7 +75,7 @@ def audit(
             from edustat.cli.app import print_problems
 
             write_issue_list(report, output, lang_)
-            _stderr().print(t("label.written", lang_, path=output), highlight=False)
+            say_written(output, lang_)
             print_problems(report.problems, lang_)
             return report.exit_code(strict)
         return emit(report, lang=lang_, fmt=fmt, output=output, strict=strict)

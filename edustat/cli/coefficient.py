@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from edustat.cli.app import app, check_paths, emit, guard, lang_code
+from edustat.cli.app import app, check_paths, emit, guard, lang_code, resolve_format
 from edustat.cli.options import (
     CountyOpt,
     DebugOpt,
@@ -61,7 +61,8 @@ def coefficient(
                                      teaching_points=teaching_points, progress=progress,
                                      # A table needs the models; a file or JSON/CSV is written
                                      # from the plain records, never validated into models.
-                                     stream=output is not None or fmt in ("json", "csv"))
+                                     stream=output is not None
+                                     or resolve_format(fmt) != "table")
             return emit(report, lang=lang_, fmt=fmt, output=output, decimals=decimals,
                         strict=strict, progress=progress, extra={"summary": summary})
 

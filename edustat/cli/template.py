@@ -9,11 +9,11 @@ import typer
 
 from edustat.cli.app import (
     EXIT_OK,
-    _stderr,
     app,
     check_writable,
     guard,
     lang_code,
+    say_written,
     usage_error,
 )
 from edustat.cli.options import TABLES, DebugOpt, LangOpt, choice_option, help_text
@@ -43,7 +43,7 @@ def template(
         from edustat.output import write_header_only
 
         write_header_only(output, [template_header(spec) for spec in SCHEMAS[table].columns])
-        _stderr().print(t("label.written", lang_, path=output), highlight=False)
+        say_written(output, lang_)
         return EXIT_OK
 
     guard(debug, lang_, action)

@@ -14,9 +14,6 @@ from edustat.render.common import fmt, narrow, place_label, stage_label, verdict
 from edustat.render.registry import RenderOptions, renderer
 from edustat.texts import Lang, t
 
-# A province file gives thousands of county results: past this many, the table shows one line
-# each (--detail shows every indicator table anyway).
-
 
 def _result_title(result: CoefficientResult, standard: str, lang: Lang) -> str:
     counts = t("label.schools_students", lang, schools=result.schools, students=result.students)
@@ -115,6 +112,7 @@ def _needs_short_names(report: CoefficientReport, lang: Lang, decimals: int,
 def coefficient_renderable(report: CoefficientReport, options: RenderOptions) -> Group:
     """A coefficient report as tables: one per county, year and stage, or one summary line
     each (options.extra["summary"]; by default above SUMMARY_ABOVE results)."""
+    report = report.materialized()  # a streamed report keeps its results as records
     lang = options.lang
     decimals = 4 if options.decimals is None else options.decimals
     summary = options.extra.get("summary")

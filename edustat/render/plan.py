@@ -15,7 +15,6 @@ from edustat.render import SUMMARY_ABOVE
 from edustat.render.registry import RenderOptions, renderer
 from edustat.texts import Lang, t
 
-# Past this many county stages the table lists one line each (a province file).
 UNIT_KEYS = {"平方米": "m2", "元": "yuan", "台": "pcs", "册": "vol", "间": "rooms", "名": "people"}
 
 
