@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -344,3 +345,15 @@ def test_files_without_a_county_column_are_one_county_each(cli, tmp_path):
     assert {r["county"] for r in data["results"]} == {"东旗-2022", "西旗-2022"}
     alone = json.loads(cli("coefficient", first, "--format", "json").stdout)
     assert {r["county"] for r in alone["results"]} == {None}
+
+
+def test_blas_gets_one_thread_unless_the_user_says(monkeypatch):
+    # numpy's OpenBLAS would spin a thread per CPU for matrix work edustat does not give it.
+    from edustat.cli.app import quiet_blas
+
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    quiet_blas()
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "1"
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "4")
+    quiet_blas()
+    assert os.environ["OPENBLAS_NUM_THREADS"] == "4"
