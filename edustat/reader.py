@@ -36,7 +36,6 @@ ROW = "_row"  # spreadsheet row number of each record
 FILE = "_file"  # the file a record came from
 
 _ZIP_MAGIC = b"PK\x03\x04"
-_OLE_MAGIC = OLE_MAGIC
 # Whitespace a cell might be padded with (str.strip removes each of them).
 _SPACES = " \t\u3000\xa0"
 
@@ -146,7 +145,7 @@ def _read_source(source: Source, table: TableSpec, encoding: str | None, sheet: 
     errors: dict[tuple[int, int], str] = {}
     sheet_name = None
     used_encoding: str | None = None
-    if raw.startswith(_ZIP_MAGIC) or raw.startswith(_OLE_MAGIC):
+    if raw.startswith(_ZIP_MAGIC) or raw.startswith(OLE_MAGIC):
         if raw.startswith(_ZIP_MAGIC) and source.path.suffix.lower() not in _WORKBOOK_SUFFIXES:
             notes.append(Problem(file=file, code="zip_as_xlsx", severity="note"))
         from edustat.workbook import read_workbook
@@ -162,10 +161,12 @@ def _read_source(source: Source, table: TableSpec, encoding: str | None, sheet: 
                                                         codecs.BOM_UTF16_BE)):
         raise InputError([Problem(file=file, code="binary")])
     else:
-        # A UTF-8 file is read on its first 64 KiB: pandas decodes the rest, strictly, and a
-        # byte that is not UTF-8 sends the file back here to be decoded whole (NotWhollyUtf8).
-        used_encoding, text = ((not whole_text and utf8_head(raw, encoding))
-                               or decode_table(raw, file, encoding))
+        # A UTF-8 file is read on its first HEAD_BYTES: pandas decodes the rest, strictly, and
+        # a byte that is not UTF-8 sends the file back here to be decoded whole (NotWhollyUtf8).
+        # Any other file (GB18030, UTF-16, an encoding given) is decoded whole at once.
+        head = None if whole_text else utf8_head(raw, encoding)
+        used_encoding, text = head or decode_table(raw, file, encoding)
+        whole_text = head is None  # from here on: whether `text` is all of the file
         first_rows = _csv_rows(text, HEADER_SEARCH_ROWS)
         block = find_header(first_rows, [table], header_rows)
         cells = None
@@ -412,7 +413,7 @@ def read_header(path: Path | str | Source, *, encoding: str | None = None,
 
     tables = list(TABLES.values())
     if isinstance(path, Source):
-        raw = path.raw[: 1 << 16] if not path.raw.startswith((_ZIP_MAGIC, _OLE_MAGIC)) else path.raw
+        raw = path.raw[: 1 << 16] if not path.raw.startswith((_ZIP_MAGIC, OLE_MAGIC)) else path.raw
         source: Source | None = path
     else:
         try:
@@ -421,7 +422,7 @@ def read_header(path: Path | str | Source, *, encoding: str | None = None,
         except OSError:
             return None
         source = None
-    if raw.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
+    if raw.startswith((_ZIP_MAGIC, OLE_MAGIC)):
         try:
             whole = source or load_source(path)
             from edustat.workbook import read_workbook

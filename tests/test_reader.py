@@ -465,3 +465,19 @@ def test_tab_separated_file_with_a_title_row(cli, tmp_path) -> None:
     result = cli("coefficient", path, "--format", "json")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout) == plain
+
+
+@pytest.mark.parametrize("encoding, given", [
+    ("gb18030", None), ("utf-16", None), ("gb18030", "gb18030"), ("utf-8", "utf-8")])
+@pytest.mark.parametrize("space", ["\u3000", "\xa0"])
+def test_padding_is_stripped_in_every_encoding(tmp_path: Path, encoding: str,
+                                               given: str | None, space: str) -> None:
+    # A county padded with a full-width or no-break space is the same county. The padding's
+    # bytes differ by encoding (U+3000 is A1 A1 in GB18030, E3 80 80 in UTF-8): a GBK file
+    # whose padding was looked for as UTF-8 bytes kept "示例旗　" as a second county.
+    text = ("学校标识码,学校名称,县区,学校类型,小学在校生数\n"
+            f"1,甲小学,示例旗{space},小学,100\n2,乙小学,{space}示例旗,小学,200\n")
+    path = tmp_path / "padded.csv"
+    path.write_bytes(text.encode(encoding))
+    raw = read_table(path, SCHOOLS, encoding=given)
+    assert raw.frame["county"].tolist() == ["示例旗", "示例旗"]
