@@ -62,7 +62,7 @@ def group_codes(keys: Sequence[pd.Series | np.ndarray]) -> tuple[np.ndarray, np.
     # the running maximum of the codes rises.
     group, _ = pd.factorize(combined)
     group = group.astype(np.int64, copy=False)
-    peak = np.maximum.accumulate(group) if len(group) else group
+    peak = np.maximum.accumulate(group)
     first = np.flatnonzero(np.diff(peak, prepend=-1) > 0)
     return group, first
 

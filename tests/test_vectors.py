@@ -41,3 +41,8 @@ def test_group_codes_number_groups_by_first_appearance(rows):
         expected.append(seen.setdefault(key, len(seen)))
     assert codes.tolist() == expected
     assert first.tolist() == [expected.index(g) for g in range(len(seen))]
+
+
+def test_group_codes_of_no_rows_are_empty():
+    codes, first = group_codes([pd.Series([], dtype=object), np.array([], dtype=float)])
+    assert codes.tolist() == [] and first.tolist() == []
