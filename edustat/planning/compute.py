@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from edustat.coefficient_records import ResultColumns
 from edustat.coefficients import compute_coefficients
 from edustat.indicators import FACILITY_COLUMNS, Method, indicators_for
 from edustat.norms import Norms
@@ -39,7 +40,7 @@ GroupKey = tuple[Any, Any, str]
 class Verdicts:
     """Coefficients and per-school standards of one state of the data, per group."""
 
-    coefficients: list[dict[str, Any]]  # CoefficientReport.result_records()
+    coefficients: ResultColumns  # compute_coefficients' results, in result order
     meets: dict[GroupKey, bool] = field(default_factory=dict)
     failing: dict[GroupKey, int] = field(default_factory=dict)
 
@@ -59,10 +60,11 @@ def verdicts(schools: pd.DataFrame, norms: Norms, method: Method, stages: tuple[
     import numpy as np
 
     units = units if units is not None else school_units(schools, norms, stages)
-    # Read, never shown: its results as records, not 5 700 validated models per verification.
-    coefficients = compute_coefficients(units, method, norms, stream=True).result_records()
+    # Read, never shown: its results as columns, not 5 700 validated models (nor 40 000
+    # indicator records) per verification.
+    coefficients = compute_coefficients(units, method, norms, stream=True).result_columns()
     out = Verdicts(coefficients=coefficients)
-    for result in coefficients:
+    for result in coefficients.results:
         out.meets[_key(result["county"], result["year"], result["stage"])] = result["meets"]
     if method == "quality" and len(units):
         _, _, passes = judge_units(units, norms)
