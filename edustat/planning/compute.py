@@ -22,7 +22,7 @@ from edustat.planning.report import Move, PlanReport
 from edustat.planning.targets import GRANULARITY, Groups, Target, quality_targets, unit_groups
 from edustat.reader import FILE, ROW
 from edustat.standards import judge_units
-from edustat.units import school_units
+from edustat.units import school_units, units_with
 from edustat.vectors import row_positions
 
 if TYPE_CHECKING:
@@ -193,8 +193,10 @@ def compute_plan(schools: pd.DataFrame, norms: Norms, method: Method,
     if move_teachers:
         moved, moves = plan_moves(schools, norms, method, stages)
     base = applied(schools, moved)
+    # The units of the data with the moves made; each round takes the added columns again.
+    base_units = units if not moved else school_units(base, norms, stages)
     notes: list[str] = []
-    state = before if not moved else verdicts(base, norms, method, stages, groups=groups)
+    state = before if not moved else verdicts(base, norms, method, stages, base_units, groups)
     # Each round asks every unit what it still needs on the data with the plan so far, and
     # books it; when nothing more is asked for, the plan is verified by recomputing the
     # coefficients and the standards. A limit still missed then is reported, not hidden.
@@ -203,14 +205,16 @@ def compute_plan(schools: pd.DataFrame, norms: Norms, method: Method,
         if pending is None:
             if all(state.meets.values()):
                 break
-            _, pending = _targets(base, ledger, norms, method, prices, stages, groups)
+            _, pending = _targets(base, base_units, ledger, norms, method, prices, stages,
+                                  groups)
         if not _book(ledger, len(schools), positions, units, pending, method):
             notes.append("no_progress")
             pending = None
             break
         # `now`: the units of the data with every addition so far (nothing is added between
         # here and a verification below, which recomputes from them).
-        now, pending = _targets(base, ledger, norms, method, prices, stages, groups)
+        now, pending = _targets(base, base_units, ledger, norms, method, prices, stages,
+                                groups)
         if not any(target.steps.any() for target in pending.values()):
             pending = None
             state = verdicts(applied(base, ledger.amounts), norms, method, stages, now, groups)
@@ -224,14 +228,14 @@ def compute_plan(schools: pd.DataFrame, norms: Norms, method: Method,
     return assemble(method, prices, before, after, additions, moves, notes, stream=stream)
 
 
-def _targets(base: pd.DataFrame, ledger: Ledger, norms: Norms, method: Method,
-             prices: dict[str, float], stages: tuple[str, ...], groups: Groups
+def _targets(base: pd.DataFrame, base_units: pd.DataFrame, ledger: Ledger, norms: Norms,
+             method: Method, prices: dict[str, float], stages: tuple[str, ...], groups: Groups
              ) -> tuple[pd.DataFrame, dict[str, Target]]:
-    """The stage units of the data with the plan so far, and what every unit still needs,
-    in whole steps."""
+    """The stage units of the data with the plan so far (school_units of it: `base_units`
+    with the added columns taken again), and what every unit still needs, in whole steps."""
     from edustat.planning.basic import basic_targets
 
-    units = school_units(applied(base, ledger.amounts), norms, stages)
+    units = units_with(base_units, applied(base, ledger.amounts), stages, list(ledger.amounts))
     return units, (quality_targets(units, norms, prices, groups) if method == "quality"
                    else basic_targets(units, norms, prices, groups))
 
