@@ -3,7 +3,9 @@
 - each round's stage units, taken again only in the added columns (units.units_with), against
   school_units of the data with the additions made;
 - the results' before and after figures, read from the coefficients' columns, against the
-  validated coefficient reports of the data before and after the plan.
+  validated coefficient reports of the data before and after the plan;
+- booking a round's steps (compute._book) against the loop it was before (every school's
+  stage compared and rewritten per column).
 """
 
 from __future__ import annotations
@@ -17,7 +19,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from edustat.coefficients import compute_coefficients
-from edustat.planning.compute import applied, plan_columns
+from edustat.indicators import FACILITY_COLUMNS
+from edustat.planning.compute import (
+    SUBSETS,
+    Ledger,
+    _book,
+    _new_ledger,
+    _school_positions,
+    applied,
+    plan_columns,
+)
+from edustat.planning.targets import GRANULARITY, Target
 from edustat.units import school_units, units_with
 from tests.builders import frame, school
 from tests.test_plan_stream import CASES, NORMS, STAGES, nine_year, run
@@ -124,3 +136,75 @@ def test_results_read_the_coefficients_before_and_after(name: str) -> None:
         assert r.composite_after == pytest.approx(later["composite"], rel=1e-9, abs=1e-12)
     if name in ("quality", "moves", "basic"):  # not vacuous: the plan changed some figure
         assert any(i.cv_after != i.cv_before for r in report.results for i in r.indicators)
+
+
+def book_before(ledger: Ledger, schools_n: int, positions: np.ndarray, units: pd.DataFrame,
+                targets: dict[str, Target], method: str) -> bool:
+    """_book as it was: owners written for every school, stages compared per column."""
+    stages = units["stage"].to_numpy(dtype=object)
+    any_added = False
+    for resource, target in targets.items():
+        if not target.steps.any():
+            continue
+        if resource in FACILITY_COLUMNS:
+            columns = {resource: np.ones(len(units), dtype=bool)}
+        else:
+            columns = {f"{s}_{resource}": stages == s for s in set(stages.tolist())}
+        for column, mask in columns.items():
+            steps = np.where(mask, target.steps, 0.0)
+            if not steps.any():
+                continue
+            whole = np.zeros(schools_n)
+            np.maximum.at(whole, positions, steps)
+            floor_whole = np.zeros(schools_n)
+            np.maximum.at(floor_whole, positions, np.where(mask, target.floor_steps, 0.0))
+            needing = np.flatnonzero(steps > 0)
+            order = needing[np.argsort(steps[needing], kind="stable")]
+            owner = np.full(schools_n, None, dtype=object)
+            owner[positions[order]] = stages[order]
+            unset = np.equal(ledger.stage[column], None)
+            ledger.stage[column] = np.where(unset, owner, ledger.stage[column])
+            amount = np.round(whole * GRANULARITY.get(resource, 1.0), 2)
+            ledger.amounts[column] += amount
+            ledger.cv_driven[column] |= whole > floor_whole
+            if resource in SUBSETS[method]:
+                total = column.replace(resource, "teachers")
+                ledger.hires[total] += amount
+                ledger.amounts[total] += amount
+                ledger.stage[total] = np.where(amount > 0, column.split("_")[0],
+                                               ledger.stage[total])
+            any_added = True
+    return any_added
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.data())
+def test_book_is_the_loop_it_replaces(data: st.DataObject) -> None:
+    n = data.draw(st.integers(1, 6))
+    kinds = [data.draw(st.sampled_from(["小学", "初级中学", "九年一贯制学校"])) for _ in range(n)]
+    rows = [school(str(i), kind, primary_students=0 if kind == "初级中学" else 100,
+                   junior_students=0 if kind == "小学" else 100)
+            for i, kind in enumerate(kinds)]
+    schools = frame(rows)
+    method = data.draw(st.sampled_from(["quality", "basic"]))
+    units = school_units(schools, NORMS, STAGES)
+    positions = _school_positions(schools, units)
+    resources = [*dict.fromkeys(r.removeprefix("primary_")
+                                for r in plan_columns(method, ("primary",)))][1:]
+    mine, theirs = (_new_ledger(n, plan_columns(method, STAGES)) for _ in range(2))
+    for _round in range(data.draw(st.integers(1, 3))):
+        # Whole steps, ties between a mixed school's stages included; a floor at most them.
+        targets = {}
+        for resource in resources:
+            steps = np.array([float(data.draw(st.sampled_from([0, 0, 1, 2, 5])))
+                              for _ in range(len(units))])
+            floor = np.minimum(steps, [data.draw(st.sampled_from([0, 1, 9]))
+                                       for _ in range(len(units))])
+            targets[resource] = Target(steps=steps, floor_steps=floor)
+        assert _book(mine, n, positions, units, targets, method) \
+            == book_before(theirs, n, positions, units, targets, method)
+    for field in ("amounts", "cv_driven", "hires", "stage"):
+        got, expected = getattr(mine, field), getattr(theirs, field)
+        assert list(got) == list(expected)
+        for column in expected:
+            assert got[column].tolist() == expected[column].tolist(), (field, column)

@@ -120,6 +120,7 @@ def _book(ledger: Ledger, schools_n: int, positions: np.ndarray, units: pd.DataF
     import numpy as np
 
     stages = units["stage"].to_numpy(dtype=object)
+    masks = {s: stages == s for s in set(stages.tolist())}  # compared once, not per resource
     any_added = False
     for resource, target in targets.items():
         if not target.steps.any():
@@ -127,7 +128,7 @@ def _book(ledger: Ledger, schools_n: int, positions: np.ndarray, units: pd.DataF
         if resource in FACILITY_COLUMNS:
             columns = {resource: np.ones(len(units), dtype=bool)}
         else:
-            columns = {f"{s}_{resource}": stages == s for s in set(stages.tolist())}
+            columns = {f"{s}_{resource}": mask for s, mask in masks.items()}
         for column, mask in columns.items():
             steps = np.where(mask, target.steps, 0.0)
             if not steps.any():
@@ -140,13 +141,15 @@ def _book(ledger: Ledger, schools_n: int, positions: np.ndarray, units: pd.DataF
             # Listed under the stage that needs the most (the last write of a sorted order
             # wins), unless an earlier round listed it already.
             # (Only the units that need something are sorted: the same order as sorting all
-            # and dropping the zeros, since the sort is stable.)
+            # and dropping the zeros, since the sort is stable. A teacher column is one
+            # stage's: every unit needing it is of that stage, so any order lists the same.)
             needing = np.flatnonzero(steps > 0)
-            order = needing[np.argsort(steps[needing], kind="stable")]
-            owner = np.full(schools_n, None, dtype=object)
-            owner[positions[order]] = stages[order]
-            unset = np.equal(ledger.stage[column], None)
-            ledger.stage[column] = np.where(unset, owner, ledger.stage[column])
+            order = (needing[np.argsort(steps[needing], kind="stable")]
+                     if resource in FACILITY_COLUMNS else needing)
+            rows = positions[order]
+            listed = ledger.stage[column]
+            fresh = np.equal(listed[rows], None)
+            listed[rows[fresh]] = stages[order[fresh]]
             # Areas to 0.01 m², as the plan prints them: what is verified is what is written.
             amount = np.round(whole * GRANULARITY.get(resource, 1.0), 2)
             ledger.amounts[column] += amount
@@ -156,8 +159,7 @@ def _book(ledger: Ledger, schools_n: int, positions: np.ndarray, units: pd.DataF
                 total = column.replace(resource, "teachers")
                 ledger.hires[total] += amount
                 ledger.amounts[total] += amount
-                ledger.stage[total] = np.where(amount > 0, column.split("_")[0],
-                                               ledger.stage[total])
+                ledger.stage[total][amount > 0] = column.split("_")[0]
             any_added = True
     return any_added
 
