@@ -5,7 +5,8 @@
 - the results' before and after figures, read from the coefficients' columns, against the
   validated coefficient reports of the data before and after the plan;
 - booking a round's steps (compute._book) against the loop it was before (every school's
-  stage compared and rewritten per column).
+  stage compared and rewritten per column);
+- the schools' texts of the additions (compute._texts) against numpy's string conversion.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from edustat.planning.compute import (
     _book,
     _new_ledger,
     _school_positions,
+    _texts,
     applied,
     plan_columns,
 )
@@ -208,3 +210,23 @@ def test_book_is_the_loop_it_replaces(data: st.DataObject) -> None:
         assert list(got) == list(expected)
         for column in expected:
             assert got[column].tolist() == expected[column].tolist(), (field, column)
+
+
+def texts_before(column: pd.Series) -> list[str | None]:
+    """_texts as it was: every value through a numpy string array."""
+    values = column.to_numpy(dtype=object)
+    return np.where(column.isna().to_numpy(), None, values.astype(str)).tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.text(), st.sampled_from(["一小", "a\x00", "\x00\x00", "", "x\x00y"]),
+                          st.none(), st.just(float("nan")), st.integers(-5, 10**12),
+                          st.floats(allow_nan=False)), max_size=8))
+def test_texts_are_numpys_strings(values: list[Any]) -> None:
+    column = pd.Series(values, dtype=object)
+    assert _texts(column) == texts_before(column)
+    # The texts of a text column are its own values (no copy through numpy).
+    texts = [v for v in values if isinstance(v, str)]
+    if texts and not any(t.endswith("\x00") for t in texts):
+        assert all(a is b for a, b in zip(_texts(pd.Series(texts, dtype=object)), texts,
+                                          strict=True))

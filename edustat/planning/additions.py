@@ -196,7 +196,11 @@ def addition_table(schools: pd.DataFrame, ledger: Ledger, prices: dict[str, floa
     keys = [_key(counties[row], years[row], str(stage_names[code]))
             for row, code in zip(first, stage_of, strict=True)]
     # Texts of the schools that add something only, each once (not per addition).
-    used, school = np.unique(school, return_inverse=True)
+    # (np.unique without its sort: the used rows in order, each addition's index among them.)
+    marked = np.zeros(len(schools), dtype=bool)
+    marked[school] = True
+    used = np.flatnonzero(marked)
+    school = (np.cumsum(marked) - 1)[school]
     ids = _texts(schools["school_id"].iloc[used])
     names = _texts(schools["school_name"].iloc[used])
     return AdditionTable(keys=keys, bounds=[*starts.tolist(), len(order)], school=school,
