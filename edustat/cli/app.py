@@ -481,7 +481,8 @@ def invoked_commands(argv: Sequence[str]) -> list[Any]:
     if not argv or argv[0].startswith("-") or "_EDUSTAT_COMPLETE" in os.environ:
         return everything
     named = [info for info in everything
-             if get_command_name(info.name or getattr(info.callback, "__name__", "")) == argv[0]]
+             if get_command_name(str(info.name or getattr(info.callback, "__name__", "")))
+             == argv[0]]
     return named if len(named) == 1 else everything
 
 
