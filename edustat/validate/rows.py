@@ -108,7 +108,7 @@ def split_totals(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
     import numpy as np
 
     from edustat.schema import Kind
-    from edustat.validate.core import parse_numbers
+    from edustat.validate.cells import parse_numbers
 
     frame = raw.frame
     marked = np.zeros(len(frame), dtype=bool)
@@ -232,7 +232,7 @@ def compare_totals(totals: pd.DataFrame, schools: pd.DataFrame, raw: RawTable,
     import numpy as np
 
     from edustat.schema import NUMERIC_KINDS, Kind
-    from edustat.validate.core import parse_numbers
+    from edustat.validate.cells import parse_numbers
 
     counties = set(schools["county"].dropna().astype(str)) if "county" in schools else set()
     grand = [pos for pos in range(len(totals)) if is_grand_total(
