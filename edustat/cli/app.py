@@ -96,20 +96,21 @@ def show_usage_error(exc: Any, lang: Lang) -> None:
     """A usage error as three lines: the usage, where help is, and what is wrong."""
     ctx = getattr(exc, "ctx", None)
     console = _stderr()
-    if ctx is not None:
-        if lang == USAGE_LANG:
-            # The usage line as the help screen words it ([选项] {文件}, not [OPTIONS] [files]);
-            # in another language than the help's, typer's own words are the English ones.
-            from edustat.cli.help import prepare_help
+    if ctx is None:
+        message = usage_message(exc, lang)
+    else:
+        # The usage line and the argument's name as the help screen in `lang` words them
+        # ([选项] {文件}, [OPTIONS] {FILE}; not typer's [files]), whatever EDUSTAT_LANG says.
+        from edustat.cli.help import usage_words
 
-            prepare_help(ctx.command, ctx)
-        usage = (ctx.get_usage().removeprefix(help_text("usage_prefix")).removeprefix("Usage:")
-                 .strip())
+        with usage_words(ctx.command, ctx, lang):
+            usage = (ctx.get_usage().removeprefix(help_text("usage_prefix"))
+                     .removeprefix("Usage:").strip())
+            message = usage_message(exc, lang)
         console.print(t("usage.usage", lang, usage=usage), highlight=False, markup=False)
         console.print(t("usage.try_help", lang, command=ctx.command_path), highlight=False,
                       markup=False)
-    console.print(t("usage.error", lang, message=usage_message(exc, lang)), highlight=False,
-                  markup=False)
+    console.print(t("usage.error", lang, message=message), highlight=False, markup=False)
 
 
 def usage_message(exc: Any, lang: Lang) -> str:
@@ -152,8 +153,8 @@ def usage_message(exc: Any, lang: Lang) -> str:
         text = t("usage.no_such_command", lang,
                  name=name.group(1) if name else message.split(" ", 3)[-1].strip("'."))
         near = re.search(r"Did you mean '(.*?)'\?", message)
-        if near:
-            text += t("usage.did_you_mean", lang, possibilities=near.group(1))
+        if near:  # commands, not options: its own words
+            text += t("usage.did_you_mean_command", lang, possibilities=near.group(1))
         return text
     return t("usage.other", lang, message=message)
 
