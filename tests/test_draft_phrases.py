@@ -226,3 +226,19 @@ def test_counts_in_a_list_share_the_words_after_the_last() -> None:
         ("3所", "standards.junior.failing_schools")]
     assert figure_keys("二、初中教育\n全县有3所学校未达标。") == [
         ("3所", "standards.junior.failing_schools")]
+
+
+@pytest.mark.parametrize(("text", "measure", "plain"), [
+    ("初中有3所学校体质健康未达标。", "体质", "初中有3所学校未达标。"),
+    ("全县初中学校中，有2所未通过验收，3所卫生未达标。", "卫生", "全县初中学校中，3所未达标。"),
+    ("小学3所学校视力达标。", "视力", "小学3所学校达标。"),
+])
+def test_a_count_of_schools_failing_something_else_is_unbound(text: str, measure: str,
+                                                               plain: str) -> None:
+    # Only the per-school standards of SPEC §4 are counted by standards.*.failing_schools: a
+    # count of schools failing a health check or an inspection names no figure edustat computes.
+    counts = [m for m in bind(text) if m.kind == "figure" and m.text[m.span[1] - 1] == "所"]
+    assert counts[-1].key is None
+    assert (counts[-1].reason, counts[-1].params) == ("other_measure", {"phrase": measure})
+    # The same words without the other measure are the standards' count.
+    assert [m.key for m in bind(plain) if m.kind == "figure"][-1].startswith("standards.")

@@ -9,7 +9,13 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from edustat.drafts.counts import COUNT_KEYS, UNITS_KEY, count_kinds, count_phrase
+from edustat.drafts.counts import (
+    COUNT_KEYS,
+    UNITS_KEY,
+    clause_around,
+    count_kinds,
+    count_phrase,
+)
 from edustat.drafts.document import Block, Draft
 from edustat.drafts.phrases import Phrase, Phrases, Verdict, load
 from edustat.drafts.scan import Found, find_figures, fold, sentences
@@ -327,6 +333,13 @@ def _resolve(mention: Mention, phrase: Phrase | None, ctx: Context, clause: str,
         other = [w for w in phrases.context["other_schools"] if w in plain]
         if other:
             mention.reason, mention.params = "other_schools", {"phrase": other[0]}
+            return
+    if phrase.key in COUNT_KEYS.values():
+        # 3所学校体质健康未达标: schools failing something other than the standards of SPEC §4.
+        whole = clause_around(mention.text, mention.span, mention.sentence)
+        measure = [w for w in phrases.context["other_measures"] if w in whole]
+        if measure:
+            mention.reason, mention.params = "other_measure", {"phrase": measure[0]}
             return
     if "{stage}" in key and ctx.stage is None:
         mention.reason, mention.params = "no_stage", {"phrase": phrase.text or "所"}

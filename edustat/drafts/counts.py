@@ -27,6 +27,13 @@ def _clause_after(text: str) -> str:
     return text[:min(ends)] if ends else text
 
 
+def clause_around(text: str, span: tuple[int, int], sentence: tuple[int, int]) -> str:
+    """The whole clause of `text` that holds the figure at `span`, within its sentence."""
+    start, end = sentence
+    return (_clause_before(text[start:span[0]]) + text[span[0]:span[1]]
+            + _clause_after(text[span[1]:end]))
+
+
 def _joined(between: str, phrases: Phrases) -> bool:
     """True when only joiners and stage names stand between two counts: 小学3所、初中2所."""
     rest = between
