@@ -20,7 +20,7 @@ from edustat.schema import (
     normalize_header,
 )
 from edustat.texts import t
-from edustat.vectors import frame_of
+from edustat.vectors import blanks, frame_of
 
 if TYPE_CHECKING:
     import numpy as np
@@ -172,7 +172,7 @@ def clean_file(raw: RawTable, table: TableSpec, needed: dict[str, str]
                     numbers = np.where(huge, np.nan, numbers)
             clean[spec.name] = numbers
         else:
-            missing = cells.isna().to_numpy()
+            missing = blanks(cells)
             text = cells.astype(object)
             if missing.any():
                 text = text.where(~missing, None)

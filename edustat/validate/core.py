@@ -19,7 +19,7 @@ from edustat.schema import (
     normalize_header,
 )
 from edustat.validate.cells import clean_file, display_value, plain_value
-from edustat.vectors import Factorized
+from edustat.vectors import Factorized, blanks
 
 if TYPE_CHECKING:
     import numpy as np
@@ -163,7 +163,7 @@ def check_duplicates(valid: ValidTable, key: list[str], column: str, code: str,
     import numpy as np
 
     frame = valid.frame
-    present = frame[key[-1]].notna().to_numpy()
+    present = ~blanks(frame[key[-1]])
     # Rows can share a key only if they share its last part: when every given id differs (a
     # Python set is several times faster than pandas' hashing of 200 000 texts), none do.
     given = frame[key[-1]].to_numpy(dtype=object)[present].tolist()
