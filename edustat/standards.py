@@ -291,8 +291,7 @@ def judge_units(units: pd.DataFrame, norms: Norms
     students = units["students"].to_numpy(dtype=float)
     rule = norms.school_pass
     columns: dict[str, dict[str, np.ndarray]] = {}
-    # The stages hashed once, not compared as texts per indicator and stage (_by_stage).
-    by_stage = Factorized(stages)
+    by_stage = Factorized(stages)  # hashed once, not compared per indicator and stage
     for indicator in indicators_for("quality"):
         standard = by_stage.map({s: v[indicator.key] for s, v in norms.school_standards.items()},
                                 default=np.nan, dtype=float)
