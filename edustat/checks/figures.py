@@ -100,7 +100,7 @@ def family(name: str, table: Literal["schools", "exams"], compute: Callable[[Tab
 
 def _coefficient(method: Method) -> Callable[[Tables], Any]:
     def compute(tables: Tables) -> Any:
-        # What api._coefficient does, from the units the standards use too.
+        # What edustat.balance.coefficients_of does, from the units the standards use too.
         from edustat.coefficients import compute_coefficients
         from edustat.indicators import needed_columns
         from edustat.validate import require_columns
@@ -159,7 +159,7 @@ for _method in METHODS:
 
 
 def _standards(tables: Tables) -> Any:
-    # What api._standards does, from the units the coefficients use too.
+    # What edustat.balance.standards_of does, from the units the coefficients use too.
     from edustat.indicators import needed_columns
     from edustat.standards import compute_standards
     from edustat.validate import require_columns
@@ -211,11 +211,11 @@ def standards_figures(report: Any) -> list[Figure]:
 
 def _enrolment(tables: Tables) -> Any:
     # The rates as computed, without the enrolment report's validated records and verdicts.
-    from edustat.api import _enrolment_inputs
     from edustat.enrolment import county_rates
+    from edustat.enrolment.entry import enrolment_inputs
 
     assert tables.schools is not None
-    frame, missing, present, population, problems = _enrolment_inputs(
+    frame, missing, present, population, problems = enrolment_inputs(
         tables.schools, tables.people, tables.system)  # type: ignore[arg-type]
     rates = county_rates(frame, missing, present, population, tables.system)  # type: ignore[arg-type]
     rates.problems = problems
@@ -240,10 +240,10 @@ def enrolment_figures(rates: Any) -> list[Figure]:
 
 
 def _exams(tables: Tables) -> Any:
-    from edustat.api import _exams
+    from edustat.exams import exams_of
 
     assert tables.exams is not None
-    return _exams(tables.exams, False)
+    return exams_of(tables.exams, False)
 
 
 @family("exams", "exams", _exams)
