@@ -286,6 +286,15 @@ def main(argv=None):
     print(f"| {data.name} | {rows} | {fmt_s(times[base_label])} | {fmt_s(times[label])} "
           f"| {e / b:.2f} | {fmt_mb(rss[base_label])} | {fmt_mb(rss[label])} |")
     print()
+    # On a busy machine the medians drift with the load; the ratio of each adjacent pair of
+    # runs, and CPU time, are disturbed less.
+    pairs = [x / y for x, y in zip(times[label], times[base_label], strict=True)]
+    print(f"ratio of adjacent runs, median: {statistics.median(pairs):.2f} "
+          f"(min {min(pairs):.2f}, max {max(pairs):.2f})")
+    cb, ce = cpu_of(base_label), cpu_of(label)
+    if cb and ce:
+        print(f"CPU seconds, median: baseline {cb:.3f}, edustat {ce:.3f}, ratio {ce / cb:.2f}")
+    print()
     if st_times is not None:
         p = statistics.median(st_times["python -c pass"])
         h = statistics.median(st_times["edustat --help"])

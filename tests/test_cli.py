@@ -349,7 +349,7 @@ def test_files_without_a_county_column_are_one_county_each(cli, tmp_path):
 
 def test_blas_gets_one_thread_unless_the_user_says(monkeypatch):
     # numpy's OpenBLAS would spin a thread per CPU for matrix work edustat does not give it.
-    from edustat.cli.app import quiet_blas
+    from edustat.cli.process import quiet_blas
 
     monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
     quiet_blas()
@@ -362,7 +362,8 @@ def test_blas_gets_one_thread_unless_the_user_says(monkeypatch):
 def test_only_the_named_command_is_built(monkeypatch):
     # typer builds a click command for every registered one before running any; a run of one
     # command builds that one, while help, a misspelt name and completion still see them all.
-    from edustat.cli.app import app, invoked_commands
+    from edustat.cli.app import app
+    from edustat.cli.process import invoked_commands
 
     monkeypatch.delenv("_EDUSTAT_COMPLETE", raising=False)
     everything = len(app.registered_commands)
@@ -380,7 +381,7 @@ def test_main_builds_one_command_and_leaves_the_app_whole(monkeypatch, capsys):
     import gc
     import importlib
 
-    app_module = importlib.import_module("edustat.cli.app")  # the package's `app` is the Typer
+    app_module = importlib.import_module("edustat.cli.process")
     codes: list[object] = []
     monkeypatch.setattr(app_module, "_hard_exit", codes.append)
     monkeypatch.setattr(gc, "disable", lambda: None)  # main() stops the collector for its run
