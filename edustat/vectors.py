@@ -44,6 +44,27 @@ class Factorized:
         return table[self.codes]
 
 
+def blanks(values: pd.Series | np.ndarray) -> np.ndarray:
+    """Which cells are missing (None, NaN, NaT …), exactly as `pd.isna` says.
+
+    A column of Python objects is compared with itself instead: a missing value is the only one
+    unequal to itself (None aside, which is looked for too). That is three times faster than
+    pd.isna's check of every cell against each kind of missing value, which a national file's
+    text columns paid nine times. A value that refuses to be compared (pd.NA) gets pd.isna."""
+    import numpy as np
+    import pandas as pd
+
+    array = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
+    if array.dtype != object:
+        return np.asarray(pd.isna(array), dtype=bool)
+    try:
+        unequal = array != array
+        missing = unequal | (array == None)  # noqa: E711  (elementwise, not identity)
+    except (TypeError, ValueError, ArithmeticError):  # pd.NA refuses a truth value
+        return np.asarray(pd.isna(array), dtype=bool)
+    return np.asarray(missing, dtype=bool)
+
+
 def group_codes(keys: Sequence[pd.Series | np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
     """A group number per row for the combination of `keys` (missing values form their own
     group), numbered in order of first appearance, and the first row of each group."""

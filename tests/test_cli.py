@@ -349,7 +349,7 @@ def test_files_without_a_county_column_are_one_county_each(cli, tmp_path):
 
 def test_blas_gets_one_thread_unless_the_user_says(monkeypatch):
     # numpy's OpenBLAS would spin a thread per CPU for matrix work edustat does not give it.
-    from edustat.cli.app import quiet_blas
+    from edustat.cli.process import quiet_blas
 
     monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
     quiet_blas()
@@ -357,3 +357,40 @@ def test_blas_gets_one_thread_unless_the_user_says(monkeypatch):
     monkeypatch.setenv("OPENBLAS_NUM_THREADS", "4")
     quiet_blas()
     assert os.environ["OPENBLAS_NUM_THREADS"] == "4"
+
+
+def test_only_the_named_command_is_built(monkeypatch):
+    # typer builds a click command for every registered one before running any; a run of one
+    # command builds that one, while help, a misspelt name and completion still see them all.
+    from edustat.cli.app import app
+    from edustat.cli.process import invoked_commands
+
+    monkeypatch.delenv("_EDUSTAT_COMPLETE", raising=False)
+    everything = len(app.registered_commands)
+    assert everything == 11
+    named = invoked_commands(["coefficient", "data/2022.csv"])
+    assert [info.callback.__name__ for info in named] == ["coefficient"]
+    assert len(invoked_commands(["coefficent", "x.csv"])) == everything
+    assert len(invoked_commands(["--help"])) == everything
+    assert len(invoked_commands([])) == everything
+    monkeypatch.setenv("_EDUSTAT_COMPLETE", "bash_complete")
+    assert len(invoked_commands(["coefficient"])) == everything
+
+
+def test_main_builds_one_command_and_leaves_the_app_whole(monkeypatch, capsys):
+    import gc
+    import importlib
+
+    app_module = importlib.import_module("edustat.cli.process")
+    codes: list[object] = []
+    monkeypatch.setattr(app_module, "_hard_exit", codes.append)
+    monkeypatch.setattr(gc, "disable", lambda: None)  # main() stops the collector for its run
+    monkeypatch.setattr(sys, "argv", ["edustat", "coefficient", str(SAMPLE), "-f", "json"])
+    app_module.main()
+    assert codes == [0]
+    assert json.loads(capsys.readouterr().out)["results"]
+    assert len(app_module.app.registered_commands) == 11
+    monkeypatch.setattr(sys, "argv", ["edustat", "coefficent"])
+    app_module.main()
+    assert codes[-1] == 2
+    assert "是否指：coefficient" in capsys.readouterr().err

@@ -3,6 +3,7 @@ county and year a figure belongs to. Expected values are the sample county's (da
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from edustat import api
@@ -131,3 +132,59 @@ def test_a_verdict_of_no_subject_is_reported_not_passed_over(tmp_path: Path) -> 
     # lists the sentence as not bound, for a person to check, rather than skip it.
     found = check(tmp_path, "示例旗2022年总结\n经评估，各项指标全部达标。", [SAMPLE])
     assert found == [("各项指标全部达标", "verdict", "unbound", "verdict_subject")]
+
+
+def _three_junior_schools(tmp_path: Path) -> Path:
+    """Three junior schools of 100 pupils, worked by hand against SPEC §4 (junior standards:
+    degree teachers 5.3, backbone 1.0, arts/PE 0.9 per 100 pupils; 5.8 m² teaching and 10.2 m²
+    sports area, 2500 yuan equipment per pupil; 2.4 multimedia rooms per 100). J1 has 6, 1, 1;
+    6, 11, 2600; 3: all 7 met, it passes. J2 has 0 backbone teachers and J3 0 multimedia rooms,
+    below 85% of the standard: each fails. So 3 units, 1 passes, 2 fail."""
+    from tests.builders import school, write_csv
+
+    base = {"junior_students": 100, "junior_classes": 2, "junior_teachers": 8,
+            "junior_degree_teachers": 6, "junior_titled_teachers": 4,
+            "junior_backbone_teachers": 1, "junior_arts_pe_teachers": 1, "teaching_area": 600,
+            "sports_area": 1100, "equipment_value": 260000, "multimedia_rooms": 3,
+            "computers": 10, "books": 3000}
+    return write_csv(tmp_path / "schools.csv", [
+        school("J1", "初中", **base),
+        school("J2", "初中", **{**base, "junior_backbone_teachers": 0}),
+        school("J3", "初中", **{**base, "multimedia_rooms": 0})])
+
+
+def test_counts_of_failing_and_passing_schools_against_the_data(tmp_path: Path) -> None:
+    # The count of units that fail is checked against the failing units (2), never against the
+    # number of units (3): 3所 in the last sentence is a mismatch because 2 fail, not a match.
+    table = _three_junior_schools(tmp_path)
+    draft = _draft(tmp_path, "测试县2022年总结\n全县共有初中学校3所，其中2所未达标，"
+                             "1所各项指标全部达标。初中学校中有3所未能各项指标全部达标。")
+    report = api.check_draft(draft, [table])
+    found = [(f.written, f.key, f.verdict, f.computed) for f in report.findings
+             if f.kind == "figure"]
+    assert found == [("3", "schools.junior.units", "match", 3.0),
+                     ("2", "standards.junior.failing_schools", "match", 2.0),
+                     ("1", "standards.junior.passing_schools", "match", 1.0),
+                     ("3", "standards.junior.failing_schools", "mismatch", 2.0)]
+
+
+def test_the_failing_count_of_the_brief_is_no_false_mismatch(cli, tmp_path: Path) -> None:
+    # 初中学校中有2所未能各项指标全部达标 with 3 junior units of which 2 fail: every figure holds.
+    table = _three_junior_schools(tmp_path)
+    draft = _draft(tmp_path, "测试县2022年总结\n全县共有初中学校3所。"
+                             "初中学校中有2所未能各项指标全部达标。"
+                             "未达标的初中学校有2所，其中2所学校未能各项指标全部达标。")
+    result = cli("check", draft, table)
+    assert result.exit_code == 0, result.output
+    assert "不符 0，相符 6" in result.stdout and "没有发现不符" in result.stdout
+    assert result.stdout.count("初中未达标学校（单位）数") == 3
+    assert result.stdout.count("初中学校（单位）数") == 1
+    result = cli("check", draft, table, "--format", "json")
+    summary = json.loads(result.stdout)["summary"]
+    assert (summary["figures"], summary["mismatch"], summary["unbound"]) == (4 + 2, 0, 0)
+
+
+def _draft(tmp_path: Path, text: str) -> Path:
+    draft = tmp_path / "draft.txt"
+    draft.write_text(text, encoding="utf-8")
+    return draft

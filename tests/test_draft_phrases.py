@@ -155,3 +155,90 @@ def test_changes_and_targets_are_not_the_figure() -> None:
     found = {m.text[m.span[0]:m.span[1]]: (m.kind, m.key, m.reason) for m in bind(
         "小学综合差异系数较上年下降0.02。力争初中综合差异系数降至0.40以下。")}
     assert found == {"0.02": ("figure", None, "change"), "0.40": ("figure", None, "target")}
+
+
+# --- counts of schools that pass or fail the per-school standards (SPEC §4) -------------------
+
+def figure_keys(text: str) -> list[tuple[str, str | None]]:
+    """(figure as written, key) of each figure (the verbal verdicts beside them left out)."""
+    return [(m.text[m.span[0]:m.span[1]], m.key) for m in bind(text) if m.kind == "figure"]
+
+
+@pytest.mark.parametrize("text", [
+    "初中学校中有3所未能各项指标全部达标。",
+    "初中有3所学校未达标。",
+    "初中未达标的学校有3所。",
+    "初中3所学校未能各项指标全部达标。",
+    "初中学校中未达标的有3所。",
+    "全县初中学校中，有3所尚未达标。",
+    "初中学校中有三所没有全部达标。",
+])
+def test_a_count_of_failing_schools_is_not_the_number_of_schools(text: str) -> None:
+    # "3所" here counts the junior units that FAIL the per-school standards, not the junior units.
+    [(written, key)] = figure_keys(text)
+    assert written in ("3所", "三所")
+    assert key == "standards.junior.failing_schools"
+
+
+@pytest.mark.parametrize("text", ["初中学校中有5所各项指标全部达标。", "初中有5所学校达标。",
+                                  "初中达标学校5所。"])
+def test_a_count_of_passing_schools_is_not_the_number_of_schools(text: str) -> None:
+    assert figure_keys(text) == [("5所", "standards.junior.passing_schools")]
+
+
+def test_the_number_of_schools_beside_a_count_of_failing_ones() -> None:
+    # The total stays the units of the stage; the count after 其中 / 中有 is of failing units.
+    assert figure_keys("全旗共有初中学校8所，其中3所未达标。") == [
+        ("8所", "schools.junior.units"), ("3所", "standards.junior.failing_schools")]
+    assert figure_keys("全县8所初中学校中有3所未达标。") == [
+        ("8所", "schools.junior.units"), ("3所", "standards.junior.failing_schools")]
+    assert figure_keys("全旗共有初中学校8所，均达标。") == [("8所", "schools.junior.units")]
+    assert figure_keys("小学8所、初中6所，其中初中3所未达标。") == [
+        ("8所", "schools.primary.units"), ("6所", "schools.junior.units"),
+        ("3所", "standards.junior.failing_schools")]
+
+
+def test_a_count_of_failing_schools_of_no_stage_is_unbound() -> None:
+    # 小学 or 初中? Never the units, never guessed: unbound, with the words that name the count.
+    text = "全县有3所学校未能各项指标全部达标。小学8所、初中6所，其中3所未达标。"
+    found = [(m.text[m.span[0]:m.span[1]], m.key, m.reason, m.params) for m in bind(text)
+             if m.kind == "figure"]
+    assert found == [
+        ("3所", None, "no_stage", {"phrase": "未能各项指标全部达标"}),
+        ("8所", "schools.primary.units", None, {}), ("6所", "schools.junior.units", None, {}),
+        ("3所", None, "no_stage", {"phrase": "未达标"})]
+    # A count of failing schools of another kind is no stage's count either.
+    assert [(m.key, m.reason) for m in bind("九年一贯制学校中有2所未达标。")
+            if m.kind == "figure"] == [
+        (None, "other_schools")]
+
+
+def test_counts_in_a_list_share_the_words_after_the_last() -> None:
+    # 小学3所、初中2所未达标: both counts are of failing units; 分别 binds them in order.
+    expected = [("3所", "standards.primary.failing_schools"),
+                ("2所", "standards.junior.failing_schools")]
+    assert figure_keys("小学3所、初中2所未达标。") == expected
+    assert figure_keys("小学、初中分别有3所和2所学校未达标。") == expected
+    assert figure_keys("初中学校中有3所未达标，其余5所均达标。") == [
+        ("3所", "standards.junior.failing_schools"), ("5所", "standards.junior.passing_schools")]
+    # The words before the count say it too, and the heading gives the stage.
+    assert figure_keys("各项指标未全部达标的初中学校有3所。") == [
+        ("3所", "standards.junior.failing_schools")]
+    assert figure_keys("二、初中教育\n全县有3所学校未达标。") == [
+        ("3所", "standards.junior.failing_schools")]
+
+
+@pytest.mark.parametrize(("text", "measure", "plain"), [
+    ("初中有3所学校体质健康未达标。", "体质", "初中有3所学校未达标。"),
+    ("全县初中学校中，有2所未通过验收，3所卫生未达标。", "卫生", "全县初中学校中，3所未达标。"),
+    ("小学3所学校视力达标。", "视力", "小学3所学校达标。"),
+])
+def test_a_count_of_schools_failing_something_else_is_unbound(text: str, measure: str,
+                                                               plain: str) -> None:
+    # Only the per-school standards of SPEC §4 are counted by standards.*.failing_schools: a
+    # count of schools failing a health check or an inspection names no figure edustat computes.
+    counts = [m for m in bind(text) if m.kind == "figure" and m.text[m.span[1] - 1] == "所"]
+    assert counts[-1].key is None
+    assert (counts[-1].reason, counts[-1].params) == ("other_measure", {"phrase": measure})
+    # The same words without the other measure are the standards' count.
+    assert [m.key for m in bind(plain) if m.kind == "figure"][-1].startswith("standards.")

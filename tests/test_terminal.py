@@ -369,3 +369,59 @@ def test_standard_input_leaves_no_temporary_copy(tmp_path: Path) -> None:
                               cwd=ROOT, stdin=stdin, capture_output=True, env=env, timeout=120)
     assert done.returncode == 0 and json.loads(done.stdout)["results"]
     assert not list(tmp_path.glob("edustat-stdin-*"))
+
+
+def _run(*args: str, lang: str | None = None, columns: int = 120) -> subprocess.CompletedProcess:
+    """`python -m edustat ARGS` as a user runs it, with EDUSTAT_LANG set (or unset)."""
+    env = {**os.environ, "COLUMNS": str(columns), "NO_COLOR": "1"}
+    env.pop("EDUSTAT_LANG", None)
+    if lang:
+        env["EDUSTAT_LANG"] = lang
+    return subprocess.run([sys.executable, "-m", "edustat", *args], capture_output=True,
+                          text=True, env=env, check=False)
+
+
+def test_usage_errors_name_the_argument_as_the_english_help_does(cli) -> None:
+    # `EDUSTAT_LANG=en edustat coefficient -h` shows "edustat coefficient [OPTIONS] {FILE}...":
+    # a usage error with --lang en shows the same words, whatever EDUSTAT_LANG says.
+    missing = cli("coefficient", "--lang", "en")
+    assert missing.exit_code == 2
+    assert "Usage: edustat coefficient [OPTIONS] {FILE}..." in missing.stderr
+    assert "edustat: Missing argument: 'FILE'" in missing.stderr
+    assert "files" not in missing.stderr and "文件" not in missing.stderr
+    bogus = cli("coefficient", "--bogus", "--lang", "en")
+    assert bogus.exit_code == 2 and "[OPTIONS] {FILE}..." in bogus.stderr
+    # The English words were lent for that message only: Chinese errors keep theirs.
+    chinese = cli("coefficient")
+    assert chinese.exit_code == 2 and "coefficient [选项] {文件}..." in chinese.stderr
+    assert "缺少参数：'文件'" in chinese.stderr and "FILE" not in chinese.stderr
+
+
+@pytest.mark.parametrize("help_lang", [None, "en"])
+def test_usage_errors_are_worded_in_the_error_language_whatever_edustat_lang(
+        help_lang: str | None) -> None:
+    for args in (("coefficient", "--lang", "en"), ("coefficient", "--bogus", "--lang", "en")):
+        result = _run(*args, lang=help_lang)
+        assert result.returncode == 2
+        first = result.stderr.splitlines()[0]  # the program is "python -m edustat" here
+        assert first.startswith("Usage: ") and first.endswith(" coefficient [OPTIONS] {FILE}...")
+    missing = _run("coefficient", "--lang", "en", lang=help_lang)
+    assert missing.stderr.splitlines()[-1] == "edustat: Missing argument: 'FILE'"
+    chinese = _run("coefficient", "--lang", "zh", lang=help_lang)
+    assert chinese.returncode == 2
+    first = chinese.stderr.splitlines()[0]
+    assert first.startswith("用法：") and first.endswith(" coefficient [选项] {文件}...")
+    assert chinese.stderr.splitlines()[-1] == "edustat：缺少参数：'文件'"
+
+
+def test_unknown_command_in_english_is_called_a_command(cli) -> None:
+    result = cli("coefficent", SAMPLE, "--lang", "en")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == "Usage: edustat [OPTIONS] COMMAND [ARGS]..."
+    assert result.stderr.splitlines()[-1] == (
+        "edustat: No such command: coefficent (did you mean: coefficient?)")
+    assert "Possible options" not in result.stderr
+    # An unknown option is still offered the options it may have meant.
+    near = cli("coefficient", SAMPLE, "--standrd", "basic", "--lang", "en")
+    assert near.exit_code == 2 and "No such option: --standrd" in near.stderr
+    assert "--standard" in near.stderr.splitlines()[-1]

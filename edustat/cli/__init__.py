@@ -11,6 +11,7 @@ from __future__ import annotations
 from edustat.cli import validate, coefficient, standards, enrolment  # noqa: F401
 from edustat.cli import exams, figures, plan, check, audit, report, template  # noqa: F401
 # isort: on
-from edustat.cli.app import app, main
+from edustat.cli.app import app
+from edustat.cli.process import main
 
 __all__ = ["app", "main"]

@@ -1,5 +1,6 @@
 """The `edustat` application: `app`, how a report is shown (`emit`), how a command runs
-(`guard`), usage errors worded by the catalogue, and `main`.
+(`guard`), and usage errors worded by the catalogue. The checks of the paths a command line
+names are in `paths`, the consoles in `console`, and the process's `main` in `process`.
 
 Exit codes: 0 done; 1 the data has problems (or a verdict failed with --strict); 2 usage error
 (unknown option, missing file, an output that cannot be written); 3 an internal error in
@@ -8,7 +9,6 @@ edustat itself. pandas is imported only inside commands, so `edustat --help` sta
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 import traceback
@@ -19,14 +19,20 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, cast
 import typer
 from typer.core import TyperGroup
 
+from edustat.cli.console import stderr_console as _stderr
+from edustat.cli.console import stdout_console as _stdout
+from edustat.cli.console import usage_error
 from edustat.cli.options import USAGE_LANG, help_text
+from edustat.cli.paths import (  # noqa: F401  (the command modules import them from here)
+    STDIN,
+    check_paths,
+    check_writable,
+)
 from edustat.problems import InputError, Problem
 from edustat.results import EXIT_DATA, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, USAGE_CODES
 from edustat.texts import Lang, t
 
 if TYPE_CHECKING:  # the core's types only; importing them at run time would load pandas
-    from rich.console import Console
-
     from edustat.cli.progress import ProgressBar
     from edustat.results import Report
 
@@ -90,20 +96,21 @@ def show_usage_error(exc: Any, lang: Lang) -> None:
     """A usage error as three lines: the usage, where help is, and what is wrong."""
     ctx = getattr(exc, "ctx", None)
     console = _stderr()
-    if ctx is not None:
-        if lang == USAGE_LANG:
-            # The usage line as the help screen words it ([选项] {文件}, not [OPTIONS] [files]);
-            # in another language than the help's, typer's own words are the English ones.
-            from edustat.cli.help import prepare_help
+    if ctx is None:
+        message = usage_message(exc, lang)
+    else:
+        # The usage line and the argument's name as the help screen in `lang` words them
+        # ([选项] {文件}, [OPTIONS] {FILE}; not typer's [files]), whatever EDUSTAT_LANG says.
+        from edustat.cli.help import usage_words
 
-            prepare_help(ctx.command, ctx)
-        usage = (ctx.get_usage().removeprefix(help_text("usage_prefix")).removeprefix("Usage:")
-                 .strip())
+        with usage_words(ctx.command, ctx, lang):
+            usage = (ctx.get_usage().removeprefix(help_text("usage_prefix"))
+                     .removeprefix("Usage:").strip())
+            message = usage_message(exc, lang)
         console.print(t("usage.usage", lang, usage=usage), highlight=False, markup=False)
         console.print(t("usage.try_help", lang, command=ctx.command_path), highlight=False,
                       markup=False)
-    console.print(t("usage.error", lang, message=usage_message(exc, lang)), highlight=False,
-                  markup=False)
+    console.print(t("usage.error", lang, message=message), highlight=False, markup=False)
 
 
 def usage_message(exc: Any, lang: Lang) -> str:
@@ -146,8 +153,8 @@ def usage_message(exc: Any, lang: Lang) -> str:
         text = t("usage.no_such_command", lang,
                  name=name.group(1) if name else message.split(" ", 3)[-1].strip("'."))
         near = re.search(r"Did you mean '(.*?)'\?", message)
-        if near:
-            text += t("usage.did_you_mean", lang, possibilities=near.group(1))
+        if near:  # commands, not options: its own words
+            text += t("usage.did_you_mean_command", lang, possibilities=near.group(1))
         return text
     return t("usage.other", lang, message=message)
 
@@ -194,138 +201,7 @@ def root(version: Annotated[bool, typer.Option("--version", "-V", callback=_vers
     """The commands below; `edustat COMMAND -h` for each one's options."""
 
 
-# rich is imported when something is drawn: a run that writes its result to a file and has
-# nothing to say but "written" never loads it.
-def _stdout() -> Console:
-    from rich.console import Console
-
-    return Console(width=_width(), soft_wrap=False)
-
-
-def _stderr() -> Console:
-    from rich.console import Console
-
-    return Console(stderr=True, width=_width())
-
-
-def _width() -> int | None:
-    value = os.environ.get("EDUSTAT_WIDTH")
-    return int(value) if value and value.isdigit() else None
-
-
-def usage_error(text: str) -> NoReturn:
-    """Say what is wrong with the command line on standard error, and exit 2."""
-    _stderr().print(f"[red]edustat:[/red] {text}", highlight=False)
-    raise typer.Exit(EXIT_USAGE)
-
-
-# An input larger than this is not a county's or a province's table (the national school file
-# is about 60 MB): it is refused before any reading. EDUSTAT_MAX_INPUT_MB raises the limit.
-MAX_INPUT_MB = 1024
-STDIN = Path("-")
-
-
-def _max_input_bytes() -> int:
-    value = os.environ.get("EDUSTAT_MAX_INPUT_MB", "")
-    return (int(value) if value.isdigit() else MAX_INPUT_MB) * 1024 * 1024
-
-
-EXIT_BROKEN_PIPE = 141
-_TEMPORARY: list[Path] = []  # folders made for this run, removed at its end
-
-
-def _stdin_file(lang: Lang) -> Path:
-    """Standard input saved to a temporary file (removed at exit), so it is read like a file."""
-    import atexit
-    import shutil
-    import tempfile
-
-    folder = Path(tempfile.mkdtemp(prefix="edustat-stdin-"))
-    _TEMPORARY.append(folder)  # removed by _hard_exit, which skips atexit
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)  # an in-process run (tests)
-    data = sys.stdin.buffer.read()
-    # The reader tells a workbook by its content; the name only says where it came from.
-    target = folder / ("stdin.xlsx" if data[:2] == b"PK" else "stdin.csv")
-    target.write_bytes(data)
-    return target
-
-
-def _check_input(path: Path, lang: Lang) -> None:
-    """A usage error for an input that is missing, a folder, a device, or implausibly large."""
-    import stat
-
-    if not path.exists():
-        usage_error(f"{path}: {t('problem.file_missing', lang)}")
-    if path.is_dir():
-        usage_error(f"{path}: {t('usage.is_directory', lang)}")
-    mode = path.stat().st_mode
-    if stat.S_ISFIFO(mode):
-        return  # a pipe (<(cat f.csv)) is read once, like a file
-    if not stat.S_ISREG(mode):
-        usage_error(f"{path}: {t('usage.not_a_file', lang)}")
-    size, limit = path.stat().st_size, _max_input_bytes()
-    if size > limit:
-        usage_error(f"{path}: " + t("usage.too_large", lang, size=_megabytes(size),
-                                    limit=_megabytes(limit)))
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / 1024 / 1024:,.0f} MB"
-
-
-def _check_output(output: Path, fmt: str | None, inputs: Sequence[Path], lang: Lang) -> None:
-    """A usage error for an output that cannot be written, or whose extension -f contradicts."""
-    from edustat.output import output_format
-
-    if output.is_dir():
-        usage_error(f"{output}: {t('usage.output_is_folder', lang)}")
-    if not output.suffix:
-        usage_error(f"{output}: {t('usage.no_output_ext', lang)}")
-    kind = output_format(output)
-    if kind is None:
-        usage_error(f"{output}: {t('problem.bad_output_ext', lang, ext=output.suffix)}")
-    if fmt is not None and fmt != kind:
-        usage_error(f"{output}: {t('usage.format_conflict', lang, format=fmt, ext=output.suffix)}")
-    check_writable(output, inputs, lang)
-
-
-def check_writable(output: Path, inputs: Sequence[Path], lang: Lang) -> None:
-    """A usage error for an output that is a folder or an input, or in a missing or read-only
-    folder."""
-    if output.is_dir():
-        usage_error(f"{output}: {t('usage.output_is_folder', lang)}")
-    if any(output.resolve() == path.resolve() for path in inputs):
-        usage_error(f"{output}: {t('problem.output_is_input', lang)}")
-    folder = output.resolve().parent
-    if not folder.is_dir():
-        usage_error(f"{output}: {t('usage.output_folder_missing', lang)}")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        usage_error(f"{output}: {t('usage.output_folder_not_writable', lang)}")
-
-
-def check_paths(files: Sequence[Path], lang: Lang, output: Path | None = None,
-                *optional: Path | Sequence[Path] | None, fmt: str | None = None
-                ) -> tuple[list[Path], Path | None]:
-    """Usage errors before any work, and the inputs and output to use.
-
-    Inputs (the files, and the optional ones given) must exist and be files or pipes of a
-    plausible size; `-` among the files is standard input. The output must be writable, with
-    an extension edustat writes that agrees with -f; `-o -` is standard output."""
-    inputs = list(files)
-    if sum(path == STDIN for path in inputs) > 1:
-        usage_error(t("usage.stdin_once", lang))
-    inputs = [_stdin_file(lang) if path == STDIN else path for path in inputs]
-    others: list[Path] = []
-    for extra in optional:
-        if extra is not None:
-            others += [extra] if isinstance(extra, Path) else list(extra)
-    for path in [*inputs, *others]:
-        _check_input(path, lang)
-    if output == STDIN:
-        output = None
-    if output is not None:
-        _check_output(output, fmt, [*inputs, *others], lang)
-    return inputs, output
+EXIT_BROKEN_PIPE = 141  # a closed pipe: what a program ended by SIGPIPE exits with
 
 
 def resolve_format(fmt: str | None) -> str:
@@ -436,59 +312,6 @@ def say_written(path: Path, lang: Lang) -> None:
 def lang_code(value: str) -> Lang:
     """The --lang value as the core's type."""
     return cast("Lang", value)
-
-
-def quiet_blas() -> None:
-    """Give numpy's BLAS one thread, unless the environment already says how many.
-
-    OpenBLAS starts a thread per CPU that spins, waiting for matrix work edustat does not give
-    it (its few products are small, and one thread computes those anyway): on a 2-CPU machine
-    the spinning took 0.1 s from a national run. Set by the command line only, before numpy is
-    loaded; the results are the same."""
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-
-
-def main() -> None:
-    """Entry point of the `edustat` script."""
-    import gc
-
-    quiet_blas()
-    # A run is short and builds hundreds of thousands of small objects it keeps to the end;
-    # cyclic garbage collection would only rescan them (a third of the time on a national file).
-    gc.disable()
-    try:
-        app()
-    except SystemExit as exc:
-        code = exc.code
-    else:
-        code = 0
-    _hard_exit(code)
-
-
-def _hard_exit(code: object) -> NoReturn:
-    """End the process now that every output is written and flushed.
-
-    Tearing the interpreter down frees every object of the run one by one: a quarter of a second
-    after a national file, spent on nothing the user sees. Every file edustat writes is complete
-    and closed before this point (write_atomic), so only the standard streams need flushing."""
-    import shutil
-
-    if code is None:
-        status = 0
-    elif isinstance(code, int):
-        status = code
-    else:  # sys.exit("message"): Python prints it and exits 1
-        sys.stderr.write(f"{code}\n")
-        status = 1
-    for folder in _TEMPORARY:  # os._exit runs no atexit function
-        shutil.rmtree(folder, ignore_errors=True)
-    if sys.getprofile() is not None or sys.gettrace() is not None:
-        sys.exit(status)  # a profiler or coverage writes its data at the normal exit
-    for stream in (sys.stdout, sys.stderr):
-        # A closed pipe (edustat … | head): there is no one left to say anything to.
-        with contextlib.suppress(OSError, ValueError):
-            stream.flush()
-    os._exit(status)
 
 
 # The names the first command modules used (before the structure work), for work in flight.

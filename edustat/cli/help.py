@@ -7,9 +7,12 @@ This module words those parts from the catalogue and lets long texts fold at any
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from edustat.cli.options import help_text
+from edustat.cli.options import HELP_LANG, help_text
+from edustat.texts import Lang, t
 
 # typer's own options, worded from the catalogue (help.<key>).
 BUILTIN_OPTIONS = {"install_completion": "install_completion",
@@ -51,17 +54,17 @@ TYPE_LABELS = {"list[Path]": "type_files", "path": "type_file", "Path": "type_fi
                "float range": "type_number"}
 
 
-def _type_label(param: Any, ctx: Any) -> str | None:
-    """What `param` takes, in the help's language: "" for a switch, None to keep typer's."""
+def _type_label(param: Any, ctx: Any, lang: Lang = HELP_LANG) -> str | None:
+    """What `param` takes, in `lang` (the help's): "" for a switch, None to keep typer's."""
     if getattr(param, "is_flag", False) or getattr(param, "count", False):
         return ""  # a switch takes no value: typer would show <bool>
-    if getattr(param, "metavar", None):
+    if getattr(param, "metavar", None) and not getattr(param, "_edustat_label", False):
         return None  # the option names its own choices
     shown = param.display_type(ctx) if hasattr(param, "display_type") else None
     if not isinstance(shown, str):
         return None
     key = TYPE_LABELS.get(shown.strip("<>"))
-    return help_text(key) if key else None
+    return t(f"help.{key}", lang) if key else None
 
 
 def _label_types(command: Any, ctx: Any) -> None:
@@ -75,6 +78,7 @@ def _label_types(command: Any, ctx: Any) -> None:
             # The name column and the usage line show it ("edustat coefficient [选项] {文件}..."),
             # so the type column stays empty.
             param.metavar = label.rstrip("…")
+            param._edustat_label = True  # our word, not the command's own metavar
             label = ""
         # An instance attribute wins over typer's method; help is drawn once per process.
         param.display_type_rich = lambda ctx=None, label=label: label
@@ -98,6 +102,33 @@ def prepare_help(command: Any, ctx: Any) -> None:
         return help_text("usage_prefix") + usage.removeprefix("Usage:").lstrip()
 
     command.get_usage = get_usage
+
+
+@contextmanager
+def usage_words(command: Any, ctx: Any, lang: Lang) -> Iterator[None]:
+    """While inside: `command`'s usage line and argument names in `lang`, as its help screen in
+    that language shows them ([OPTIONS] {FILE}..., [选项] {文件}...). A usage error's language
+    (--lang) need not be the help's (EDUSTAT_LANG); the help's words are put back after."""
+    saved: list[tuple[Any, str, Any]] = []
+
+    def lend(target: Any, name: str, value: Any) -> None:
+        saved.append((target, name, getattr(target, name)))
+        setattr(target, name, value)
+
+    if getattr(command, "options_metavar", None):
+        lend(command, "options_metavar", t("help.options_metavar", lang))
+    if getattr(command, "subcommand_metavar", None):
+        lend(command, "subcommand_metavar", t("help.commands_metavar", lang))
+    for param in command.params:
+        if param.param_type_name == "argument":
+            label = _type_label(param, ctx, lang)
+            if label:
+                lend(param, "metavar", label.rstrip("…"))
+    try:
+        yield
+    finally:
+        for target, name, value in reversed(saved):
+            setattr(target, name, value)
 
 
 def localize_options(command: Any, ctx: Any) -> None:

@@ -9,6 +9,13 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from edustat.drafts.counts import (
+    COUNT_KEYS,
+    UNITS_KEY,
+    clause_around,
+    count_kinds,
+    count_phrase,
+)
 from edustat.drafts.document import Block, Draft
 from edustat.drafts.phrases import Phrase, Phrases, Verdict, load
 from edustat.drafts.scan import Found, find_figures, fold, sentences
@@ -201,7 +208,8 @@ def _bind_sentence(block: Block, sentence: tuple[int, int], found: list[Found],
     previous_end = start
     spread_from: int | None = None  # position of 分别 governing the figures after it
     spread_index = 0
-    for figure in found:
+    kinds = count_kinds(plain, found, sentence, phrases)
+    for figure, kind in zip(found, kinds, strict=True):
         window = plain[previous_end:figure.start]
         clause_start = max(window.rfind(c) for c in _CLAUSE_END) + 1
         tail = window.rstrip(" 为是达到了约近：:有")
@@ -236,6 +244,11 @@ def _bind_sentence(block: Block, sentence: tuple[int, int], found: list[Found],
             if phrase is None or phrase.text == "":
                 later = best_phrase(after_clause, figure, phrases, after=True)
                 phrase = later if later is not None and later.text else phrase
+        if kind is not None and (phrase is None or phrase.key == UNITS_KEY):
+            # 初中学校中有3所未能各项指标全部达标: the failing units, not the units.
+            phrase = count_phrase(kind, phrases)
+            if spread_from is None:
+                ctx = Context(**{**vars(ctx), "stage": _count_stage(local, before, fallback)})
         sentence_before = plain[start:figure.start]
         gap = _after_phrase(window, phrase)
         if any(w in sentence_before for w in words["target"]):
@@ -267,6 +280,17 @@ def _bind_sentence(block: Block, sentence: tuple[int, int], found: list[Found],
                                span=(match.start(), match.end()), kind="verdict",
                                verdict=verdict, context=ctx))
     return sorted(out, key=lambda m: m.span[0])
+
+
+def _count_stage(local: Context, before: Context, fallback: Context) -> str | None:
+    """The stage of a count of failing (passing) schools: its own clause's, else the one stage
+    the sentence names before it (none when it names two: 小学8所、初中6所，其中3所未达标),
+    else the heading's."""
+    if local.stage is not None:
+        return local.stage
+    if before.stages:
+        return before.stages[0] if len(before.stages) == 1 else None
+    return fallback.stage
 
 
 def _after_phrase(window: str, phrase: Phrase | None) -> str:
@@ -304,11 +328,18 @@ def _resolve(mention: Mention, phrase: Phrase | None, ctx: Context, clause: str,
         mention.reason = "no_phrase"
         return
     key = phrase.key
-    if phrase.key.startswith("schools.") and phrase.key.endswith(".units"):
+    if phrase.key == UNITS_KEY or phrase.key in COUNT_KEYS.values():
         plain = _blank_parens(clause)
         other = [w for w in phrases.context["other_schools"] if w in plain]
         if other:
             mention.reason, mention.params = "other_schools", {"phrase": other[0]}
+            return
+    if phrase.key in COUNT_KEYS.values():
+        # 3所学校体质健康未达标: schools failing something other than the standards of SPEC §4.
+        whole = clause_around(mention.text, mention.span, mention.sentence)
+        measure = [w for w in phrases.context["other_measures"] if w in whole]
+        if measure:
+            mention.reason, mention.params = "other_measure", {"phrase": measure[0]}
             return
     if "{stage}" in key and ctx.stage is None:
         mention.reason, mention.params = "no_stage", {"phrase": phrase.text or "所"}

@@ -6,6 +6,7 @@ Every name the rest of edustat imports from `edustat.validate` is re-exported he
 
 from edustat.numbers import WrittenValue, parse_written
 from edustat.schema import EXAM_VALUES, ColumnSpec
+from edustat.validate.cells import display_value, parse_numbers
 from edustat.validate.claims import (
     TableKind,
     table_kind,
@@ -18,11 +19,9 @@ from edustat.validate.core import (
     check_categories,
     check_duplicates,
     column_present,
-    display_value,
     flag_rows,
     load_tables,
     own_problems,
-    parse_numbers,
     validate_table,
 )
 from edustat.validate.exams import read_exams, validate_exams

@@ -18,6 +18,7 @@ from edustat.schema import (
 if TYPE_CHECKING:
     pass
 from edustat.texts import both, t
+from edustat.validate.cells import missing_column
 from edustat.validate.core import (
     ValidTable,
     _already_reported,
@@ -26,7 +27,6 @@ from edustat.validate.core import (
     check_categories,
     check_duplicates,
     load_tables,
-    missing_column,
     validate_table,
 )
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from edustat.problems import Problem
 from edustat.reader import ROW, RawTable
 from edustat.schema import TableSpec, normalize_header
+from edustat.vectors import blanks
 
 if TYPE_CHECKING:
     import numpy as np
@@ -108,7 +109,7 @@ def split_totals(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
     import numpy as np
 
     from edustat.schema import Kind
-    from edustat.validate.core import parse_numbers
+    from edustat.validate.cells import parse_numbers
 
     frame = raw.frame
     marked = np.zeros(len(frame), dtype=bool)
@@ -127,10 +128,10 @@ def split_totals(raw: RawTable) -> tuple[pd.DataFrame, list[Problem]]:
             candidates = cells[maybe]
             totals = [v for v in candidates.unique().tolist() if is_total(v)]
             marked[where[maybe]] |= candidates.isin(totals).to_numpy(dtype=bool)
-        unnamed &= frame[column].isna().to_numpy()
+        unnamed &= blanks(frame[column])
     by_sum = np.zeros(len(frame), dtype=bool)
     if "school_id" in frame:
-        blank_id = frame["school_id"].isna().to_numpy()
+        blank_id = blanks(frame["school_id"])
         sums = [c for c in _SUM_COLUMNS if c in frame]
         if blank_id.any() and sums:
             values = np.column_stack([parse_numbers(frame[c], Kind.COUNT)[0] for c in sums])
@@ -166,14 +167,14 @@ def fill_down(raw: RawTable) -> list[Problem]:
     frame = raw.frame
     rows = frame[ROW].to_numpy()
     for column in FILLED_DOWN:
-        if column not in frame or not frame[column].isna().any():
+        if column not in frame:
             continue
-        if frame[column].isna().all():
+        cells = frame[column]
+        blank = blanks(cells)
+        if not blank.any() or blank.all():
             # An empty column is as good as none (the whole file one county, no year): that is
             # said elsewhere, not once per row.
             continue
-        cells = frame[column]
-        blank = cells.isna().to_numpy()
         header = raw.written.get(column, column)
         filled = cells.ffill()
         sources = np.where(~blank, np.arange(len(cells)), -1)
@@ -232,7 +233,7 @@ def compare_totals(totals: pd.DataFrame, schools: pd.DataFrame, raw: RawTable,
     import numpy as np
 
     from edustat.schema import NUMERIC_KINDS, Kind
-    from edustat.validate.core import parse_numbers
+    from edustat.validate.cells import parse_numbers
 
     counties = set(schools["county"].dropna().astype(str)) if "county" in schools else set()
     grand = [pos for pos in range(len(totals)) if is_grand_total(

@@ -15,18 +15,16 @@ from edustat.schema import (
     STAGE_ZH,
 )
 from edustat.texts import both
+from edustat.validate.cells import display_value, missing_column, why_needed
 from edustat.validate.core import (
     STUDENT_COLUMNS,
     ValidTable,
     _already_reported,
     _frame_problems,
-    _why,
     check_categories,
     check_duplicates,
-    display_value,
     flag_rows,
     load_tables,
-    missing_column,
     own_problems,
     validate_table,
 )
@@ -219,7 +217,7 @@ def _needed_values(valid: ValidTable, needed: dict[str, str]) -> None:
         spec = SCHOOLS.column(column)
         for file, written in valid.written.items():
             if column not in written and (applies & (files == file)).any():
-                valid.problems.append(missing_column(file, spec, _why(indicator),
+                valid.problems.append(missing_column(file, spec, why_needed(indicator),
                                                      valid.unknown.get(file, [])))
         blank = applies & np.isnan(frame[column].to_numpy(dtype=float))
         if not blank.any():
@@ -229,7 +227,8 @@ def _needed_values(valid: ValidTable, needed: dict[str, str]) -> None:
         blank &= ~np.isin(files, lacking)
         # A cell already reported (text in a number column, say) is not blank: one problem.
         blank &= ~_already_reported(valid, column, blank)
-        _frame_problems(valid, column, blank, "missing_value", params={"why": _why(indicator)})
+        _frame_problems(valid, column, blank, "missing_value",
+                        params={"why": why_needed(indicator)})
 
 
 def require_columns(valid: ValidTable, needed: dict[str, str]) -> ValidTable:
