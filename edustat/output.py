@@ -40,6 +40,7 @@ BUFFER = 1 << 20
 CHUNK = 1024
 _NUMBER_TYPES = frozenset({type(None), bool, int, float})
 _TEXT_TYPES = _NUMBER_TYPES | {str}
+_FLOAT_OR_NONE = {float, type(None)}
 # Characters that make csv.writer quote or escape a cell: the delimiter, the quote character, line
 # ends, and NUL (the unset escape character before Python 3.11). A number's text holds none.
 _SPECIAL = (",", '"', "\r", "\n", "\x00")
@@ -118,8 +119,11 @@ def _column_text(column: tuple[Any, ...]) -> Sequence[str] | None:
     kinds = set(map(type, column))
     if kinds == {float}:
         return _floats(column)
-    if kinds == {int}:
-        return list(map(int.__repr__, column))
+    if kinds == {int} or kinds == {bool}:
+        return list(map(repr, column))  # an exact int's or bool's repr is its str
+    if kinds == _FLOAT_OR_NONE:  # a figure that could not be computed is None
+        floats = iter(_floats(tuple(value for value in column if value is not None)))
+        return ["" if value is None else next(floats) for value in column]
     if kinds == {str}:
         text: Sequence[str] = column
     elif kinds <= _TEXT_TYPES:

@@ -81,7 +81,7 @@ def tables(draw: st.DrawFn, values: st.SearchStrategy[Any] = cells,
            max_rows: int = 40) -> list[dict[str, Any]]:
     """Rows of the same names, each column of one kind of value or mixed."""
     names = draw(st.lists(st.text(max_size=6), min_size=1, max_size=6, unique=True))
-    kinds = {name: draw(st.sampled_from([values, floats, st.integers(), plain_texts,
+    kinds = {name: draw(st.sampled_from([values, floats, st.integers(), st.booleans(), plain_texts,
                                          st.one_of(st.none(), floats)])) for name in names}
     count = draw(st.integers(1, max_rows))
     return [{name: draw(kinds[name]) for name in names} for _ in range(count)]
