@@ -3,21 +3,26 @@
 Every rate is a count ÷ candidates. The county total is Σ counts ÷ Σ candidates over the county's
 rows, never a mean of school rates. With tables of several years, each rate also gets its change
 from the year before (Y − 1 exactly), as a difference of fractions (0.039 = 3.9 percentage points).
+`exams` reads and validates the exam tables first (the body of `edustat.api.exams`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from edustat.problems import InputError
 from edustat.results import Phrase, Report, Sheets
 from edustat.schema import EXAM_CATEGORIES
 from edustat.texts import Lang, t
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from edustat.validate import ValidTable
 
 EXAMS_ORDER = tuple(EXAM_CATEGORIES)  # gaokao before zhongkao
 
@@ -214,3 +219,27 @@ def _add_changes(results: list[ExamResult]) -> None:
             n1, n0 = result.candidates, previous.candidates
             rate.change = (rate.count * n0 - before.count * n1) / (n1 * n0)
             rate.previous_count, rate.previous_candidates = before.count, n0
+
+
+# ---------------------------------------------------------------------------------------------
+# From files: the body of `edustat.api.exams`
+
+def exams(paths: Sequence[Path | str] | Path | str, *, schools: bool = False,
+          encoding: str | None = None, sheet: str | None = None) -> ExamReport:
+    """Gaokao and zhongkao pass and admission rates of the exam tables in `paths` (SPEC §6)."""
+    from edustat.inputs import as_paths, refuse_other_tables
+    from edustat.validate import validate_exams
+
+    paths = as_paths(paths)
+    valid = validate_exams(paths, encoding=encoding, sheet=sheet)
+    refuse_other_tables(valid, paths, "exams", encoding, sheet)
+    return exams_of(valid, schools)
+
+
+def exams_of(valid: ValidTable, schools: bool) -> ExamReport:
+    """Exam rates of validated exam rows."""
+    if not valid.ok:
+        raise InputError(valid.problems)
+    report = compute_exams(valid.frame, with_schools=schools)
+    report.problems = valid.problems
+    return report

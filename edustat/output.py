@@ -10,9 +10,12 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import signal
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
+from itertools import chain, islice
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -31,6 +34,17 @@ def output_format(path: Path) -> str | None:
 
 # Streams are written through a buffer of this size: a national report is hundreds of MB.
 BUFFER = 1 << 20
+# CSV rows are formatted this many at a time, a column at a time: each column's cells by one
+# conversion chosen for the types it holds, not a Python call per cell (a national per-school
+# table has 20 million cells).
+CHUNK = 1024
+_NUMBER_TYPES = frozenset({type(None), bool, int, float})
+_TEXT_TYPES = _NUMBER_TYPES | {str}
+_FLOAT_OR_NONE = {float, type(None)}
+# Characters that make csv.writer quote or escape a cell: the delimiter, the quote character, line
+# ends, and NUL (the unset escape character before Python 3.11). A number's text holds none.
+_SPECIAL = (",", '"', "\r", "\n", "\x00")
+_NOT_DECIMAL = re.compile(r"[^-.,\[\]0-9]")
 
 
 def csv_text(rows: Iterable[dict[str, Any]], columns: Sequence[str] | None = None) -> str:
@@ -45,22 +59,122 @@ def write_csv(out: TextIO, rows: Iterable[dict[str, Any]],
     """Rows written to `out` as CSV as they come (header from the first row unless `columns`)."""
     rows = iter(rows)
     first = next(rows, None)
-    fieldnames = list(columns or (first.keys() if first is not None else []))
-    writer = csv.DictWriter(out, fieldnames=fieldnames, lineterminator="\n")
-    writer.writeheader()
+    names = list(columns or (first.keys() if first is not None else []))
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(names)
     if first is None:
         return
-    writer.writerow({k: _csv_cell(v) for k, v in first.items()})
-    for row in rows:
-        writer.writerow({k: _csv_cell(v) for k, v in row.items()})
+    rows = chain((first,), rows)
+    # One column, or a name twice, is left to csv.writer: a lone empty cell is written "".
+    getters = ([itemgetter(name) for name in names]
+               if len(names) > 1 and len(set(names)) == len(names) else [])
+    while chunk := list(islice(rows, CHUNK)):
+        text = _chunk_text(chunk, getters) if getters else None
+        if text is None:
+            writer.writerows(_cells(row, names) for row in chunk)
+        else:
+            out.write(text)
+
+
+def _cells(row: dict[str, Any], names: list[str]) -> list[Any]:
+    """A row's cells in header order, as csv.DictWriter took them (a missing key empty)."""
+    extra = row.keys() - names
+    if extra:
+        raise ValueError("dict contains fields not in fieldnames: "
+                         + ", ".join(repr(name) for name in extra))
+    return [_csv_cell(row.get(name, "")) for name in names]
 
 
 def _csv_cell(value: Any) -> Any:
+    """A value as csv.writer is given it: a float (numpy's float64 too) as its repr, None empty."""
     if isinstance(value, float):
         return repr(value)  # unrounded, shortest exact form
+    return "" if value is None else value
+
+
+def _chunk_text(chunk: list[dict[str, Any]],
+                getters: Sequence[Callable[[dict[str, Any]], Any]]) -> str | None:
+    """The chunk's CSV lines, formatted column by column; None when csv.writer must write it
+    (a row with other keys, a value of another type, a cell it would quote)."""
+    # Exactly dicts (a defaultdict's lookup would add a key) of exactly the header's names: each
+    # has them all (else KeyError) and no other (the same number).
+    if set(map(type, chunk)) != {dict} or set(map(len, chunk)) != {len(getters)}:
+        return None
+    texts = []
+    for get in getters:
+        try:
+            column = tuple(map(get, chunk))
+        except KeyError:
+            return None
+        text = _column_text(column)
+        if text is None:
+            return None
+        texts.append(text)
+    return "\n".join(map(",".join, zip(*texts, strict=True))) + "\n"
+
+
+def _column_text(column: tuple[Any, ...]) -> Sequence[str] | None:
+    """A column's cells as csv.writer writes them (None empty, a float its repr, else str), by
+    one conversion chosen for the types present; None when csv.writer must write them."""
+    kinds = set(map(type, column))
+    if kinds == {float}:
+        return _floats(column)
+    if kinds == {int} or kinds == {bool}:
+        return list(map(repr, column))  # an exact int's or bool's repr is its str
+    if kinds == _FLOAT_OR_NONE:  # a figure that could not be computed is None
+        floats = iter(_floats(tuple(value for value in column if value is not None)))
+        return ["" if value is None else next(floats) for value in column]
+    if kinds == {str}:
+        text: Sequence[str] = column
+    elif kinds <= _TEXT_TYPES:
+        text = [_cell(value) for value in column]
+        if kinds <= _NUMBER_TYPES:
+            return text
+    else:  # a subclass (numpy's float64, a str enum) is written as it always was
+        return None
+    joined = "".join(text)
+    return None if any(char in joined for char in _SPECIAL) else text
+
+
+def _floats(column: tuple[float, ...]) -> list[str]:
+    """Floats' reprs: pydantic_core's where they are repr's, else repr's own."""
+    cells = _json_floats(column)
+    return cells if cells is not None else list(map(float.__repr__, column))
+
+
+def _json_floats(column: tuple[float, ...]) -> list[str] | None:
+    """Floats' reprs, most as pydantic_core's JSON writer gives them (the same shortest round-trip
+    digits, several times faster than repr); None if a cell it wrote is not what was expected."""
+    import numpy as np
+    import pydantic_core
+
+    size = np.abs(np.array(column))
+    # repr writes these with an exponent (1e-05, 1e+16) or as inf and nan; JSON does not.
+    odd = np.flatnonzero(~(size < 1e16) | ((size < 1e-4) & (size != 0))).tolist()
+    text = pydantic_core.to_json(column).decode("ascii")
+    cells = text[1:-1].split(",")
+    if odd:
+        for index in odd:
+            cells[index] = "0"
+        text = "[" + ",".join(cells) + "]"
+    # Belt and braces: every other cell must be digits with one point and read back as its value.
+    if _NOT_DECIMAL.search(text) or text.count(".") != len(cells) - len(odd):
+        return None
+    try:
+        back = pydantic_core.from_json(text)
+    except ValueError:
+        return None
+    for index in odd:
+        back[index] = column[index]
+        cells[index] = repr(column[index])
+    return cells if back == list(column) else None
+
+
+def _cell(value: bool | int | float | str | None) -> str:
+    """A cell's text as csv.writer makes it: None empty, a float its repr, else its str."""
     if value is None:
         return ""
-    return value
+    return repr(value) if type(value) is float else str(value)
 
 
 def _umask() -> int:

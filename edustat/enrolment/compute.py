@@ -1,21 +1,19 @@
-"""Enrolment, retention and dropout rates per county and year (SPEC §5, §7.2).
+"""Computing the rates of SPEC §5 for each county and year from the county sums.
 
-Every rate is a ratio of county sums: enrolment over the school-age population of the same year,
-a cohort's last grade this year over its first grade some years before (retention), dropouts over
-compulsory students. A rate whose inputs are missing is reported as not computable with the
-reason, never as 0; a rate above 100% is shown as computed and flagged (in-migration).
-Dropout rates are over the previous year's enrolment (学年内辍学学生数 ÷ 上学年初在校生数), and
-where the tables give the cohort's transfers the retention rates also come adjusted for them.
+A numerator or denominator is a `_Part`: its value, or the notes on why it is missing (no
+column, blank cells, no table of the year it needs). A rate whose parts are missing is not
+computable, with the reasons; one above 100% is kept and flagged. `county_rates` gives the rates
+as computed (what `edustat figures` lists); `compute_enrolment` holds them to the minimums.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from pydantic import BaseModel, Field
-
+from edustat.enrolment.rates import FLAG_CODES, TRANSFER_MARK, RateSpec, System, rate_specs
+from edustat.enrolment.report import EnrolmentReport, EnrolmentResult, RateResult
 from edustat.enrolment_inputs import (
     CountyTotals,
     CountyYear,
@@ -24,184 +22,16 @@ from edustat.enrolment_inputs import (
 )
 from edustat.norms import Norms
 from edustat.problems import Problem
-from edustat.results import JoinedPhrases, Phrase, Report, Sheets
+from edustat.results import Phrase
 from edustat.schema import SCHOOLS, SYSTEM_GRADES, grade_column
-from edustat.texts import Lang, t
 from edustat.verdicts import above, at_least
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-System = Literal["6-3", "5-4"]
-
-# Every rate key, in report order; the `…_adjusted` ones only where a table gives the cohort's
-# transfers (cohort_transfers_in/out).
-RATE_KEYS = ("primary_net_enrolment_rate", "primary_gross_enrolment_rate",
-             "junior_gross_enrolment_rate", "nine_year_retention_rate",
-             "nine_year_retention_rate_adjusted", "primary_retention_rate",
-             "primary_retention_rate_adjusted", "junior_retention_rate",
-             "junior_retention_rate_adjusted", "primary_dropout_rate", "junior_dropout_rate",
-             "dropout_rate")
-
-# A derived column present when some school table gives the cohort's transfers.
-TRANSFER_MARK = "cohort_transfers_in@primary"
-
-# Reasons a rate cannot be computed, and flags on one that can, are `note.enrolment.<code>`
-# texts; parameters that differ by language are {zh, en} pairs.
-# Notes that leave the rate computable (the rest are reasons it is not).
-FLAG_CODES = frozenset({"over_100", "over_100_gross", "population_from_schools"})
-
-
-@dataclass(frozen=True)
-class RateSpec:
-    """One rate of SPEC §5: its key and, for retention, its grades; its names and what its
-    numerator and denominator count are `enrolment.rate.<key>.*` and `enrolment.part.*` texts."""
-
-    key: str
-    numerator_part: str = ""
-    denominator_part: str = ""
-    params: dict[str, Any] = field(default_factory=dict)  # of the names (junior years)
-    # Retention only: the numerator grade this year over the denominator grade `lag` years before.
-    grades: tuple[int, int, int] | None = None
-    # Retention adjusted for the cohort's transfers (denominator + in − out).
-    adjusted: bool = False
-
-    def name(self) -> Phrase:
-        """The rate's name, kept as a phrase."""
-        return Phrase(code=f"enrolment_rate.{self.key}.name", params=self.params)
-
-    def label(self, lang: Lang) -> str:
-        """The rate's name in `lang`."""
-        return self.name().word(lang)
-
-    def short(self, lang: Lang) -> str:
-        """The rate's row label in tables, in `lang`."""
-        return t(f"enrolment_rate.{self.key}.short", lang, **self.params)
-
-    def numerator(self, lang: Lang) -> str:
-        """What the numerator counts, in `lang`."""
-        if self.grades is not None:
-            return t("enrolment.part.grade_now", lang, grade=_grade(self.grades[0]))
-        return t(f"enrolment.part.{self.numerator_part}", lang)
-
-    def denominator(self, lang: Lang) -> str:
-        """What the denominator counts, in `lang`."""
-        if self.grades is not None:
-            part = "grade_before_adjusted" if self.adjusted else "grade_before"
-            return t(f"enrolment.part.{part}", lang, grade=_grade(self.grades[1]),
-                     lag=self.grades[2])
-        return t(f"enrolment.part.{self.denominator_part}", lang)
-
-
-_GRADE_ZH = "一二三四五六七八九"
 _COLUMN_ZH = {spec.name: spec.zh for spec in SCHOOLS.columns}
 
-
-def _grade(grade: int) -> dict[str, Any]:
-    """A grade's number as each language writes it: 六 / 6."""
-    return {"zh": _GRADE_ZH[grade - 1], "en": grade}
-
-
-def _retention(key: str, top: int, first: int, adjusted: bool, **params: Any
-               ) -> list[RateSpec]:
-    """A retention rate, and with `adjusted` the same adjusted for the cohort's transfers."""
-    plain = RateSpec(key=key, grades=(top, first, top - first), params=params)
-    if not adjusted:
-        return [plain]
-    return [plain, RateSpec(key=f"{key}_adjusted", grades=(top, first, top - first),
-                            params=params, adjusted=True)]
-
-
-def _dropout(key: str) -> RateSpec:
-    return RateSpec(key=key, numerator_part=key.replace("_rate", "s"),
-                    denominator_part=key.replace("dropout_rate", "students_before"))
-
-
-def rate_specs(system: System, adjusted: bool = False) -> list[RateSpec]:
-    """The rates of SPEC §5 under a school system, in report order; with `adjusted`, the
-    retention rates adjusted for the cohort's transfers too."""
-    primary, junior = SYSTEM_GRADES[system]["primary"], SYSTEM_GRADES[system]["junior"]
-    junior_years = len(junior)
-    return [
-        RateSpec(key="primary_net_enrolment_rate", numerator_part="of_age_enrolled",
-                 denominator_part="primary_age_population"),
-        RateSpec(key="primary_gross_enrolment_rate", numerator_part="primary_students",
-                 denominator_part="primary_age_population"),
-        RateSpec(key="junior_gross_enrolment_rate", numerator_part="junior_students",
-                 denominator_part="junior_age_population"),
-        *_retention("nine_year_retention_rate", 9, 1, adjusted),
-        *_retention("primary_retention_rate", primary[-1], primary[0], adjusted),
-        *_retention("junior_retention_rate", junior[-1], junior[0], adjusted,
-                    years={"zh": "三" if junior_years == 3 else "四", "en": junior_years}),
-        _dropout("primary_dropout_rate"),
-        _dropout("junior_dropout_rate"),
-        _dropout("dropout_rate"),
-    ]
-
-
-class RateResult(BaseModel):
-    """One rate of one county and year; `value` is None when it cannot be computed."""
-
-    key: str
-    name: Phrase
-    value: float | None
-    numerator: int | None
-    denominator: int | None
-    minimum: float | None = None
-    meets: bool | None = None
-    over_100: bool = False
-    reason: str | None = None  # code of the first reason it is not computable
-    # The notes worded and joined in the JSON (null when none); `notes` keeps them as codes.
-    note: JoinedPhrases = None
-    notes: list[tuple[str, dict[str, Any]]] = Field(default_factory=list, exclude=True)
-
-
-class EnrolmentResult(BaseModel):
-    """Every rate of one county and year."""
-
-    county: str | None
-    year: int | None
-    rates: list[RateResult]
-
-
-class EnrolmentReport(Report):
-    """Everything `edustat enrolment` computes; `to_dict()` gives the documented JSON."""
-
-    json_from_dict = True
-
-    system: System
-    results: list[EnrolmentResult]
-    # Whether the rates include the `…_adjusted` retention rates (not a JSON field: the keys
-    # themselves say it).
-    adjusted: bool = Field(default=False, exclude=True)
-
-    def specs(self) -> list[RateSpec]:
-        """The specs of the rates each result holds, in the same order."""
-        return rate_specs(self.system, adjusted=self.adjusted)
-
-    def to_rows(self, lang: Lang = "zh") -> list[dict[str, Any]]:
-        """One flat record per (county, year, rate), for CSV and XLSX."""
-        return [{"system": self.system, "county": result.county, "year": result.year,
-                 **rate.model_dump(context={"lang": lang})}
-                for result in self.results for rate in result.rates]
-
-    def sheets(self, lang: Lang = "zh") -> Sheets:
-        """One table: every rate of every county and year."""
-        return {"enrolment": self.to_rows(lang)}
-
-    def failed(self) -> bool:
-        """True when a computed rate is below its minimum."""
-        return any(rate.meets is False for result in self.results for rate in result.rates)
-
-
-def check_minimum_keys(norms: Norms) -> list[str]:
-    """Keys of `rate_minimums` in a standards file that name no rate of SPEC §5."""
-    return [key for key in norms.rate_minimums if key not in RATE_KEYS]
-
-
-# ---------------------------------------------------------------------------------------------
-# Rates
 
 @dataclass
 class _Part:
