@@ -189,6 +189,13 @@ class CoefficientReport(Report):
             records.append(record)
         return records
 
+    def result_columns(self) -> ResultColumns:
+        """The results as columns, as a streamed report holds them (for computations that
+        read a few figures of every result: no record per indicator built)."""
+        if self._columns is None:
+            raise ValueError("result_columns: the report is not streamed")
+        return self._columns
+
     def failed(self) -> bool:
         """True when a county, year and stage fails its standard."""
         if self._columns is not None:

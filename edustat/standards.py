@@ -36,7 +36,7 @@ from edustat.results import Phrase, Report, Sheets
 from edustat.schema import STAGE_ZH, STAGES
 from edustat.texts import Lang
 from edustat.units import STUDENTS
-from edustat.vectors import row_positions
+from edustat.vectors import Factorized, row_positions
 from edustat.verdicts import at_least, at_most, below, slack
 
 if TYPE_CHECKING:
@@ -291,9 +291,10 @@ def judge_units(units: pd.DataFrame, norms: Norms
     students = units["students"].to_numpy(dtype=float)
     rule = norms.school_pass
     columns: dict[str, dict[str, np.ndarray]] = {}
+    by_stage = Factorized(stages)  # hashed once, not compared per indicator and stage
     for indicator in indicators_for("quality"):
-        standard = _by_stage(stages, {s: v[indicator.key]
-                                      for s, v in norms.school_standards.items()})
+        standard = by_stage.map({s: v[indicator.key] for s, v in norms.school_standards.items()},
+                                default=np.nan, dtype=float)
         share = (units["share"].to_numpy(dtype=float)
                  if indicator.resource in FACILITY_COLUMNS else 1.0)
         columns[indicator.key] = judge(units[indicator.resource].to_numpy(dtype=float),

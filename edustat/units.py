@@ -16,6 +16,7 @@ from edustat.schema import SCHOOL_TYPE_STAGES, STAGES
 from edustat.vectors import Factorized, frame_of
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
 STUDENTS = {"primary": "primary_students", "junior": "junior_students",
@@ -48,26 +49,18 @@ def school_units(schools: pd.DataFrame, norms: Norms, stages: tuple[str, ...] = 
     import numpy as np
 
     shares = stage_shares(schools, norms)
-    rows: list[np.ndarray] = []  # per stage, the positions of the schools that teach it
-    kept: list[str] = []
-    for stage in stages:
-        students = np.nan_to_num(schools[STUDENTS[stage]].to_numpy(dtype=float))
-        rows.append(np.flatnonzero(students > 0))
-        kept.append(stage)
+    rows = stage_rows(schools, stages)
+    kept = list(stages)
     positions = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
 
     def take(column: str, dtype: type = float) -> np.ndarray:
         return schools[column].to_numpy(dtype=dtype)[positions]
 
-    def per_stage(column_of: dict[str, str] | None, values: dict[str, np.ndarray] | None = None
-                  ) -> np.ndarray:
-        # Stage units read stage-specific columns: concatenate each stage's own slice.
-        parts = [(values[stage] if values is not None
-                  else schools[column_of[stage]].to_numpy(dtype=float))[where]  # type: ignore
-                 for stage, where in zip(kept, rows, strict=True)]
-        return np.concatenate(parts) if parts else np.zeros(0)
+    def per_stage(column_of: dict[str, str]) -> np.ndarray:
+        return _per_stage(rows, {stage: schools[column_of[stage]].to_numpy(dtype=float)
+                                 for stage in kept})
 
-    share = per_stage(None, {stage: shares[stage].to_numpy() for stage in kept})
+    share = _per_stage(rows, {stage: shares[stage].to_numpy() for stage in kept})
     unit: dict[str, np.ndarray] = {
         "county": take("county", object), "year": take("year"),
         "school_id": take("school_id", object), "school_name": take("school_name", object),
@@ -81,3 +74,44 @@ def school_units(schools: pd.DataFrame, norms: Norms, stages: tuple[str, ...] = 
     for resource in TEACHER_RESOURCES:
         unit[resource] = per_stage({stage: f"{stage}_{resource}" for stage in kept})
     return frame_of(unit)
+
+
+def stage_rows(schools: pd.DataFrame, stages: tuple[str, ...]) -> list[np.ndarray]:
+    """Per stage, the positions of the schools that teach it (students > 0): the units of
+    school_units are these, stage after stage."""
+    import numpy as np
+
+    return [np.flatnonzero(np.nan_to_num(schools[STUDENTS[stage]].to_numpy(dtype=float)) > 0)
+            for stage in stages]
+
+
+def _per_stage(rows: list[np.ndarray], values: dict[str, np.ndarray]) -> np.ndarray:
+    """Stage units read stage-specific columns: each stage's own slice, concatenated."""
+    import numpy as np
+
+    parts = [values[stage][where] for stage, where in zip(values, rows, strict=True)]
+    return np.concatenate(parts) if parts else np.zeros(0)
+
+
+def units_with(units: pd.DataFrame, schools: pd.DataFrame, stages: tuple[str, ...],
+               columns: list[str]) -> pd.DataFrame:
+    """school_units(schools, norms, stages) when `units` is school_units of a frame that
+    differs from `schools` only in the whole-school resource `columns` (facilities, or
+    teacher columns such as primary_teachers; never students or types): the resources of
+    those columns are taken again, by the same operations, and every other column is kept."""
+    import numpy as np
+
+    rows = stage_rows(schools, stages)
+    positions = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    out = units.copy(deep=False)
+    share = units["share"].to_numpy(dtype=float)
+    changed = set(columns)
+    for column in FACILITY_COLUMNS:
+        if column in changed:
+            out[column] = schools[column].to_numpy(dtype=float)[positions] * share
+    for resource in TEACHER_RESOURCES:
+        column_of = {stage: f"{stage}_{resource}" for stage in stages}
+        if changed & set(column_of.values()):
+            out[resource] = _per_stage(rows, {stage: schools[column].to_numpy(dtype=float)
+                                              for stage, column in column_of.items()})
+    return out

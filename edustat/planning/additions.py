@@ -82,15 +82,23 @@ class AdditionTable:
         serialization writes it; the constant parts of an item are shared by column and
         reason."""
         import numpy as np
+        import pandas as pd
         import pydantic_core
 
         n = len(self.amount)
         if n == 0:
             return lambda group: b""
 
-        def numbers(values: np.ndarray) -> list[bytes]:
-            # One call for the whole column; a JSON number never holds a comma.
-            return pydantic_core.to_json(values.tolist(), inf_nan_mode="null")[1:-1].split(b",")
+        def numbers(values: np.ndarray) -> np.ndarray:
+            # Each distinct value (by its bits: -0.0 is not 0.0) once, in one call: a national
+            # plan's 780 000 amounts hold 130 000 values. A JSON number never holds a comma.
+            bits = np.ascontiguousarray(values, dtype=np.float64).view(np.int64)
+            codes, distinct = pd.factorize(bits, use_na_sentinel=False)
+            texts = pydantic_core.to_json(distinct.view(np.float64).tolist(),
+                                          inf_nan_mode="null")[1:-1].split(b",")
+            table = np.empty(len(texts), dtype=object)
+            table[:] = texts
+            return table[codes]
 
         def texts(values: list[str | None]) -> np.ndarray:
             # One call, one value a line: a JSON text never holds a raw newline, so `,\n `
@@ -196,7 +204,11 @@ def addition_table(schools: pd.DataFrame, ledger: Ledger, prices: dict[str, floa
     keys = [_key(counties[row], years[row], str(stage_names[code]))
             for row, code in zip(first, stage_of, strict=True)]
     # Texts of the schools that add something only, each once (not per addition).
-    used, school = np.unique(school, return_inverse=True)
+    # (np.unique without its sort: the used rows in order, each addition's index among them.)
+    marked = np.zeros(len(schools), dtype=bool)
+    marked[school] = True
+    used = np.flatnonzero(marked)
+    school = (np.cumsum(marked) - 1)[school]
     ids = _texts(schools["school_id"].iloc[used])
     names = _texts(schools["school_name"].iloc[used])
     return AdditionTable(keys=keys, bounds=[*starts.tolist(), len(order)], school=school,

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from edustat.coefficient_records import ResultColumns
 from edustat.coefficients import compute_coefficients
 from edustat.indicators import FACILITY_COLUMNS, Method, indicators_for
 from edustat.norms import Norms
@@ -21,7 +22,7 @@ from edustat.planning.report import Move, PlanReport
 from edustat.planning.targets import GRANULARITY, Groups, Target, quality_targets, unit_groups
 from edustat.reader import FILE, ROW
 from edustat.standards import judge_units
-from edustat.units import school_units
+from edustat.units import school_units, units_with
 from edustat.vectors import row_positions
 
 if TYPE_CHECKING:
@@ -39,7 +40,7 @@ GroupKey = tuple[Any, Any, str]
 class Verdicts:
     """Coefficients and per-school standards of one state of the data, per group."""
 
-    coefficients: list[dict[str, Any]]  # CoefficientReport.result_records()
+    coefficients: ResultColumns  # compute_coefficients' results, in result order
     meets: dict[GroupKey, bool] = field(default_factory=dict)
     failing: dict[GroupKey, int] = field(default_factory=dict)
 
@@ -59,10 +60,11 @@ def verdicts(schools: pd.DataFrame, norms: Norms, method: Method, stages: tuple[
     import numpy as np
 
     units = units if units is not None else school_units(schools, norms, stages)
-    # Read, never shown: its results as records, not 5 700 validated models per verification.
-    coefficients = compute_coefficients(units, method, norms, stream=True).result_records()
+    # Read, never shown: its results as columns, not 5 700 validated models (nor 40 000
+    # indicator records) per verification.
+    coefficients = compute_coefficients(units, method, norms, stream=True).result_columns()
     out = Verdicts(coefficients=coefficients)
-    for result in coefficients:
+    for result in coefficients.results:
         out.meets[_key(result["county"], result["year"], result["stage"])] = result["meets"]
     if method == "quality" and len(units):
         _, _, passes = judge_units(units, norms)
@@ -118,6 +120,7 @@ def _book(ledger: Ledger, schools_n: int, positions: np.ndarray, units: pd.DataF
     import numpy as np
 
     stages = units["stage"].to_numpy(dtype=object)
+    masks = {s: stages == s for s in set(stages.tolist())}  # compared once, not per resource
     any_added = False
     for resource, target in targets.items():
         if not target.steps.any():
@@ -125,7 +128,7 @@ def _book(ledger: Ledger, schools_n: int, positions: np.ndarray, units: pd.DataF
         if resource in FACILITY_COLUMNS:
             columns = {resource: np.ones(len(units), dtype=bool)}
         else:
-            columns = {f"{s}_{resource}": stages == s for s in set(stages.tolist())}
+            columns = {f"{s}_{resource}": mask for s, mask in masks.items()}
         for column, mask in columns.items():
             steps = np.where(mask, target.steps, 0.0)
             if not steps.any():
@@ -138,13 +141,15 @@ def _book(ledger: Ledger, schools_n: int, positions: np.ndarray, units: pd.DataF
             # Listed under the stage that needs the most (the last write of a sorted order
             # wins), unless an earlier round listed it already.
             # (Only the units that need something are sorted: the same order as sorting all
-            # and dropping the zeros, since the sort is stable.)
+            # and dropping the zeros, since the sort is stable. A teacher column is one
+            # stage's: every unit needing it is of that stage, so any order lists the same.)
             needing = np.flatnonzero(steps > 0)
-            order = needing[np.argsort(steps[needing], kind="stable")]
-            owner = np.full(schools_n, None, dtype=object)
-            owner[positions[order]] = stages[order]
-            unset = np.equal(ledger.stage[column], None)
-            ledger.stage[column] = np.where(unset, owner, ledger.stage[column])
+            order = (needing[np.argsort(steps[needing], kind="stable")]
+                     if resource in FACILITY_COLUMNS else needing)
+            rows = positions[order]
+            listed = ledger.stage[column]
+            fresh = np.equal(listed[rows], None)
+            listed[rows[fresh]] = stages[order[fresh]]
             # Areas to 0.01 m², as the plan prints them: what is verified is what is written.
             amount = np.round(whole * GRANULARITY.get(resource, 1.0), 2)
             ledger.amounts[column] += amount
@@ -154,8 +159,7 @@ def _book(ledger: Ledger, schools_n: int, positions: np.ndarray, units: pd.DataF
                 total = column.replace(resource, "teachers")
                 ledger.hires[total] += amount
                 ledger.amounts[total] += amount
-                ledger.stage[total] = np.where(amount > 0, column.split("_")[0],
-                                               ledger.stage[total])
+                ledger.stage[total][amount > 0] = column.split("_")[0]
             any_added = True
     return any_added
 
@@ -191,8 +195,10 @@ def compute_plan(schools: pd.DataFrame, norms: Norms, method: Method,
     if move_teachers:
         moved, moves = plan_moves(schools, norms, method, stages)
     base = applied(schools, moved)
+    # The units of the data with the moves made; each round takes the added columns again.
+    base_units = units if not moved else school_units(base, norms, stages)
     notes: list[str] = []
-    state = before if not moved else verdicts(base, norms, method, stages, groups=groups)
+    state = before if not moved else verdicts(base, norms, method, stages, base_units, groups)
     # Each round asks every unit what it still needs on the data with the plan so far, and
     # books it; when nothing more is asked for, the plan is verified by recomputing the
     # coefficients and the standards. A limit still missed then is reported, not hidden.
@@ -201,14 +207,16 @@ def compute_plan(schools: pd.DataFrame, norms: Norms, method: Method,
         if pending is None:
             if all(state.meets.values()):
                 break
-            _, pending = _targets(base, ledger, norms, method, prices, stages, groups)
+            _, pending = _targets(base, base_units, ledger, norms, method, prices, stages,
+                                  groups)
         if not _book(ledger, len(schools), positions, units, pending, method):
             notes.append("no_progress")
             pending = None
             break
         # `now`: the units of the data with every addition so far (nothing is added between
         # here and a verification below, which recomputes from them).
-        now, pending = _targets(base, ledger, norms, method, prices, stages, groups)
+        now, pending = _targets(base, base_units, ledger, norms, method, prices, stages,
+                                groups)
         if not any(target.steps.any() for target in pending.values()):
             pending = None
             state = verdicts(applied(base, ledger.amounts), norms, method, stages, now, groups)
@@ -222,23 +230,32 @@ def compute_plan(schools: pd.DataFrame, norms: Norms, method: Method,
     return assemble(method, prices, before, after, additions, moves, notes, stream=stream)
 
 
-def _targets(base: pd.DataFrame, ledger: Ledger, norms: Norms, method: Method,
-             prices: dict[str, float], stages: tuple[str, ...], groups: Groups
+def _targets(base: pd.DataFrame, base_units: pd.DataFrame, ledger: Ledger, norms: Norms,
+             method: Method, prices: dict[str, float], stages: tuple[str, ...], groups: Groups
              ) -> tuple[pd.DataFrame, dict[str, Target]]:
-    """The stage units of the data with the plan so far, and what every unit still needs,
-    in whole steps."""
+    """The stage units of the data with the plan so far (school_units of it: `base_units`
+    with the added columns taken again), and what every unit still needs, in whole steps."""
     from edustat.planning.basic import basic_targets
 
-    units = school_units(applied(base, ledger.amounts), norms, stages)
+    units = units_with(base_units, applied(base, ledger.amounts), stages, list(ledger.amounts))
     return units, (quality_targets(units, norms, prices, groups) if method == "quality"
                    else basic_targets(units, norms, prices, groups))
 
 
 def _texts(column: pd.Series) -> list[str | None]:
-    """A column as text, missing values as None (one vectorized pass, not a call per row)."""
-    import numpy as np
+    """A column as text, missing values as None; a text stays the object it is (converting
+    every value to a numpy string and back cost a tenth of a second on a national plan)."""
+    import pandas as pd
 
     values = column.to_numpy(dtype=object)
-    texts: list[str | None] = np.where(column.isna().to_numpy(), None, values.astype(str)).tolist()
+    texts: list[str | None]
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":  # all texts, none missing
+        texts = values.tolist()
+    else:
+        missing = column.isna().to_numpy().tolist()
+        texts = [None if gone else str(value)
+                 for value, gone in zip(values.tolist(), missing, strict=True)]
+    # As numpy's strings, which this replaces, held them: without trailing NULs.
+    if "\x00" in "".join(filter(None, texts)):
+        texts = [None if text is None else text.rstrip("\x00") for text in texts]
     return texts
-

@@ -49,21 +49,29 @@ def assemble(method: Method, prices: dict[str, float], before: Verdicts, after: 
     moves_by_group: dict[GroupKey, list[Move]] = {}
     for key, move in moves:
         moves_by_group.setdefault(key, []).append(move)
-    after_by_key = {_key(r["county"], r["year"], r["stage"]): r for r in after.coefficients}
-    listed = {_key(r["county"], r["year"], r["stage"]) for r in before.coefficients}
+    first, later = before.coefficients, after.coefficients
+    after_index = {_key(r["county"], r["year"], r["stage"]): n
+                   for n, r in enumerate(later.results)}
+    listed = {_key(r["county"], r["year"], r["stage"]) for r in first.results}
     check_groups(additions, listed)
     if not set(moves_by_group) <= listed:
         raise RuntimeError(f"plan moves for unknown groups: {set(moves_by_group) - listed}")
+    # Each indicator's figures before and after, read from the coefficients' columns.
+    columns = [(c.indicator.key, c.cv, c.limit, c.meets, d.cv, d.meets)
+               for c, d in zip(first.indicators, later.indicators, strict=True)]
+    if any(c.indicator.key != d.indicator.key
+           for c, d in zip(first.indicators, later.indicators, strict=True)):
+        raise RuntimeError("plan: the indicators before and after differ")
     records: list[dict[str, Any]] = []
     groups: list[int | None] = []
-    for result in before.coefficients:
+    for n, result in enumerate(first.results):
         key = _key(result["county"], result["year"], result["stage"])
-        later = after_by_key[key]
-        later_indicators = {i["key"]: i for i in later["indicators"]}
-        items = [{"key": i["key"], "cv_before": i["cv"],
-                  "cv_after": later_indicators[i["key"]]["cv"], "limit": i["limit"],
-                  "meets_before": i["meets"], "meets_after": later_indicators[i["key"]]["meets"]}
-                 for i in result["indicators"]]
+        m = after_index[key]
+        items = [{"key": k, "cv_before": cv[n], "cv_after": cv_after[m],
+                  "limit": None if limit is None else limit[n],
+                  "meets_before": None if meets is None else meets[n],
+                  "meets_after": None if meets_after is None else meets_after[m]}
+                 for k, cv, limit, meets, cv_after, meets_after in columns]
         group = by_group.get(key)
         groups.append(group)
         # The keys in PlanResult's order: the JSON is written from these records.
@@ -71,7 +79,8 @@ def assemble(method: Method, prices: dict[str, float], before: Verdicts, after: 
             "county": key[0], "year": key[1], "stage": key[2], "schools": result["schools"],
             "meets_before": before.meets[key], "meets_after": after.meets[key],
             "indicators": items, "composite_before": result["composite"],
-            "composite_after": later["composite"], "composite_limit": result["limit"],
+            "composite_after": later.results[m]["composite"],
+            "composite_limit": result["limit"],
             "schools_failing_before": before.failing.get(key) if method == "quality" else None,
             "schools_failing_after": after.failing.get(key) if method == "quality" else None,
             "additions": [], "moves": moves_by_group.get(key, []),
