@@ -34,7 +34,7 @@ from builders import school, write_csv
 from conftest import FIXTURES, SAMPLE
 from edustat import api
 from edustat.problems import InputError
-from edustat.standards import judge
+from edustat.school_verdicts import judge
 from edustat.verdicts import RELATIVE_TOLERANCE
 
 HERE = FIXTURES / "standards"

@@ -25,7 +25,7 @@ from edustat import api
 from edustat.coefficients import CoefficientResult, compute_coefficients
 from edustat.indicators import indicators_for
 from edustat.norms import Norms, load_norms
-from edustat.standards import judge, size_and_class_size
+from edustat.school_verdicts import judge, size_and_class_size
 from edustat.units import school_units
 from edustat.verdicts import (
     RELATIVE_TOLERANCE,

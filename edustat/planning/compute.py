@@ -21,7 +21,7 @@ from edustat.norms import Norms
 from edustat.planning.report import Move, PlanReport
 from edustat.planning.targets import GRANULARITY, Groups, Target, quality_targets, unit_groups
 from edustat.reader import FILE, ROW
-from edustat.standards import judge_units
+from edustat.school_verdicts import judge_units
 from edustat.units import school_units, units_with
 from edustat.vectors import row_positions
 
