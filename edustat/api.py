@@ -177,8 +177,10 @@ def plan(paths: Sequence[str | Path], *, standard: Method = "quality",
     a PlanReport, verified by recomputing with the additions made. `stream=True` leaves
     `report.results` empty for writing JSON or CSV (built when read: `report.full()`)."""
     from edustat.planning.entry import plan_files
+    from edustat.units import distinct_stages
 
-    return plan_files(paths, standard=standard, prices_file=prices_file, stages=stages,
+    return plan_files(paths, standard=standard, prices_file=prices_file,
+                      stages=distinct_stages(stages),
                       counties=counties, move_teachers=move_teachers,
                       standards_file=standards_file, encoding=encoding, sheet=sheet,
                       stream=stream)

@@ -20,7 +20,7 @@ from edustat.norms import Norms, load_norms
 from edustat.problems import InputError
 from edustat.results import Progress, no_progress
 from edustat.schema import STAGES
-from edustat.units import school_units
+from edustat.units import distinct_stages, school_units
 from edustat.validate import ValidTable, validate_schools
 
 if TYPE_CHECKING:  # the standards module is imported by its command only (start-up time)
@@ -42,12 +42,12 @@ def coefficient(paths: Sequence[Path | str] | Path | str, *, standard: Method = 
     paths = as_paths(paths)
     norms = load_norms(as_path(standards_file))
     progress("read", 0, 0)
-    valid = validate_schools(paths, needed=needed_columns(standard, tuple(stages)),
+    valid = validate_schools(paths, needed=needed_columns(standard, distinct_stages(stages)),
                              encoding=encoding, sheet=sheet, header_rows=header_rows,
                              teaching_points=teaching_points or norms.teaching_points)
     refuse_other_tables(valid, paths, "schools", encoding, sheet)
     progress("compute", 0, 0)
-    return coefficients_of(valid, norms, standard, tuple(stages), schools, counties, paths,
+    return coefficients_of(valid, norms, standard, distinct_stages(stages), schools, counties, paths,
                            stream=stream)
 
 
@@ -78,12 +78,12 @@ def standards(paths: Sequence[Path | str] | Path | str, *, stages: Sequence[str]
     norms = load_norms(as_path(standards_file))
     progress("read", 0, 0)
     # Class counts are not needed: a blank one leaves the class size empty with a note.
-    valid = validate_schools(paths, needed=needed_columns("quality", tuple(stages)),
+    valid = validate_schools(paths, needed=needed_columns("quality", distinct_stages(stages)),
                              encoding=encoding, sheet=sheet, header_rows=header_rows,
                              teaching_points=teaching_points or norms.teaching_points)
     refuse_other_tables(valid, paths, "schools", encoding, sheet)
     progress("compute", 0, 0)
-    return standards_of(valid, norms, tuple(stages), per_school, counties, paths, stream)
+    return standards_of(valid, norms, distinct_stages(stages), per_school, counties, paths, stream)
 
 
 def standards_of(valid: ValidTable, norms: Norms, stages: tuple[str, ...],

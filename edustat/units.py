@@ -7,6 +7,7 @@ norms). Teacher counts are never split: each stage has its own columns.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from edustat.indicators import FACILITY_COLUMNS, TEACHER_RESOURCES
@@ -43,11 +44,18 @@ def stage_shares(schools: pd.DataFrame, norms: Norms) -> dict[str, pd.Series]:
                 for stage in STAGES}
 
 
+def distinct_stages(stages: Sequence[str]) -> tuple[str, ...]:
+    """Each stage once, in the order named: `--stage junior --stage junior` is one stage (a
+    second copy would count every junior school twice)."""
+    return tuple(dict.fromkeys(stages))
+
+
 def school_units(schools: pd.DataFrame, norms: Norms, stages: tuple[str, ...] = STAGES
                  ) -> pd.DataFrame:
     """One row per school and stage with students in it: students, classes, split resources."""
     import numpy as np
 
+    stages = distinct_stages(stages)
     shares = stage_shares(schools, norms)
     rows = stage_rows(schools, stages)
     kept = list(stages)
@@ -101,6 +109,7 @@ def units_with(units: pd.DataFrame, schools: pd.DataFrame, stages: tuple[str, ..
     those columns are taken again, by the same operations, and every other column is kept."""
     import numpy as np
 
+    stages = distinct_stages(stages)
     rows = stage_rows(schools, stages)
     positions = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
     out = units.copy(deep=False)

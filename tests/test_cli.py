@@ -394,3 +394,16 @@ def test_main_builds_one_command_and_leaves_the_app_whole(monkeypatch, capsys):
     app_module.main()
     assert codes[-1] == 2
     assert "是否指：coefficient" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["coefficient", "standards", "plan"])
+def test_a_stage_named_twice_is_one_stage(cli, command):
+    # `--stage junior --stage junior` once doubled every junior unit (8 schools became 16) and,
+    # after the plan's faster units, crashed; a stage named twice is that stage once.
+    once = cli(command, SAMPLE, "--stage", "junior", "-f", "json")
+    twice = cli(command, SAMPLE, "--stage", "junior", "--stage", "初中", "-f", "json")
+    assert twice.exit_code == once.exit_code and twice.stdout == once.stdout, twice.output
+    if command == "coefficient":
+        # The sample's junior units, counted by hand from data/2022.csv: 8 schools, 5 460 pupils.
+        (result,) = json.loads(twice.stdout)["results"]
+        assert (result["schools"], result["students"]) == (8, 5460)
