@@ -47,8 +47,8 @@ def coefficient(paths: Sequence[Path | str] | Path | str, *, standard: Method = 
                              teaching_points=teaching_points or norms.teaching_points)
     refuse_other_tables(valid, paths, "schools", encoding, sheet)
     progress("compute", 0, 0)
-    return coefficients_of(valid, norms, standard, distinct_stages(stages), schools, counties, paths,
-                           stream=stream)
+    return coefficients_of(valid, norms, standard, distinct_stages(stages), schools, counties,
+                           paths, stream=stream)
 
 
 def coefficients_of(valid: ValidTable, norms: Norms, standard: Method,
