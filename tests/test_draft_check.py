@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from edustat import api
 from tests.conftest import FIXTURES, SAMPLE
 
@@ -188,3 +190,39 @@ def _draft(tmp_path: Path, text: str) -> Path:
     draft = tmp_path / "draft.txt"
     draft.write_text(text, encoding="utf-8")
     return draft
+
+
+def _figures(tmp_path: Path, sentence: str) -> set[tuple[str, str | None, str]]:
+    report = api.check_draft(_draft(tmp_path, "测试县2022年总结\n" + sentence),
+                             [_three_junior_schools(tmp_path)])
+    return {(f.written, f.key, f.verdict) for f in report.findings if f.kind == "figure"}
+
+
+def test_a_stage_total_before_a_failing_count_stays_the_units(tmp_path: Path) -> None:
+    # The words after 3所 run into the next count's (未达标的2所): they are not the 3's.
+    assert ("3", "schools.junior.units", "match") in _figures(
+        tmp_path, "全县共有初中学校3所、其中未达标的2所。")
+
+
+@pytest.mark.parametrize("sentence", ["初中达标1所、未达标2所。",
+                                      "初中学校中达标的有1所、未达标的有2所。",
+                                      "全县初中学校3所，其中2所未达标、1所达标。"])
+def test_a_passing_count_beside_a_failing_one_is_the_passing_count(tmp_path: Path,
+                                                                     sentence: str) -> None:
+    # J1 passes, J2 and J3 fail (see _three_junior_schools): 1 passes, 2 fail.
+    found = _figures(tmp_path, sentence)
+    assert ("1", "standards.junior.passing_schools", "match") in found
+    assert ("2", "standards.junior.failing_schools", "match") in found
+
+
+def test_a_count_failing_one_indicator_is_not_the_failing_schools(tmp_path: Path) -> None:
+    # Every junior school meets the equipment standard (2600 >= 2500 yuan per pupil): the
+    # sentence is false, and no figure counts schools failing one indicator: unbound, never a
+    # match against the 2 schools failing the standards as a whole.
+    found = _figures(tmp_path, "初中有2所学校的生均教学仪器设备值未达标。")
+    assert not any(key == "standards.junior.failing_schools" for _, key, _ in found)
+
+
+def test_未达到标准_is_a_failing_count(tmp_path: Path) -> None:
+    assert ("2", "standards.junior.failing_schools", "match") in _figures(
+        tmp_path, "初中有2所学校未达到办学标准。")

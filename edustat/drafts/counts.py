@@ -6,6 +6,7 @@ are data (phrases.toml [context])."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from edustat.drafts.phrases import Phrase, Phrases
 from edustat.drafts.scan import Found
@@ -57,12 +58,10 @@ def count_kinds(plain: str, found: list[Found], sentence: tuple[int, int], phras
         after = _clause_after(plain[figure.end:next_start])
         kind = None
         if figure.unit == "所":
-            for name in ("failing", "passing"):
-                match = (re.search(words[f"standards_{name}"], after)
-                         or re.search(words[f"standards_{name}"], before))
-                if match:
-                    kind = (name, match.group(0))
-                    break
+            # A count's own words are the nearest ones: after it up to the next count's (初中
+            # 达标1所、未达标2所: 未达标 is the 2's), else before it back to the previous count.
+            own = re.split("|".join(map(re.escape, words["count_separators"])), after)[0]
+            kind = _nearest(own, words, first=True) or _nearest(before, words, first=False)
         kinds.append(kind)
         previous_end = figure.end
     # 小学3所、初中2所未达标: counts joined by 、 share the words of the one that has them.
@@ -80,6 +79,20 @@ def count_kinds(plain: str, found: list[Found], sentence: tuple[int, int], phras
         if not changed:
             break
     return kinds
+
+
+def _nearest(text: str, words: dict[str, Any], *, first: bool) -> tuple[str, str] | None:
+    """("failing" | "passing", the words) of the verdict in `text` nearest its start (`first`)
+    or its end; 未达标 holds 达标, so at the same place failing is the one meant."""
+    found = []
+    for rank, name in enumerate(("failing", "passing")):
+        for match in re.finditer(words[f"standards_{name}"], text):
+            place = match.start() if first else -match.end()
+            found.append((place, rank, name, match.group(0)))
+    if not found:
+        return None
+    _, _, name, said = min(found)
+    return name, said
 
 
 def count_phrase(kind: tuple[str, str], phrases: Phrases) -> Phrase:
