@@ -33,6 +33,7 @@ from edustat.indicators import indicators_for, name_in
 from edustat.norms import Norms, SchoolPassRule
 from edustat.results import Phrase, Report, Sheets
 from edustat.schema import STAGE_ZH, STAGES
+from edustat.school_verdicts import judge as judge  # where callers have imported it from
 from edustat.school_verdicts import judge_units, size_and_class_size
 from edustat.texts import Lang
 

@@ -381,18 +381,30 @@ def test_main_builds_one_command_and_leaves_the_app_whole(monkeypatch, capsys):
     import gc
     import importlib
 
+    import typer.main
+
     app_module = importlib.import_module("edustat.cli.process")
     codes: list[object] = []
     monkeypatch.setattr(app_module, "_hard_exit", codes.append)
     monkeypatch.setattr(gc, "disable", lambda: None)  # main() stops the collector for its run
+    built: list[int] = []
+    real_get_command = typer.main.get_command
+
+    def spy(typer_app):  # what typer is given to build while the command runs
+        built.append(len(typer_app.registered_commands))
+        return real_get_command(typer_app)
+
+    monkeypatch.setattr(typer.main, "get_command", spy)
     monkeypatch.setattr(sys, "argv", ["edustat", "coefficient", str(SAMPLE), "-f", "json"])
     app_module.main()
     assert codes == [0]
+    assert built == [1]
     assert json.loads(capsys.readouterr().out)["results"]
     assert len(app_module.app.registered_commands) == 11
     monkeypatch.setattr(sys, "argv", ["edustat", "coefficent"])
     app_module.main()
     assert codes[-1] == 2
+    assert built[-1] == 11
     assert "是否指：coefficient" in capsys.readouterr().err
 
 
