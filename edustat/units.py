@@ -58,7 +58,6 @@ def school_units(schools: pd.DataFrame, norms: Norms, stages: tuple[str, ...] = 
     stages = distinct_stages(stages)
     shares = stage_shares(schools, norms)
     rows = stage_rows(schools, stages)
-    kept = list(stages)
     positions = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
 
     def take(column: str, dtype: type = float) -> np.ndarray:
@@ -66,21 +65,21 @@ def school_units(schools: pd.DataFrame, norms: Norms, stages: tuple[str, ...] = 
 
     def per_stage(column_of: dict[str, str]) -> np.ndarray:
         return _per_stage(rows, {stage: schools[column_of[stage]].to_numpy(dtype=float)
-                                 for stage in kept})
+                                 for stage in stages})
 
-    share = _per_stage(rows, {stage: shares[stage].to_numpy() for stage in kept})
+    share = _per_stage(rows, {stage: shares[stage].to_numpy() for stage in stages})
     unit: dict[str, np.ndarray] = {
         "county": take("county", object), "year": take("year"),
         "school_id": take("school_id", object), "school_name": take("school_name", object),
         "school_type": take("school_type", object),
-        "stage": np.repeat(np.array(kept, dtype=object), [len(r) for r in rows]),
+        "stage": np.repeat(np.array(stages, dtype=object), [len(r) for r in rows]),
         "students": per_stage(STUDENTS), "classes": per_stage(CLASSES), "share": share,
         FILE: take(FILE, object), ROW: take(ROW, np.int64),
     }
     for column in FACILITY_COLUMNS:
         unit[column] = take(column) * share
     for resource in TEACHER_RESOURCES:
-        unit[resource] = per_stage({stage: f"{stage}_{resource}" for stage in kept})
+        unit[resource] = per_stage({stage: f"{stage}_{resource}" for stage in stages})
     return frame_of(unit)
 
 
