@@ -313,6 +313,3 @@ def lang_code(value: str) -> Lang:
     """The --lang value as the core's type."""
     return cast("Lang", value)
 
-
-# The names the first command modules used (before the structure work), for work in flight.
-_guard, _check_paths, _usage_error = guard, check_paths, usage_error
