@@ -475,3 +475,12 @@ def test_county_filter(cli):
     result = cli("standards", SCHOOLS, "--county", "北县", "--format", "json")
     assert result.exit_code == 0
     assert {r["county"] for r in json.loads(result.stdout)["results"]} == {"北县"}
+
+
+def test_the_narrow_english_table_header_is_whole(cli, monkeypatch) -> None:
+    # Below 100 columns each school is stacked; its header's columns are 16 and 6 wide, so the
+    # English header once read "Stand…" and broke "Standard missed" over two lines.
+    monkeypatch.setenv("EDUSTAT_WIDTH", "80")
+    out = cli("standards", SAMPLE, "--lang", "en").stdout
+    header = next(line for line in out.splitlines() if "Value" in line)
+    assert header.split() == ["Missed", "Value", "Std", "Shortfall"]

@@ -100,9 +100,9 @@ def standards_stacked(results: Sequence[SchoolStandardsResult], total: Standards
                                 stage=stage_label(total.stage, lang), schools=total.schools,
                                 passing=total.passing, failing=total.failing))]
     header = _stacked_grid()
-    header.add_row(*(Text("  " + t(f"label.{key}", lang) if key == "missed" else
+    header.add_row(*(Text("  " + t(f"label.{key}", lang) if key == "missed_short" else
                           t(f"label.{key}", lang), style="bold")
-                     for key in ("missed", "current", "standard", "shortfall")))
+                     for key in ("missed_short", "current", "standard_short", "shortfall")))
     parts.append(header)
     for result in results:
         line = Text.assemble(
